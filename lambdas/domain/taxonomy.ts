@@ -1,0 +1,91 @@
+/** Why a task stopped (DESIGN §4). Order here is documentation order, not precedence. */
+export const STOP_CATEGORIES = [
+  'OOM_KILLED',
+  'APP_CRASH',
+  'HEALTH_CHECK_ELB',
+  'HEALTH_CHECK_CONTAINER',
+  'IMAGE_PULL',
+  'SECRETS_PULL',
+  'RESOURCE_INIT',
+  'CONTAINER_START',
+  'DEPENDENCY_EXITED',
+  'TIMEOUT',
+  'NO_CAPACITY',
+  'HOST_FAILURE',
+  'SPOT_INTERRUPTION',
+  'PLATFORM_MAINTENANCE',
+  'SCALE_IN_OR_DEPLOYMENT',
+  'USER_STOPPED',
+  'COMPLETED',
+  'UNKNOWN',
+  'NOT_STOPPED',
+] as const;
+export type StopCategory = (typeof STOP_CATEGORIES)[number];
+
+export const ALERT_KINDS = [
+  'TASK_STOPPED',
+  'RESTART_LOOP',
+  'RECOVERED',
+  'ROLLOUT',
+  'SERVICE_ACTION',
+  'CAPACITY',
+] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Categories a human should act on; the rest are routine and publish nothing on their own. */
+const ROUTINE: ReadonlySet<StopCategory> = new Set([
+  'SPOT_INTERRUPTION',
+  'PLATFORM_MAINTENANCE',
+  'SCALE_IN_OR_DEPLOYMENT',
+  'USER_STOPPED',
+  'COMPLETED',
+  'NOT_STOPPED',
+]);
+
+export function isActionable(category: StopCategory): boolean {
+  return !ROUTINE.has(category);
+}
+
+const DEFAULT_SEVERITY: Record<StopCategory, Severity> = {
+  OOM_KILLED: 'HIGH',
+  APP_CRASH: 'HIGH',
+  HEALTH_CHECK_ELB: 'HIGH',
+  HEALTH_CHECK_CONTAINER: 'HIGH',
+  IMAGE_PULL: 'HIGH',
+  SECRETS_PULL: 'HIGH',
+  RESOURCE_INIT: 'HIGH',
+  CONTAINER_START: 'HIGH',
+  DEPENDENCY_EXITED: 'HIGH',
+  TIMEOUT: 'MEDIUM',
+  NO_CAPACITY: 'HIGH',
+  HOST_FAILURE: 'MEDIUM',
+  UNKNOWN: 'MEDIUM',
+  SPOT_INTERRUPTION: 'LOW',
+  PLATFORM_MAINTENANCE: 'INFO',
+  SCALE_IN_OR_DEPLOYMENT: 'INFO',
+  USER_STOPPED: 'INFO',
+  COMPLETED: 'INFO',
+  NOT_STOPPED: 'INFO',
+};
+
+export type SeverityOverrides = Partial<Record<string, Severity>>;
+
+/** Standalone tasks (batch jobs) page one step lower than service tasks: no users wait on them. */
+export function stopSeverity(category: StopCategory, inService: boolean, overrides: SeverityOverrides = {}): Severity {
+  const override = overrides[category];
+  if (override) return override;
+  const base = DEFAULT_SEVERITY[category];
+  if (!inService && base === 'HIGH') return 'MEDIUM';
+  return base;
+}
+
+export function isStopCategory(value: string): value is StopCategory {
+  return (STOP_CATEGORIES as readonly string[]).includes(value);
+}
+
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
