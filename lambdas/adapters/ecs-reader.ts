@@ -1,0 +1,111 @@
+import {
+  type ContainerDefinition,
+  DescribeTaskDefinitionCommand,
+  type ECSClient,
+  ListTagsForResourceCommand,
+  type TaskDefinition,
+} from '@aws-sdk/client-ecs';
+import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../domain/task-definition';
+
+const TAG_CACHE_MS = 5 * 60_000;
+
+/**
+ * Reads what enrichment needs from ECS. Task definition revisions are immutable, so they are
+ * cached for the life of the function instance; service tags for a few minutes.
+ */
+export class EcsReader {
+  private readonly taskDefinitions = new Map<string, Promise<TaskDefinitionFacts>>();
+  private readonly tags = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
+  /** AWS calls made, by operation: for the benchmark's calls-per-alert figure. */
+  readonly calls: Record<string, number> = {};
+
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  taskDefinition(arn: string, signal?: AbortSignal): Promise<TaskDefinitionFacts> {
+    return this.cached(this.taskDefinitions, arn, async () => {
+      this.count('DescribeTaskDefinition');
+      const out = await this.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }), {
+        abortSignal: signal,
+      });
+      if (!out.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${arn}`);
+      return toTaskDefinitionFacts(out.taskDefinition);
+    });
+  }
+
+  /** Tags of a service, as a plain map. `clusterArn` gives the partition, region and account. */
+  serviceTags(clusterArn: string, service: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    const serviceArn = serviceArnOf(clusterArn, service);
+    const hit = this.tags.get(serviceArn);
+    if (hit && this.now() - hit.at < TAG_CACHE_MS) return hit.value;
+    const value = (async () => {
+      this.count('ListTagsForResource');
+      const out = await this.ecs.send(new ListTagsForResourceCommand({ resourceArn: serviceArn }), {
+        abortSignal: signal,
+      });
+      return Object.fromEntries((out.tags ?? []).filter((t) => t.key).map((t) => [t.key as string, t.value ?? '']));
+    })();
+    this.tags.set(serviceArn, { at: this.now(), value });
+    value.catch(() => this.tags.delete(serviceArn));
+    return value;
+  }
+
+  private cached<T>(cache: Map<string, Promise<T>>, key: string, load: () => Promise<T>): Promise<T> {
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const value = load();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
+    return value;
+  }
+
+  private count(operation: string): void {
+    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+  }
+}
+
+/** `arn:aws:ecs:r:a:cluster/prod` + `api` → `arn:aws:ecs:r:a:service/prod/api` (the long ARN format). */
+export function serviceArnOf(clusterArn: string, service: string): string {
+  const at = clusterArn.indexOf(':cluster/');
+  if (at < 0) throw new Error(`not a cluster ARN: ${clusterArn}`);
+  const cluster = clusterArn.slice(at + ':cluster/'.length);
+  return `${clusterArn.slice(0, at)}:service/${cluster}/${service}`;
+}
+
+export function toTaskDefinitionFacts(td: TaskDefinition): TaskDefinitionFacts {
+  return {
+    arn: td.taskDefinitionArn ?? '',
+    family: td.family ?? '',
+    revision: td.revision ?? 0,
+    cpu: toNumber(td.cpu),
+    memoryMiB: toNumber(td.memory),
+    networkMode: td.networkMode,
+    requiresCompatibilities: td.requiresCompatibilities ?? [],
+    containers: (td.containerDefinitions ?? []).map(toContainerFacts),
+  };
+}
+
+function toContainerFacts(c: ContainerDefinition): ContainerDefinitionFacts {
+  return {
+    name: c.name ?? '',
+    image: c.image,
+    // ECS treats a container without the flag as essential.
+    essential: c.essential ?? true,
+    memoryHardMiB: c.memory,
+    memorySoftMiB: c.memoryReservation,
+    cpu: c.cpu,
+    logDriver: c.logConfiguration?.logDriver,
+    logOptions: c.logConfiguration?.options,
+    environmentKeys: (c.environment ?? []).map((e) => e.name ?? '').filter(Boolean),
+    secretNames: (c.secrets ?? []).map((s) => s.name ?? '').filter(Boolean),
+    healthCheckCommand: c.healthCheck?.command,
+  };
+}
+
+function toNumber(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}

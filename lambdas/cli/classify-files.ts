@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { classifyEvent } from '../domain/classify-event';
+import { errorMessage } from '../handlers/shared/budget';
+
+/** One printed line of `ecs-watchdog classify`. */
+export interface ClassifiedLine {
+  file: string;
+  index?: number;
+  eventId?: string;
+  kind: string;
+  category: string;
+  actionable: boolean;
+  severity: string;
+  culpritContainer: string | null;
+  title: string;
+  summary: string;
+}
+
+export interface FileProblem {
+  file: string;
+  problem: string;
+}
+
+/** Reads one file holding an event or a JSON array of events. */
+export function readEvents(file: string): unknown[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read: ${errorMessage(error)}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`not valid JSON: ${errorMessage(error)}`);
+  }
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/** Classifies every event of every file, offline; problems are collected, never fatal. */
+export function classifyFiles(files: string[]): { lines: ClassifiedLine[]; problems: FileProblem[] } {
+  const lines: ClassifiedLine[] = [];
+  const problems: FileProblem[] = [];
+  for (const file of files) {
+    let events: unknown[];
+    try {
+      events = readEvents(file);
+    } catch (error) {
+      problems.push({ file, problem: errorMessage(error) });
+      continue;
+    }
+    const many = events.length > 1;
+    events.forEach((event, index) => {
+      try {
+        const alert = classifyEvent(event);
+        lines.push({
+          file,
+          ...(many ? { index } : {}),
+          eventId: typeof event === 'object' && event && 'id' in event ? String(event.id) : undefined,
+          kind: alert.kind,
+          category: alert.category,
+          actionable: alert.actionable,
+          severity: alert.severity,
+          culpritContainer: alert.culpritContainer ?? null,
+          title: alert.title,
+          summary: alert.summary,
+        });
+      } catch (error) {
+        problems.push({ file: many ? `${file}[${index}]` : file, problem: errorMessage(error) });
+      }
+    });
+  }
+  return { lines, problems };
+}

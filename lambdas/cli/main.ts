@@ -1,0 +1,53 @@
+import { classifyFiles } from './classify-files';
+
+const HELP = `ecs-watchdog - classify why Amazon ECS tasks stopped, and page with the answer
+
+Usage:
+  ecs-watchdog classify FILE...   Classify EventBridge ECS events offline (no AWS calls).
+                                  Each FILE holds one event or a JSON array of events.
+                                  Prints one JSON line per event, in input order, with
+                                  file, kind, category, actionable, severity,
+                                  culpritContainer, title and summary.
+                                  A file that is not JSON or not an ECS event: a one-line
+                                  error on stderr naming it; the other files are still
+                                  classified; the exit code is then 1.
+  ecs-watchdog demo               Start a local AWS emulator, seed an ECS account, replay
+                                  events/ through the real handlers and print what on-call
+                                  receives. Needs python3 (installs the emulator into .venv).
+  ecs-watchdog --help             Show this help.
+
+Exit codes: 0 success, 1 some input was bad, 2 usage error.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return command ? 0 : 2;
+  }
+  if (command === 'classify') {
+    if (args.length === 0) {
+      process.stderr.write('ecs-watchdog classify: no files given (usage: ecs-watchdog classify FILE...)\n');
+      return 2;
+    }
+    const { lines, problems } = classifyFiles(args);
+    for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
+    for (const { file, problem } of problems) process.stderr.write(`ecs-watchdog: ${file}: ${problem}\n`);
+    return problems.length > 0 ? 1 : 0;
+  }
+  if (command === 'demo') {
+    const { runDemo } = await import('./demo.js');
+    return runDemo();
+  }
+  process.stderr.write(`ecs-watchdog: unknown command "${command}" (see ecs-watchdog --help)\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`ecs-watchdog: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,119 @@
+import { isStopSignal } from './exit-codes';
+import { looksLikeSidecar, matchContainerFailure, matchTaskReason, normalizeReason } from './stop-reasons';
+import type { ContainerState, TaskStateChange } from './task-event';
+import { isActionable, type StopCategory } from './taxonomy';
+
+export interface StopDiagnosis {
+  category: StopCategory;
+  actionable: boolean;
+  /** The container whose failure stopped the task, when one is at fault. */
+  culprit?: ContainerState;
+  /** Which fact decided the category, for the alert's evidence. */
+  decidedBy: string;
+}
+
+export interface ClassifyOptions {
+  /** Essential container names from the task definition, when enrichment found it. */
+  essentialContainers?: ReadonlySet<string>;
+}
+
+const ACTIVE_STATUSES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']);
+
+/**
+ * Why did this task stop? Trust order (DESIGN §4): each container's reason, then the task's
+ * stop code and reason, then container exit codes read against the task's group.
+ */
+export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {}): StopDiagnosis {
+  const isStop =
+    task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED' || !ACTIVE_STATUSES.has(task.lastStatus);
+  if (!isStop)
+    return diagnosis('NOT_STOPPED', `lastStatus ${task.lastStatus}, desiredStatus ${task.desiredStatus ?? '-'}`);
+
+  const containers = orderBySuspicion(task.containers, options.essentialContainers);
+
+  for (const container of containers) {
+    const match = matchContainerFailure(container.reason);
+    if (match)
+      return withDependency(diagnosis(match.category, `container ${container.name} reason`, container), containers);
+  }
+  const taskFailure = matchContainerFailure(task.stoppedReason);
+  if (taskFailure) {
+    return diagnosis(taskFailure.category, 'task stoppedReason', culpritForTaskFailure(containers));
+  }
+
+  if (task.stopCode === 'SpotInterruption') return diagnosis('SPOT_INTERRUPTION', 'stopCode SpotInterruption');
+  const scheduler = matchTaskReason(task.stoppedReason);
+  if (scheduler)
+    return diagnosis(scheduler.category, 'task stoppedReason', culpritForTaskReason(scheduler.category, containers));
+  if (task.stopCode === 'UserInitiated') return diagnosis('USER_STOPPED', 'stopCode UserInitiated');
+
+  const exited = diagnoseExit(task, containers);
+  if (exited) return exited;
+
+  return diagnosis('UNKNOWN', describeUnknown(task));
+}
+
+function diagnosis(category: StopCategory, decidedBy: string, culprit?: ContainerState): StopDiagnosis {
+  return { category, actionable: isActionable(category), culprit, decidedBy };
+}
+
+/**
+ * Essential, non-sidecar containers first: when a failure is reported by several containers
+ * (an image pull for every container, say), the app container is the one to name.
+ */
+function orderBySuspicion(containers: ContainerState[], essential?: ReadonlySet<string>): ContainerState[] {
+  const rank = (c: ContainerState) =>
+    (essential && !essential.has(c.name) ? 2 : 0) + (looksLikeSidecar(c.name, c.image) ? 1 : 0);
+  return [...containers].sort((a, b) => rank(a) - rank(b));
+}
+
+/** A sidecar that failed while an app container ran beside it took the task down: name the sidecar. */
+function withDependency(result: StopDiagnosis, containers: ContainerState[]): StopDiagnosis {
+  const culprit = result.culprit;
+  if (!culprit || result.category !== 'APP_CRASH') return result;
+  const sidecarDied = looksLikeSidecar(culprit.name, culprit.image);
+  const appPresent = containers.some((c) => c !== culprit && !looksLikeSidecar(c.name, c.image));
+  return sidecarDied && appPresent ? { ...result, category: 'DEPENDENCY_EXITED' } : result;
+}
+
+function culpritForTaskFailure(containers: ContainerState[]): ContainerState | undefined {
+  return containers.length === 1 ? containers[0] : undefined;
+}
+
+function culpritForTaskReason(category: StopCategory, containers: ContainerState[]): ContainerState | undefined {
+  if (category === 'HEALTH_CHECK_CONTAINER') {
+    return containers.find((c) => c.healthStatus === 'UNHEALTHY') ?? containers[0];
+  }
+  if (category === 'HEALTH_CHECK_ELB') return containers[0];
+  return undefined;
+}
+
+/**
+ * "Essential container in task exited": find the container that exited on its own. Exit 143/137
+ * beside another failure is usually ECS stopping the rest of the task, so those rank last.
+ */
+function diagnoseExit(task: TaskStateChange, containers: ContainerState[]): StopDiagnosis | undefined {
+  const inService = task.service !== undefined;
+  const withExit = containers.filter((c) => c.exitCode !== undefined);
+  const failed = withExit.filter((c) => c.exitCode !== 0);
+  const own = failed.filter((c) => !isStopSignal(c.exitCode));
+  const culprit = own[0] ?? failed.find((c) => c.exitCode === 137) ?? failed[0];
+  if (culprit)
+    return withDependency(diagnosis('APP_CRASH', `container ${culprit.name} exit code`, culprit), containers);
+
+  const essentialExited =
+    task.stopCode === 'EssentialContainerExited' || normalizeReason(task.stoppedReason).includes('essential container');
+  if (withExit.length > 0) {
+    // Every container that reported exited 0.
+    if (!inService) return diagnosis('COMPLETED', 'standalone task, all exit codes 0');
+    return diagnosis('APP_CRASH', 'service task exited 0 (services are expected to run forever)', withExit[0]);
+  }
+  if (essentialExited) {
+    return diagnosis('APP_CRASH', 'essential container exited (no exit code reported)', containers[0]);
+  }
+  return undefined;
+}
+
+function describeUnknown(task: TaskStateChange): string {
+  return `no rule matched (stopCode ${task.stopCode ?? '-'}, stoppedReason ${JSON.stringify(task.stoppedReason ?? '')})`;
+}

@@ -1,0 +1,213 @@
+import type { StopCategory } from './taxonomy';
+
+/**
+ * Reason-text families. ECS reason texts arrive truncated (255 chars), in old (Docker daemon)
+ * and new (containerd, "The task can't ...") wordings and in any case, so each family matches
+ * stable error-type prefixes and key phrases on lowercased, whitespace-folded text.
+ */
+export function normalizeReason(text: string | undefined): string {
+  return (text ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+interface Family {
+  category: StopCategory;
+  patterns: RegExp[];
+}
+
+/** Failures a container reports about itself: trusted most (DESIGN §4). Order is precedence. */
+const CONTAINER_FAILURES: Family[] = [
+  { category: 'OOM_KILLED', patterns: [/out ?of ?memory/, /\boom[ -]?kill/, /killed due to memory usage/] },
+  {
+    category: 'TIMEOUT',
+    patterns: [
+      /timeout waiting for network interface/,
+      /network interface provisioning/,
+      /(container ?runtime|docker) ?timeout ?error/,
+      /could not transition to (started|running|created)/,
+      /timed out after waiting/,
+    ],
+  },
+  {
+    category: 'SECRETS_PULL',
+    patterns: [
+      /unable to (retrieve|pull|fetch) secret/,
+      /retrieve secret(s)? from (asm|ssm|secrets ?manager)/,
+      /(asm|ssm|secretsmanager|secrets manager|parameter store)[^.]*(access ?denied|not ?found|not authorized|invalid|kms|service call|retrieval|timeout|failed)/,
+      /fetching secret data from/,
+      /the task can(no|')?t (pull|retrieve|get) secrets/,
+      /secrets? (manager|from)/,
+      /ssm ?parameter/,
+      /getparameters/,
+    ],
+  },
+  {
+    category: 'IMAGE_PULL',
+    patterns: [
+      /cannot ?pull ?container/,
+      /cannot ?pull ?image/,
+      /pull image manifest/,
+      /failed to resolve ref/,
+      /ref pull has been retried/,
+      /manifest (for|unknown|not found)/,
+      /pull access denied/,
+      /toomanyrequests|too many requests|pull rate limit/,
+      /registry auth/,
+      /unable to retrieve ecr/,
+      /the task can(no|')?t pull/,
+      /no matching manifest/,
+      /image ?pull/,
+      /pull command failed/,
+      /repository does not exist/,
+    ],
+  },
+  {
+    category: 'CONTAINER_START',
+    patterns: [
+      /cannot ?start ?container/,
+      /cannot ?create ?container/,
+      /cannot ?inspect ?container/,
+      /container ?runtime ?error/,
+      /exec format error/,
+      /oci runtime (create|exec|start) failed/,
+      /executable file not found/,
+      /starting container process caused/,
+      /exec: .*(permission denied|no such file)/,
+      /invalid (container )?(configuration|argument)/,
+    ],
+  },
+  {
+    category: 'RESOURCE_INIT',
+    patterns: [
+      /resource ?initiali[sz]ation ?error/,
+      /failed to validate logger args/,
+      /log group does not exist/,
+      /(logging|log) driver/,
+      /\befs\b/,
+      /mount (target|failed|callback)/,
+      /failed to (download|fetch) env/,
+      /environment files?/,
+      /failed to (configure|attach|create) (eni|network interface)/,
+      /volume/,
+    ],
+  },
+];
+
+/** What the scheduler or platform says about the task as a whole. Order is precedence. */
+const TASK_REASONS: Family[] = [
+  {
+    category: 'SPOT_INTERRUPTION',
+    patterns: [/spot (task )?(was )?interrupt/, /spot interruption/, /spotinterruption/],
+  },
+  {
+    category: 'PLATFORM_MAINTENANCE',
+    patterns: [/maintenance/, /task retirement/, /scheduled (for )?retirement/, /retired/, /patching/],
+  },
+  {
+    category: 'HEALTH_CHECK_ELB',
+    patterns: [
+      /elb health ?check/,
+      /load ?balancer health ?check/,
+      /target[ -]?group.*health/,
+      /health.*target[ -]?group/,
+    ],
+  },
+  { category: 'HEALTH_CHECK_CONTAINER', patterns: [/container health ?check/, /failed (the )?health ?check/] },
+  {
+    category: 'HOST_FAILURE',
+    patterns: [
+      /host ec2 .*(stopped|terminated)/,
+      /instance .*(stopped|terminated|shut ?down|unhealthy)/,
+      /container instance .*(deregister|terminat|drain|lost)/,
+      /agent (was )?disconnected/,
+      /underlying (host|instance)/,
+    ],
+  },
+  {
+    category: 'NO_CAPACITY',
+    patterns: [
+      /capacity is (currently )?unavailable/,
+      /insufficient( \w+)? capacity/,
+      /no container instances? (met|found|available)/,
+      /unable to place/,
+      /resource:(cpu|memory|eni|ports|gpu)/,
+      /capacity provider.*(unable|failed|not)/,
+      /no (available )?capacity/,
+      /provisioning (state )?(timed out|timeout)/,
+    ],
+  },
+  {
+    category: 'SCALE_IN_OR_DEPLOYMENT',
+    patterns: [
+      /scaling activity initiated by/,
+      /deployment ecs-svc/,
+      /scale-?in/,
+      /task set .*(deleted|scaled)/,
+      /replaced by (a )?deployment/,
+      /service (was )?(deleted|scaled down)/,
+    ],
+  },
+  { category: 'USER_STOPPED', patterns: [/stopped by user/, /user ?initiated/] },
+];
+
+export interface ReasonMatch {
+  category: StopCategory;
+  text: string;
+}
+
+export function matchContainerFailure(text: string | undefined): ReasonMatch | undefined {
+  return matchFamilies(CONTAINER_FAILURES, text);
+}
+
+export function matchTaskReason(text: string | undefined): ReasonMatch | undefined {
+  return matchFamilies(TASK_REASONS, text);
+}
+
+function matchFamilies(families: Family[], text: string | undefined): ReasonMatch | undefined {
+  const normalized = normalizeReason(text);
+  if (!normalized) return undefined;
+  for (const family of families) {
+    if (family.category === 'SECRETS_PULL' || family.category === 'IMAGE_PULL') {
+      const split = splitSecretsOrRegistry(normalized);
+      if (split) return split === family.category ? { category: split, text: text ?? '' } : undefined;
+    }
+    if (family.patterns.some((p) => p.test(normalized))) return { category: family.category, text: text ?? '' };
+  }
+  return undefined;
+}
+
+/**
+ * "ResourceInitializationError: unable to pull secrets or registry auth: ..." covers both secrets
+ * and ECR credentials; only the rest of the text tells them apart. Undecidable (truncated) text
+ * counts as secrets, the first thing the agent fetches.
+ */
+function splitSecretsOrRegistry(text: string): 'SECRETS_PULL' | 'IMAGE_PULL' | undefined {
+  const marker = 'unable to pull secrets or registry auth';
+  const at = text.indexOf(marker);
+  if (at < 0) return undefined;
+  const rest = text.slice(at + marker.length);
+  if (/secret|asm|ssm|parameter|kms/.test(rest)) return 'SECRETS_PULL';
+  if (/ecr|registry|image|pull command|docker/.test(rest)) return 'IMAGE_PULL';
+  return 'SECRETS_PULL';
+}
+
+const SIDECAR = [
+  /log[_-]?router/,
+  /firelens/,
+  /fluent/,
+  /envoy/,
+  /x-?ray/,
+  /datadog|dd-agent/,
+  /otel|opentelemetry|adot/,
+  /cloudwatch-agent|cwagent/,
+  /istio|linkerd/,
+  /appmesh/,
+  /newrelic|splunk|sumo/,
+  /sidecar/,
+  /proxy/,
+];
+
+/** Log routers, service-mesh proxies and telemetry agents: their death takes the app down with them. */
+export function looksLikeSidecar(name: string, image?: string): boolean {
+  const text = `${name} ${image ?? ''}`.toLowerCase();
+  return SIDECAR.some((p) => p.test(text));
+}

@@ -1,0 +1,51 @@
+/** What the watchdog needs from a task definition: plain data, mapped from the ECS API by an adapter. */
+export interface ContainerDefinitionFacts {
+  name: string;
+  image?: string;
+  essential: boolean;
+  memoryHardMiB?: number;
+  memorySoftMiB?: number;
+  cpu?: number;
+  logDriver?: string;
+  logOptions?: Record<string, string>;
+  /** Names only, never values. */
+  environmentKeys: string[];
+  secretNames: string[];
+  healthCheckCommand?: string[];
+}
+
+export interface TaskDefinitionFacts {
+  arn: string;
+  family: string;
+  revision: number;
+  cpu?: number;
+  memoryMiB?: number;
+  networkMode?: string;
+  requiresCompatibilities: string[];
+  containers: ContainerDefinitionFacts[];
+}
+
+export interface AwsLogsLocation {
+  logGroup: string;
+  logStream: string;
+  region?: string;
+}
+
+/**
+ * The awslogs stream of a container is `prefix/container-name/task-id`; without a stream prefix
+ * (EC2 only) ECS names streams by the Docker id, which we do not know.
+ */
+export function awsLogsLocation(
+  container: ContainerDefinitionFacts | undefined,
+  taskId: string,
+): AwsLogsLocation | undefined {
+  if (!container || container.logDriver !== 'awslogs' || !container.logOptions) return undefined;
+  const group = container.logOptions['awslogs-group'];
+  const prefix = container.logOptions['awslogs-stream-prefix'];
+  if (!group || !prefix) return undefined;
+  return {
+    logGroup: group,
+    logStream: `${prefix}/${container.name}/${taskId}`,
+    region: container.logOptions['awslogs-region'],
+  };
+}

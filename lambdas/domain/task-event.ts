@@ -1,0 +1,140 @@
+import { DETAIL_TYPES, type EcsEnvelope } from './ecs-event';
+import { InvalidEventError } from './invalid-event';
+import { isObject, optionalArray, optionalNumber, optionalString, requireObject, requireString } from './read-fields';
+
+export interface ContainerState {
+  name: string;
+  image?: string;
+  lastStatus?: string;
+  /** Absent when the container never ran or ECS did not learn it (host lost, start failure). */
+  exitCode?: number;
+  reason?: string;
+  healthStatus?: string;
+  /** From the event when ECS includes them (MiB; hard and soft limits). */
+  memory?: number;
+  memoryReservation?: number;
+  cpu?: number;
+  runtimeId?: string;
+}
+
+/** One ECS Task State Change, flattened to what the watchdog reasons about. */
+export interface TaskStateChange {
+  eventId: string;
+  account: string;
+  region: string;
+  time: string;
+  taskArn: string;
+  taskId: string;
+  clusterArn: string;
+  cluster: string;
+  taskDefinitionArn: string;
+  /** `family:revision`, e.g. `api-service:42`. */
+  taskDefinition: string;
+  /** `service:NAME` for service tasks, `family:NAME` for standalone ones. */
+  group?: string;
+  /** The service name when the task belongs to a service. */
+  service?: string;
+  startedBy?: string;
+  lastStatus: string;
+  desiredStatus?: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  launchType?: string;
+  capacityProviderName?: string;
+  availabilityZone?: string;
+  containerInstanceArn?: string;
+  subnetId?: string;
+  /** Task-level cpu units and memory MiB (strings in the event). */
+  cpu?: number;
+  memory?: number;
+  createdAt?: string;
+  startedAt?: string;
+  stoppingAt?: string;
+  stoppedAt?: string;
+  healthStatus?: string;
+  containers: ContainerState[];
+}
+
+/** Parses an `ECS Task State Change` event; throws InvalidEventError naming the bad field. */
+export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
+  if (envelope.detailType !== DETAIL_TYPES.taskStateChange) {
+    throw new InvalidEventError(
+      'event.detail-type',
+      `expected "${DETAIL_TYPES.taskStateChange}", got "${envelope.detailType}"`,
+    );
+  }
+  const d = envelope.detail;
+  const path = 'detail';
+  const taskArn = requireString(d, 'taskArn', path);
+  const clusterArn = requireString(d, 'clusterArn', path);
+  const taskDefinitionArn = requireString(d, 'taskDefinitionArn', path);
+  const group = optionalString(d, 'group', path);
+  const containers = optionalArray(d, 'containers', path).map((c, i) => parseContainer(c, `${path}.containers[${i}]`));
+
+  return {
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
+    taskArn,
+    taskId: lastSegment(taskArn),
+    clusterArn,
+    cluster: lastSegment(clusterArn),
+    taskDefinitionArn,
+    taskDefinition: lastSegment(taskDefinitionArn),
+    group,
+    service: group?.startsWith('service:') ? group.slice('service:'.length) : undefined,
+    startedBy: optionalString(d, 'startedBy', path),
+    lastStatus: requireString(d, 'lastStatus', path),
+    desiredStatus: optionalString(d, 'desiredStatus', path),
+    stopCode: optionalString(d, 'stopCode', path),
+    stoppedReason: optionalString(d, 'stoppedReason', path),
+    launchType: optionalString(d, 'launchType', path),
+    capacityProviderName: optionalString(d, 'capacityProviderName', path),
+    availabilityZone: optionalString(d, 'availabilityZone', path),
+    containerInstanceArn: optionalString(d, 'containerInstanceArn', path),
+    subnetId: findSubnetId(d.attachments),
+    cpu: optionalNumber(d, 'cpu', path),
+    memory: optionalNumber(d, 'memory', path),
+    createdAt: optionalString(d, 'createdAt', path),
+    startedAt: optionalString(d, 'startedAt', path),
+    stoppingAt: optionalString(d, 'stoppingAt', path),
+    stoppedAt: optionalString(d, 'stoppedAt', path),
+    healthStatus: optionalString(d, 'healthStatus', path),
+    containers,
+  };
+}
+
+function parseContainer(raw: unknown, path: string): ContainerState {
+  const c = requireObject(raw, path);
+  return {
+    name: requireString(c, 'name', path),
+    image: optionalString(c, 'image', path),
+    lastStatus: optionalString(c, 'lastStatus', path),
+    exitCode: optionalNumber(c, 'exitCode', path),
+    reason: optionalString(c, 'reason', path),
+    healthStatus: optionalString(c, 'healthStatus', path),
+    memory: optionalNumber(c, 'memory', path),
+    memoryReservation: optionalNumber(c, 'memoryReservation', path),
+    cpu: optionalNumber(c, 'cpu', path),
+    runtimeId: optionalString(c, 'runtimeId', path),
+  };
+}
+
+/** The ENI attachment's `subnetId` detail, for awsvpc tasks. */
+function findSubnetId(attachments: unknown): string | undefined {
+  if (!Array.isArray(attachments)) return undefined;
+  for (const attachment of attachments) {
+    if (!isObject(attachment) || !Array.isArray(attachment.details)) continue;
+    for (const detail of attachment.details) {
+      if (isObject(detail) && detail.name === 'subnetId' && typeof detail.value === 'string') return detail.value;
+    }
+  }
+  return undefined;
+}
+
+/** `arn:aws:ecs:r:a:task/cluster/id` → `id`; also works for cluster and task-definition ARNs. */
+export function lastSegment(arn: string): string {
+  const slash = arn.lastIndexOf('/');
+  return slash >= 0 ? arn.slice(slash + 1) : arn;
+}

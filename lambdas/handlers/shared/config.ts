@@ -1,0 +1,71 @@
+import { isSeverity, isStopCategory, type SeverityOverrides, type StopCategory } from '../../domain/taxonomy';
+
+export interface WatchdogConfig {
+  alertTopicArn: string;
+  teamTagKey: string;
+  enrichmentBudgetMs: number;
+  logExcerptLines: number;
+  mutedCategories: ReadonlySet<StopCategory>;
+  severityOverrides: SeverityOverrides;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads the function's environment; a bad value fails the cold start with the variable's name. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): WatchdogConfig {
+  const alertTopicArn = env.ALERT_TOPIC_ARN;
+  if (!alertTopicArn?.startsWith('arn:'))
+    throw new ConfigError(`ALERT_TOPIC_ARN must be an SNS topic ARN, got "${alertTopicArn ?? ''}"`);
+  return {
+    alertTopicArn,
+    teamTagKey: env.TEAM_TAG_KEY || 'team',
+    enrichmentBudgetMs: readInt(env, 'ENRICHMENT_BUDGET_MS', 3000, 100, 60_000),
+    logExcerptLines: readInt(env, 'LOG_EXCERPT_LINES', 20, 0, 100),
+    mutedCategories: readCategories(env.MUTED_CATEGORIES),
+    severityOverrides: readOverrides(env.SEVERITY_OVERRIDES),
+  };
+}
+
+function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function readCategories(raw: string | undefined): ReadonlySet<StopCategory> {
+  const names = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!isStopCategory(name)) throw new ConfigError(`MUTED_CATEGORIES: "${name}" is not a stop category`);
+  }
+  return new Set(names as StopCategory[]);
+}
+
+function readOverrides(raw: string | undefined): SeverityOverrides {
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`SEVERITY_OVERRIDES must be a JSON object, got "${raw}"`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('SEVERITY_OVERRIDES must be a JSON object of category to severity');
+  }
+  const overrides: SeverityOverrides = {};
+  for (const [category, severity] of Object.entries(parsed)) {
+    if (typeof severity !== 'string' || !isSeverity(severity)) {
+      throw new ConfigError(`SEVERITY_OVERRIDES.${category}: "${String(severity)}" is not a severity`);
+    }
+    overrides[category] = severity;
+  }
+  return overrides;
+}

@@ -1,0 +1,22 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { AlertPublisher } from '../adapters/alert-publisher';
+import { EcsReader } from '../adapters/ecs-reader';
+import { processTaskStopped } from './process-task-stopped';
+import { readConfig } from './shared/config';
+import { counter, lambdaHandler, log } from './shared/lambda-runtime';
+
+const config = readConfig();
+const deps = {
+  config,
+  ecs: new EcsReader(new ECSClient({})),
+  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
+  log,
+  counter,
+};
+
+/** EventBridge → ECS Task State Change (STOPPED). */
+export const handler = lambdaHandler(async (event: unknown) => {
+  const outcome = await processTaskStopped(event, deps);
+  return { status: outcome.status };
+});
