@@ -19,7 +19,7 @@ export function renderEmail(alert: Alert): string {
 
   if (alert.nextSteps.length > 0) {
     lines.push('NEXT STEPS');
-    alert.nextSteps.forEach((step, i) => lines.push(`  ${i + 1}. ${step}`));
+    lines.push(...alert.nextSteps.map((step, i) => `  ${i + 1}. ${step}`));
     lines.push('');
   }
 

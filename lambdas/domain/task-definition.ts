@@ -39,7 +39,7 @@ export function awsLogsLocation(
   container: ContainerDefinitionFacts | undefined,
   taskId: string,
 ): AwsLogsLocation | undefined {
-  if (!container || container.logDriver !== 'awslogs' || !container.logOptions) return undefined;
+  if (container?.logDriver !== 'awslogs' || !container.logOptions) return undefined;
   const group = container.logOptions['awslogs-group'];
   const prefix = container.logOptions['awslogs-stream-prefix'];
   if (!group || !prefix) return undefined;
