@@ -168,7 +168,8 @@ function matchFamilies(families: Family[], text: string | undefined): ReasonMatc
   for (const family of families) {
     if (family.category === 'SECRETS_PULL' || family.category === 'IMAGE_PULL') {
       const split = splitSecretsOrRegistry(normalized);
-      if (split) return split === family.category ? { category: split, text: text ?? '' } : undefined;
+      if (split === family.category) return { category: split, text: text ?? '' };
+      if (split) continue;
     }
     if (family.patterns.some((p) => p.test(normalized))) return { category: family.category, text: text ?? '' };
   }

@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { toSubject } from '../../lambdas/domain/alert';
+import { buildTaskStoppedAlert } from '../../lambdas/domain/build-task-alert';
+import { classifyStop } from '../../lambdas/domain/classify-stop';
+import { parseEnvelope } from '../../lambdas/domain/ecs-event';
+import { explainExitCode } from '../../lambdas/domain/exit-codes';
+import { logStreamLink } from '../../lambdas/domain/links';
+import { renderChat } from '../../lambdas/domain/render-chat';
+import { renderEmail } from '../../lambdas/domain/render-email';
+import { SNS_MAX_BYTES, toSnsMessage } from '../../lambdas/domain/sns-message';
+import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { taskEvent } from '../support/events';
+
+function alertFor(detail: Record<string, unknown> = {}) {
+  const task = parseTaskStateChange(parseEnvelope(taskEvent(detail)));
+  return buildTaskStoppedAlert(task, classifyStop(task));
+}
+
+describe('exit codes', () => {
+  it.each([
+    [137, /SIGKILL/],
+    [139, /SIGSEGV/],
+    [143, /SIGTERM/],
+    [134, /SIGABRT/],
+    [1, /application error/],
+    [126, /not executable/],
+    [127, /command not found/],
+    [255, /out of range/],
+    [130, /SIGINT/],
+    [135, /signal 7 \(SIGBUS\)/],
+    [42, /application-defined/],
+    [undefined, /no exit code/],
+  ])('explains %s', (code, meaning) => {
+    expect(explainExitCode(code)).toMatch(meaning);
+  });
+});
+
+describe('subjects', () => {
+  it('are printable ASCII under 100 characters', () => {
+    const subject = toSubject(`HIGH APP_CRASH: ${'very-long-service-name-'.repeat(8)} – “quoted” \n next line`);
+    expect(subject.length).toBeLessThan(100);
+    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+    expect(subject.endsWith('...')).toBe(true);
+  });
+});
+
+describe('alert', () => {
+  it('carries title, summary, evidence, next steps and links', () => {
+    const alert = alertFor({
+      containers: [{ name: 'api', exitCode: 1, reason: undefined, memory: '512' }],
+      availabilityZone: 'us-east-1a',
+    });
+    expect(alert).toMatchObject({
+      kind: 'TASK_STOPPED',
+      category: 'APP_CRASH',
+      severity: 'HIGH',
+      actionable: true,
+      cluster: 'production',
+      service: 'api-service',
+      culpritContainer: 'api',
+      incidentId: 'task/production/0123456789abcdef0123456789abcdef',
+      occurredAt: '2026-11-26T03:00:00.000Z',
+    });
+    expect(alert.title).toBe('HIGH APP_CRASH: api-service in production - container api crashed (exit 1)');
+    expect(alert.summary).toContain('container api exited on its own (exit 1)');
+    expect(alert.evidence.facts).toContainEqual({ label: 'Stop code', value: 'EssentialContainerExited' });
+    expect(alert.nextSteps[0]).toMatch(/log lines/);
+    expect(alert.links.map((l) => l.label)).toEqual([
+      'Task',
+      'Service deployments',
+      'Service events',
+      'Task definition api-service:42',
+    ]);
+  });
+
+  it('pages standalone task failures one step lower than service ones', () => {
+    const alert = alertFor({ group: 'family:nightly-report', containers: [{ name: 'report', exitCode: 2 }] });
+    expect(alert.severity).toBe('MEDIUM');
+    expect(alert.summary).toContain('Standalone task');
+  });
+
+  it('names the likely sub-cause of an image pull failure', () => {
+    const alert = alertFor({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason:
+        'CannotPullContainerError: ref pull has been retried 1 time(s): failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/library/nginx/manifests/sha256:x: 429 Too Many Requests - Server message: toomanyrequests',
+      containers: [{ name: 'api' }],
+    });
+    expect(alert.title).toContain('registry rate limit');
+    expect(alert.nextSteps[0]).toMatch(/Mirror the image to Amazon ECR/);
+  });
+});
+
+describe('renderings', () => {
+  const alert = alertFor({ containers: [{ name: 'api', exitCode: 139 }] });
+
+  it('e-mail text leads with the answer and lists next steps and evidence', () => {
+    const text = renderEmail(alert);
+    expect(text.split('\n')[0]).toBe(alert.title);
+    expect(text).toContain('NEXT STEPS\n  1. ');
+    expect(text).toContain('Container api (CULPRIT): exit 139 - SIGSEGV');
+  });
+
+  it('chat notification follows the custom-notification schema', () => {
+    const chat = renderChat(alert);
+    expect(chat.version).toBe('1.0');
+    expect(chat.source).toBe('custom');
+    expect(chat.content.textType).toBe('client-markdown');
+    expect(chat.metadata.threadId).toBe(alert.incidentId);
+    expect(chat.content.keywords).toEqual(['HIGH', 'APP_CRASH', 'production', 'api-service']);
+  });
+
+  it('fits SNS by dropping log lines first, and says so', () => {
+    const huge = {
+      ...alert,
+      evidence: {
+        ...alert.evidence,
+        logExcerpt: {
+          container: 'api',
+          logGroup: '/ecs/api',
+          logStream: 's',
+          lines: Array(400).fill('x'.repeat(1000)),
+        },
+      },
+    };
+    const message = toSnsMessage(huge);
+    expect(new TextEncoder().encode(message.message).length).toBeLessThan(SNS_MAX_BYTES);
+    const sqs = JSON.parse(JSON.parse(message.message).sqs);
+    expect(sqs.evidence.logExcerpt).toBeUndefined();
+    expect(sqs.enrichmentErrors).toContainEqual({
+      lookup: 'log excerpt',
+      message: 'dropped: the alert exceeded the SNS size limit',
+    });
+  });
+
+  it('encodes log group links the way the CloudWatch console expects', () => {
+    expect(logStreamLink('eu-west-1', '/ecs/api', 'ecs/api/abc').url).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fapi/log-events/ecs$252Fapi$252Fabc',
+    );
+  });
+});

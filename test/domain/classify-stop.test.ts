@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { classifyStop } from '../../lambdas/domain/classify-stop';
+import { parseEnvelope } from '../../lambdas/domain/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { taskEvent } from '../support/events';
+
+function classify(detail: Record<string, unknown>, essential?: string[]) {
+  const task = parseTaskStateChange(parseEnvelope(taskEvent(detail)));
+  const result = classifyStop(task, essential ? { essentialContainers: new Set(essential) } : {});
+  return { category: result.category, culprit: result.culprit?.name ?? null, actionable: result.actionable };
+}
+
+const scheduler = (stoppedReason: string, containers: unknown[] = [{ name: 'api', exitCode: 143 }]) => ({
+  stopCode: 'ServiceSchedulerInitiated',
+  stoppedReason,
+  containers,
+});
+
+describe('classifyStop: the traps of DESIGN §4', () => {
+  it.each([
+    [
+      'scale-in',
+      scheduler('Scaling activity initiated by (deployment ecs-svc/1234567890123456789)'),
+      'SCALE_IN_OR_DEPLOYMENT',
+    ],
+    [
+      'ELB health check',
+      scheduler(
+        'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/api/abc)',
+      ),
+      'HEALTH_CHECK_ELB',
+    ],
+    ['ELB health check, old wording', scheduler('Task failed ELB health checks in (elb api-elb)'), 'HEALTH_CHECK_ELB'],
+    [
+      'maintenance',
+      scheduler(
+        'Task is being stopped for infrastructure maintenance: ECS is performing maintenance on the underlying infrastructure hosting the task',
+      ),
+      'PLATFORM_MAINTENANCE',
+    ],
+  ])('ServiceSchedulerInitiated covers %s: only the reason text separates them', (_name, detail, expected) => {
+    expect(classify(detail).category).toBe(expected);
+  });
+
+  it('reads OutOfMemoryError (never OOMKilled) from the container reason, in any case', () => {
+    for (const reason of [
+      'OutOfMemoryError: Container killed due to memory usage',
+      'outofmemoryerror: container killed due to memory usage',
+      'OutOfMemoryError: Conta',
+    ]) {
+      expect(classify({ containers: [{ name: 'api', exitCode: 137, reason }] })).toEqual({
+        category: 'OOM_KILLED',
+        culprit: 'api',
+        actionable: true,
+      });
+    }
+  });
+
+  it('does not call exit 137 without an OOM reason an OOM', () => {
+    expect(classify({ containers: [{ name: 'api', exitCode: 137 }] }).category).toBe('APP_CRASH');
+  });
+
+  it('classifies a missing exit code from the task reason', () => {
+    expect(classify({ containers: [{ name: 'api' }] })).toEqual({
+      category: 'APP_CRASH',
+      culprit: 'api',
+      actionable: true,
+    });
+  });
+
+  it('names the sidecar that died first, not the app that was stopped after it', () => {
+    const result = classify({
+      containers: [
+        { name: 'api', exitCode: 143 },
+        { name: 'log_router', exitCode: 1, image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
+      ],
+    });
+    expect(result).toEqual({ category: 'DEPENDENCY_EXITED', culprit: 'log_router', actionable: true });
+  });
+
+  it('names the app when it crashed and the sidecar was stopped after it', () => {
+    const result = classify({
+      containers: [
+        { name: 'envoy', exitCode: 143 },
+        { name: 'app', exitCode: 2 },
+      ],
+    });
+    expect(result).toEqual({ category: 'APP_CRASH', culprit: 'app', actionable: true });
+  });
+
+  it('ignores a non-essential container when the task definition says so', () => {
+    const result = classify(
+      {
+        containers: [
+          { name: 'migrate', exitCode: 1 },
+          { name: 'api', exitCode: 139 },
+        ],
+      },
+      ['api'],
+    );
+    expect(result.culprit).toBe('api');
+  });
+
+  it('treats exit 0 as a crash in a service task and as completion in a standalone task', () => {
+    expect(classify({ containers: [{ name: 'api', exitCode: 0 }] }).category).toBe('APP_CRASH');
+    expect(
+      classify({
+        group: 'family:nightly-report',
+        startedBy: 'events-rule/nightly',
+        containers: [{ name: 'report', exitCode: 0 }],
+      }),
+    ).toEqual({
+      category: 'COMPLETED',
+      culprit: null,
+      actionable: false,
+    });
+  });
+
+  it('classifies an early stop (desired STOPPED, last RUNNING) like a stop', () => {
+    const result = classify({
+      lastStatus: 'RUNNING',
+      desiredStatus: 'STOPPED',
+      stopCode: 'SpotInterruption',
+      stoppedReason: 'Your Spot Task was interrupted.',
+    });
+    expect(result.category).toBe('SPOT_INTERRUPTION');
+  });
+
+  it('reports nothing for a task that has not stopped', () => {
+    expect(
+      classify({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING', stopCode: undefined, stoppedReason: undefined })
+        .category,
+    ).toBe('NOT_STOPPED');
+  });
+
+  it('keeps the user-initiated stop routine', () => {
+    expect(
+      classify({
+        stopCode: 'UserInitiated',
+        stoppedReason: 'Task stopped by user',
+        containers: [{ name: 'api', exitCode: 143 }],
+      }).category,
+    ).toBe('USER_STOPPED');
+  });
+
+  it('falls back to UNKNOWN, actionable, when nothing is recognisable', () => {
+    expect(
+      classify({
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'Something new happened',
+        containers: [{ name: 'api' }],
+      }),
+    ).toEqual({
+      category: 'UNKNOWN',
+      culprit: null,
+      actionable: true,
+    });
+  });
+
+  it.each([
+    [
+      'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): AccessDeniedException',
+      'SECRETS_PULL',
+    ],
+    [
+      'ResourceInitializationError: unable to pull secrets or registry auth: pull command failed: : signal: killed',
+      'IMAGE_PULL',
+    ],
+    [
+      'ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR: There is a connection issue',
+      'IMAGE_PULL',
+    ],
+    ['ResourceInitializationError: unable to pull secrets or registry auth', 'SECRETS_PULL'],
+    [
+      'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 time(s): failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.',
+      'RESOURCE_INIT',
+    ],
+    [
+      'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nginx:nope: not found',
+      'IMAGE_PULL',
+    ],
+    [
+      'CannotStartContainerError: Error response from daemon: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/app/start.sh": permission denied: unknown',
+      'CONTAINER_START',
+    ],
+    ['Timeout waiting for network interface provisioning to complete.', 'TIMEOUT'],
+  ])('stoppedReason %s → %s', (stoppedReason, expected) => {
+    expect(classify({ stopCode: 'TaskFailedToStart', stoppedReason, containers: [{ name: 'api' }] }).category).toBe(
+      expected,
+    );
+  });
+});
