@@ -1,0 +1,79 @@
+/**
+ * Bundle size and cold-start import time of each Lambda handler, bundled the way the construct
+ * bundles it (esbuild, ESM, minified, AWS SDK included). Prints one JSON line per handler.
+ *   npx tsx bench/bundle.ts [--runs N]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const HANDLERS_DIR = join(__dirname, '..', 'lambdas', 'handlers');
+const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 9;
+
+/** Environment a handler needs at import (its cold start); values are inert placeholders. */
+const HANDLER_ENV = {
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench',
+  STATE_TABLE_NAME: 'bench',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POWERTOOLS_SERVICE_NAME: 'ecs-watchdog',
+  POWERTOOLS_METRICS_NAMESPACE: 'EcsWatchdog',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+async function measure(entry: string) {
+  const out = mkdtempSync(join(tmpdir(), 'ecs-watchdog-bundle-'));
+  try {
+    const file = join(out, 'index.mjs');
+    await build({
+      entryPoints: [join(HANDLERS_DIR, entry)],
+      outfile: file,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'error',
+    });
+    const bytes = statSync(file).size;
+    const gzipBytes = gzipSync(require('node:fs').readFileSync(file), { level: 9 }).length;
+    const probe = join(out, 'probe.mjs');
+    writeFileSync(
+      probe,
+      `const t0 = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t0));`,
+    );
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const ms = execFileSync(process.execPath, [probe], { env: { ...process.env, ...HANDLER_ENV } }).toString();
+      times.push(Number(ms));
+    }
+    times.sort((a, b) => a - b);
+    return {
+      handler: entry.replace(/\.ts$/, ''),
+      bundleBytes: bytes,
+      bundleKiB: +(bytes / 1024).toFixed(1),
+      gzipKiB: +(gzipBytes / 1024).toFixed(1),
+      importMsMedian: +(times[Math.floor(times.length / 2)] ?? 0).toFixed(1),
+      importMsMin: +(times[0] ?? 0).toFixed(1),
+      runs,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const entries = readdirSync(HANDLERS_DIR).filter((f) => f.endsWith('.ts') && !f.startsWith('process-'));
+  for (const entry of entries) console.log(JSON.stringify(await measure(entry)));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
