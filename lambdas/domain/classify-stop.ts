@@ -17,6 +17,15 @@ export interface ClassifyOptions {
   essentialContainers?: ReadonlySet<string>;
 }
 
+/** Stop codes that decide the category when no reason text did. */
+const STOP_CODE_CATEGORIES: Record<string, StopCategory> = {
+  UserInitiated: 'USER_STOPPED',
+  // The Spot two-minute warning arrives as TerminationNotice (desired STOPPED, last RUNNING).
+  TerminationNotice: 'SPOT_INTERRUPTION',
+  // Newer stop code: ECS replaced the task because the infrastructure under it was unhealthy.
+  InfrastructureHealth: 'HOST_FAILURE',
+};
+
 const ACTIVE_STATUSES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']);
 
 /**
@@ -38,14 +47,15 @@ export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {
   }
   const taskFailure = matchContainerFailure(task.stoppedReason);
   if (taskFailure) {
-    return diagnosis(taskFailure.category, 'task stoppedReason', culpritForTaskFailure(containers));
+    return diagnosis(taskFailure.category, 'task stoppedReason');
   }
 
   if (task.stopCode === 'SpotInterruption') return diagnosis('SPOT_INTERRUPTION', 'stopCode SpotInterruption');
   const scheduler = matchTaskReason(task.stoppedReason);
   if (scheduler)
     return diagnosis(scheduler.category, 'task stoppedReason', culpritForTaskReason(scheduler.category, containers));
-  if (task.stopCode === 'UserInitiated') return diagnosis('USER_STOPPED', 'stopCode UserInitiated');
+  const byStopCode = STOP_CODE_CATEGORIES[task.stopCode ?? ''];
+  if (byStopCode) return diagnosis(byStopCode, `stopCode ${task.stopCode}`);
 
   const exited = diagnoseExit(task, containers);
   if (exited) return exited;
@@ -76,10 +86,6 @@ function withDependency(result: StopDiagnosis, containers: ContainerState[]): St
   return sidecarDied && appPresent ? { ...result, category: 'DEPENDENCY_EXITED' } : result;
 }
 
-function culpritForTaskFailure(containers: ContainerState[]): ContainerState | undefined {
-  return containers.length === 1 ? containers[0] : undefined;
-}
-
 function culpritForTaskReason(category: StopCategory, containers: ContainerState[]): ContainerState | undefined {
   if (category === 'HEALTH_CHECK_CONTAINER') {
     return containers.find((c) => c.healthStatus === 'UNHEALTHY') ?? containers[0];
@@ -89,29 +95,46 @@ function culpritForTaskReason(category: StopCategory, containers: ContainerState
 }
 
 /**
- * "Essential container in task exited": find the container that exited on its own. Exit 143/137
- * beside another failure is usually ECS stopping the rest of the task, so those rank last.
+ * "Essential container in task exited": find the container that exited on its own. A SIGTERM
+ * (143), a SIGKILL after the stop timeout (137) or a clean exit (0) of a sidecar are usually ECS
+ * stopping the rest of the task, so candidates are tried in this order of suspicion.
  */
 function diagnoseExit(task: TaskStateChange, containers: ContainerState[]): StopDiagnosis | undefined {
-  const inService = task.service !== undefined;
-  const withExit = containers.filter((c) => c.exitCode !== undefined);
-  const failed = withExit.filter((c) => c.exitCode !== 0);
-  const own = failed.filter((c) => !isStopSignal(c.exitCode));
-  const culprit = own[0] ?? failed.find((c) => c.exitCode === 137) ?? failed[0];
-  if (culprit)
-    return withDependency(diagnosis('APP_CRASH', `container ${culprit.name} exit code`, culprit), containers);
-
+  const sidecars = containers.filter((c) => looksLikeSidecar(c.name, c.image));
+  const apps = sidecars.length === containers.length ? containers : containers.filter((c) => !sidecars.includes(c));
   const essentialExited =
     task.stopCode === 'EssentialContainerExited' || normalizeReason(task.stoppedReason).includes('essential container');
-  if (withExit.length > 0) {
-    // Every container that reported exited 0.
-    if (!inService) return diagnosis('COMPLETED', 'standalone task, all exit codes 0');
-    return diagnosis('APP_CRASH', 'service task exited 0 (services are expected to run forever)', withExit[0]);
+  const exitedOnItsOwn = (c: ContainerState) =>
+    c.exitCode !== undefined && c.exitCode !== 0 && !isStopSignal(c.exitCode);
+
+  const failed = [...apps, ...sidecars].find(exitedOnItsOwn);
+  if (failed) return withDependency(diagnosis('APP_CRASH', `container ${failed.name} exit code`, failed), containers);
+
+  const killed = apps.find((c) => c.exitCode === 137);
+  if (killed) return diagnosis('APP_CRASH', `container ${killed.name} was killed (exit 137)`, killed);
+
+  const exitedZero = apps.find((c) => c.exitCode === 0);
+  if (exitedZero) {
+    return task.service === undefined
+      ? diagnosis('COMPLETED', 'standalone task, essential containers exited 0')
+      : diagnosis('APP_CRASH', 'service task exited 0 (services are expected to run forever)', exitedZero);
   }
-  if (essentialExited) {
-    return diagnosis('APP_CRASH', 'essential container exited (no exit code reported)', containers[0]);
+
+  // A container that reported no exit code beside others stopped by signal is the likelier trigger.
+  const silent = [...apps, ...sidecars].find((c) => c.exitCode === undefined);
+  if (silent && essentialExited) {
+    return withDependency(
+      diagnosis('APP_CRASH', `container ${silent.name} exited (no exit code reported)`, silent),
+      containers,
+    );
   }
-  return undefined;
+
+  const stopped = [...apps, ...sidecars].find((c) => c.exitCode !== undefined);
+  if (stopped)
+    return withDependency(diagnosis('APP_CRASH', `container ${stopped.name} exit code`, stopped), containers);
+  return essentialExited
+    ? diagnosis('APP_CRASH', 'essential container exited (no exit code reported)', containers[0])
+    : undefined;
 }
 
 function describeUnknown(task: TaskStateChange): string {

@@ -6,7 +6,12 @@ import type { StopCategory } from './taxonomy';
  * stable error-type prefixes and key phrases on lowercased, whitespace-folded text.
  */
 export function normalizeReason(text: string | undefined): string {
-  return (text ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return (text ?? '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u02bc`]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 interface Family {
@@ -20,8 +25,9 @@ const CONTAINER_FAILURES: Family[] = [
   {
     category: 'TIMEOUT',
     patterns: [
-      /timeout waiting for network interface/,
-      /network interface provisioning/,
+      /timeout wait(ing)? for/,
+      /network interface provision/,
+      /(ephemeral ?storage|volume) provisioning/,
       /(container ?runtime|docker) ?timeout ?error/,
       /could not transition to (started|running|created)/,
       /timed out after waiting/,
@@ -58,6 +64,19 @@ const CONTAINER_FAILURES: Family[] = [
       /image ?pull/,
       /pull command failed/,
       /repository does not exist/,
+      /getimageblob|image blob/,
+      /error response from daemon: get /,
+    ],
+  },
+  {
+    // Specific initialization failures first: they also arrive wrapped in CannotStartContainerError.
+    category: 'RESOURCE_INIT',
+    patterns: [
+      /failed to validate logger args/,
+      /log group does not exist/,
+      /cannot find the amazon cloudwatch log group/,
+      /efs utils|\befs\b.*mount|mount\.nfs/,
+      /failed to (download|fetch) env/,
     ],
   },
   {
@@ -112,12 +131,13 @@ const TASK_REASONS: Family[] = [
     ],
   },
   { category: 'HEALTH_CHECK_CONTAINER', patterns: [/container health ?check/, /failed (the )?health ?check/] },
+  { category: 'USER_STOPPED', patterns: [/(stopped|forced|initiated) by (a )?user/, /user ?initiated/] },
   {
     category: 'HOST_FAILURE',
     patterns: [
       /host ec2 .*(stopped|terminated)/,
       /instance .*(stopped|terminated|shut ?down|unhealthy)/,
-      /container instance .*(deregister|terminat|drain|lost)/,
+      /container instance .*(terminat|lost|unhealthy|failed)/,
       /agent (was )?disconnected/,
       /underlying (host|instance)/,
     ],
@@ -133,6 +153,10 @@ const TASK_REASONS: Family[] = [
       /capacity provider.*(unable|failed|not)/,
       /no (available )?capacity/,
       /provisioning (state )?(timed out|timeout)/,
+      /no active instances/,
+      /empty capacity provider/,
+      /placement constraint/,
+      /taskfailedtostart: (resource|attribute|agent|no |empty)/,
     ],
   },
   {
@@ -141,12 +165,13 @@ const TASK_REASONS: Family[] = [
       /scaling activity initiated by/,
       /deployment ecs-svc/,
       /scale-?in/,
+      /container instance is (in )?draining/,
+      /draining state/,
       /task set .*(deleted|scaled)/,
       /replaced by (a )?deployment/,
       /service (was )?(deleted|scaled down)/,
     ],
   },
-  { category: 'USER_STOPPED', patterns: [/stopped by user/, /user ?initiated/] },
 ];
 
 export interface ReasonMatch {
@@ -178,16 +203,17 @@ function matchFamilies(families: Family[], text: string | undefined): ReasonMatc
 
 /**
  * "ResourceInitializationError: unable to pull secrets or registry auth: ..." covers both secrets
- * and ECR credentials; only the rest of the text tells them apart. Undecidable (truncated) text
- * counts as secrets, the first thing the agent fetches.
+ * and registry credentials; only the rest of the text tells them apart. Undecidable (truncated)
+ * text counts as secrets, the first thing the agent fetches.
  */
 function splitSecretsOrRegistry(text: string): 'SECRETS_PULL' | 'IMAGE_PULL' | undefined {
   const marker = 'unable to pull secrets or registry auth';
   const at = text.indexOf(marker);
   if (at < 0) return undefined;
   const rest = text.slice(at + marker.length);
+  // "unable to get registry auth from asm" is private-registry credentials kept in Secrets Manager.
+  if (/registry|\becr\b|\bimage\b|pull command|docker/.test(rest)) return 'IMAGE_PULL';
   if (/secret|asm|ssm|parameter|kms/.test(rest)) return 'SECRETS_PULL';
-  if (/ecr|registry|image|pull command|docker/.test(rest)) return 'IMAGE_PULL';
   return 'SECRETS_PULL';
 }
 

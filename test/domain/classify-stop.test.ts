@@ -126,6 +126,21 @@ describe('classifyStop: the traps of DESIGN §4', () => {
     expect(result.category).toBe('SPOT_INTERRUPTION');
   });
 
+  it('reads the Spot warning stop code and the newer infrastructure-health stop code', () => {
+    expect(
+      classify({
+        lastStatus: 'RUNNING',
+        desiredStatus: 'STOPPED',
+        stopCode: 'TerminationNotice',
+        stoppedReason: undefined,
+      }).category,
+    ).toBe('SPOT_INTERRUPTION');
+    expect(
+      classify({ stopCode: 'InfrastructureHealth', stoppedReason: '', containers: [{ name: 'api', exitCode: 143 }] })
+        .category,
+    ).toBe('HOST_FAILURE');
+  });
+
   it('reports nothing for a task that has not stopped', () => {
     expect(
       classify({ lastStatus: 'RUNNING', desiredStatus: 'RUNNING', stopCode: undefined, stoppedReason: undefined })

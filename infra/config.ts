@@ -1,0 +1,181 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import {
+  isSeverity,
+  isStopCategory,
+  SEVERITIES,
+  type Severity,
+  STOP_CATEGORIES,
+  type StopCategory,
+} from '../lambdas/domain/taxonomy.js';
+
+/**
+ * Validation of the EcsWatchdog settings. Pure: no constructs, so it is unit-tested directly and the
+ * construct fails `cdk synth` with a message naming the bad setting before it builds anything.
+ */
+
+const PREFIX = 'EcsWatchdog:';
+
+/** The Lambda timeout every handler runs with; the enrichment budget must leave room inside it. */
+export const FUNCTION_TIMEOUT = Duration.seconds(30);
+export const MIN_ENRICHMENT_BUDGET = Duration.millis(100);
+export const MAX_ENRICHMENT_BUDGET = Duration.seconds(20);
+export const MAX_LOG_EXCERPT_LINES = 100;
+
+export const DEFAULT_TEAM_TAG_KEY = 'team';
+export const DEFAULT_ENRICHMENT_BUDGET = Duration.seconds(3);
+export const DEFAULT_LOG_EXCERPT_LINES = 20;
+
+export interface WatchdogSettingsInput {
+  readonly clusters?: readonly string[];
+  readonly alertEmail?: string;
+  readonly teamTagKey?: string;
+  readonly enrichmentBudget?: Duration;
+  readonly logExcerptLines?: number;
+  readonly mutedCategories?: readonly string[];
+  readonly severityOverrides?: Readonly<Record<string, string>>;
+}
+
+/** A watched cluster: either its name (resolved to an ARN in the stack's account and region) or its full ARN. */
+export type ClusterRef =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'arn'; readonly arn: string };
+
+export interface WatchdogSettings {
+  /** undefined = every cluster in the account and region. */
+  readonly clusters: readonly ClusterRef[] | undefined;
+  readonly alertEmail: string | undefined;
+  readonly teamTagKey: string;
+  readonly enrichmentBudget: Duration;
+  readonly logExcerptLines: number;
+  readonly mutedCategories: readonly StopCategory[];
+  readonly severityOverrides: Readonly<Partial<Record<StopCategory, Severity>>>;
+}
+
+function fail(message: string): never {
+  throw new Error(`${PREFIX} ${message}`);
+}
+
+const quote = (value: unknown): string => JSON.stringify(value);
+
+// Deliberately simple: one @, no spaces, a dot in the domain. SNS does the real check by sending a confirmation.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// ECS: "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed."
+const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/([A-Za-z0-9_-]{1,255})$/;
+// ECS tag keys: 1-128 characters; letters, numbers, spaces and + - = . _ : / @; the aws: prefix is reserved.
+const TAG_KEY = /^[\p{L}\p{N}\s+\-=._:/@]{1,128}$/u;
+
+export function validateAlertEmail(email: string | undefined): string | undefined {
+  if (email === undefined || Token.isUnresolved(email)) return email;
+  if (!EMAIL.test(email)) fail(`alertEmail ${quote(email)} is not an e-mail address`);
+  return email;
+}
+
+export function validateClusters(clusters: readonly string[] | undefined): ClusterRef[] | undefined {
+  if (clusters === undefined) return undefined;
+  if (!Array.isArray(clusters)) fail(`clusters must be a list of cluster names or ARNs, got ${quote(clusters)}`);
+  if (clusters.length === 0)
+    fail('clusters must not be empty: omit it to watch every cluster in the account and region');
+  const seen = new Set<string>();
+  const refs: ClusterRef[] = [];
+  for (const cluster of clusters) {
+    if (typeof cluster !== 'string') fail(`clusters: ${quote(cluster)} is not a cluster name or ARN`);
+    if (seen.has(cluster)) continue;
+    seen.add(cluster);
+    // A token (e.g. `cluster.clusterName` from the same app) cannot be inspected at synth: treat it as a name.
+    if (Token.isUnresolved(cluster) || CLUSTER_NAME.test(cluster)) {
+      refs.push({ kind: 'name', name: cluster });
+    } else if (CLUSTER_ARN.test(cluster)) {
+      refs.push({ kind: 'arn', arn: cluster });
+    } else {
+      fail(
+        `clusters: ${quote(cluster)} is neither a cluster name (1-255 letters, digits, _ or -) ` +
+          'nor a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME)',
+      );
+    }
+  }
+  return refs;
+}
+
+export function validateTeamTagKey(key: string | undefined): string {
+  if (key === undefined) return DEFAULT_TEAM_TAG_KEY;
+  if (Token.isUnresolved(key)) return key;
+  if (!TAG_KEY.test(key) || key.trim() !== key) {
+    fail(`teamTagKey ${quote(key)} is not a valid ECS tag key (1-128 letters, digits, spaces and + - = . _ : / @)`);
+  }
+  if (key.toLowerCase().startsWith('aws:')) fail(`teamTagKey ${quote(key)} uses the reserved "aws:" prefix`);
+  return key;
+}
+
+export function validateEnrichmentBudget(budget: Duration | undefined): Duration {
+  if (budget === undefined) return DEFAULT_ENRICHMENT_BUDGET;
+  if (budget.isUnresolved()) fail('enrichmentBudget must be a literal duration, not a token');
+  const ms = budget.toMilliseconds();
+  if (ms < MIN_ENRICHMENT_BUDGET.toMilliseconds() || ms > MAX_ENRICHMENT_BUDGET.toMilliseconds()) {
+    fail(
+      `enrichmentBudget must be from ${MIN_ENRICHMENT_BUDGET.toMilliseconds()} ms to ${MAX_ENRICHMENT_BUDGET.toSeconds()} s ` +
+        `(the function times out after ${FUNCTION_TIMEOUT.toSeconds()} s), got ${ms} ms`,
+    );
+  }
+  return budget;
+}
+
+export function validateLogExcerptLines(lines: number | undefined): number {
+  if (lines === undefined) return DEFAULT_LOG_EXCERPT_LINES;
+  if (typeof lines !== 'number' || !Number.isInteger(lines) || lines < 0 || lines > MAX_LOG_EXCERPT_LINES) {
+    fail(`logExcerptLines must be an integer from 0 to ${MAX_LOG_EXCERPT_LINES}, got ${quote(lines)}`);
+  }
+  return lines;
+}
+
+const VALID_CATEGORIES = STOP_CATEGORIES.join(', ');
+const VALID_SEVERITIES = SEVERITIES.join(', ');
+
+const isCategory = (value: unknown): value is StopCategory => typeof value === 'string' && isStopCategory(value);
+const isSeverityName = (value: unknown): value is Severity => typeof value === 'string' && isSeverity(value);
+
+export function validateMutedCategories(categories: readonly string[] | undefined): StopCategory[] {
+  if (categories === undefined) return [];
+  if (!Array.isArray(categories)) fail(`mutedCategories must be a list of stop categories, got ${quote(categories)}`);
+  const muted: StopCategory[] = [];
+  for (const category of categories) {
+    if (!isCategory(category)) {
+      fail(`mutedCategories: ${quote(category)} is not a stop category (valid: ${VALID_CATEGORIES})`);
+    }
+    if (!muted.includes(category)) muted.push(category);
+  }
+  return muted;
+}
+
+export function validateSeverityOverrides(
+  overrides: Readonly<Record<string, string>> | undefined,
+): Partial<Record<StopCategory, Severity>> {
+  if (overrides === undefined) return {};
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    fail(`severityOverrides must be an object mapping stop categories to severities, got ${quote(overrides)}`);
+  }
+  const result: Partial<Record<StopCategory, Severity>> = {};
+  for (const [category, severity] of Object.entries(overrides)) {
+    if (!isCategory(category)) {
+      fail(`severityOverrides: ${quote(category)} is not a stop category (valid: ${VALID_CATEGORIES})`);
+    }
+    if (!isSeverityName(severity)) {
+      fail(`severityOverrides: ${quote(severity)} for ${category} is not a severity (valid: ${VALID_SEVERITIES})`);
+    }
+    result[category] = severity;
+  }
+  return result;
+}
+
+/** Validates every setting and fills in the defaults. Throws an Error naming the first bad setting. */
+export function resolveSettings(input: WatchdogSettingsInput): WatchdogSettings {
+  return {
+    clusters: validateClusters(input.clusters),
+    alertEmail: validateAlertEmail(input.alertEmail),
+    teamTagKey: validateTeamTagKey(input.teamTagKey),
+    enrichmentBudget: validateEnrichmentBudget(input.enrichmentBudget),
+    logExcerptLines: validateLogExcerptLines(input.logExcerptLines),
+    mutedCategories: validateMutedCategories(input.mutedCategories),
+    severityOverrides: validateSeverityOverrides(input.severityOverrides),
+  };
+}

@@ -1,0 +1,384 @@
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Severity } from '../lambdas/domain/taxonomy.js';
+import { type ClusterRef, resolveSettings, type WatchdogSettings } from './config.js';
+import { handlerEntry, METRICS_NAMESPACE, SERVICE_NAME, WatchdogFunction } from './watchdog-function.js';
+
+export interface EcsWatchdogProps {
+  /**
+   * ECS clusters to watch, by name or ARN. A name is resolved to an ARN in the stack's account and region;
+   * a token (such as `cluster.clusterName` of a cluster in the same app) is treated as a name.
+   * ARNs must be in the stack's account and region: the rule listens on that region's default event bus.
+   *
+   * @default - every cluster in the account and region
+   */
+  readonly clusters?: string[];
+
+  /**
+   * An existing SNS topic to publish alerts to. If it is encrypted with a customer managed KMS key, that
+   * key's policy must let the watchdog's functions use it (`grantPublish` adds the IAM side).
+   *
+   * @default - a new topic, encrypted with a new customer managed KMS key (with rotation), whose policy denies non-TLS requests
+   */
+  readonly alertTopic?: sns.ITopic;
+
+  /**
+   * An e-mail address to subscribe to the alert topic. AWS sends it a confirmation message first.
+   *
+   * @default - no e-mail subscription
+   */
+  readonly alertEmail?: string;
+
+  /**
+   * Topic for operational alarms about the watchdog itself (dead-lettered events, invalid events).
+   * If it is encrypted with a customer managed key, the key policy must allow `cloudwatch.amazonaws.com`
+   * to use `kms:Decrypt` and `kms:GenerateDataKey*`, or the alarms cannot publish.
+   *
+   * @default - the alert topic
+   */
+  readonly opsTopic?: sns.ITopic;
+
+  /**
+   * Tag on ECS services that names the owning team; its value becomes the `team` message attribute
+   * that teams filter on.
+   *
+   * @default 'team'
+   */
+  readonly teamTagKey?: string;
+
+  /**
+   * Time the handler may spend looking up context (task definition, tags, logs, metrics) before it
+   * publishes what it has. From 100 ms to 20 s (the function times out after 30 s).
+   *
+   * @default Duration.seconds(3)
+   */
+  readonly enrichmentBudget?: Duration;
+
+  /**
+   * Lines of the culprit container's log to include in an alert; 0 disables the excerpt. At most 100.
+   *
+   * @default 20
+   */
+  readonly logExcerptLines?: number;
+
+  /**
+   * Stop categories that never publish an alert (see `STOP_CATEGORIES` in `lambdas/domain/taxonomy.ts`).
+   *
+   * @default - none
+   */
+  readonly mutedCategories?: string[];
+
+  /**
+   * Severity per stop category, replacing the default (e.g. `{ HEALTH_CHECK_ELB: 'CRITICAL' }`).
+   *
+   * @default - the taxonomy's defaults
+   */
+  readonly severityOverrides?: Record<string, Severity>;
+
+  /**
+   * Retention of the functions' log groups.
+   *
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Routine stops the rule pattern can recognise, so they never invoke the function (DESIGN §1). */
+export const USER_INITIATED_STOP_CODE = 'UserInitiated';
+export const SCALING_ACTIVITY_REASON_PREFIX = 'Scaling activity initiated by';
+
+/**
+ * EventBridge retries delivery to Lambda only when the invocation itself fails (throttling, service
+ * errors): function errors are Lambda's business (see {@link WatchdogFunction}). Retrying for the full
+ * 24 hours costs nothing while Lambda is healthy and, when it is not, keeps the event until it can be
+ * delivered; what still fails goes to the dead-letter queue, which pages ops.
+ */
+export const RULE_RETRY_ATTEMPTS = 185;
+export const RULE_MAX_EVENT_AGE = Duration.hours(24);
+
+/**
+ * Serverless watchdog for Amazon ECS: classifies why tasks stop and publishes one alert per problem to
+ * an SNS topic. Minimal use: `new EcsWatchdog(this, 'Watchdog')`.
+ */
+export class EcsWatchdog extends Construct {
+  /** Where alerts are published; subscribe e-mail, chat, queues or functions here. */
+  readonly alertTopic: sns.ITopic;
+  /** The key encrypting the alert topic, when this construct created the topic. */
+  readonly alertTopicKey?: kms.IKey;
+  /** Events that could not be handled after all retries. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** The handler of ECS Task State Change (STOPPED) events. */
+  readonly taskStopped: WatchdogFunction;
+  /** The rule routing task stops to {@link taskStopped}. */
+  readonly taskStoppedRule: events.Rule;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  readonly invalidEventsAlarm: cloudwatch.Alarm;
+
+  private readonly settings: WatchdogSettings;
+
+  constructor(scope: Construct, id: string, props: EcsWatchdogProps = {}) {
+    super(scope, id);
+    this.settings = resolveSettings(props);
+    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    if (props.alertTopic) {
+      this.alertTopic = props.alertTopic;
+    } else {
+      const key = new kms.Key(this, 'AlertTopicKey', {
+        description: 'Encrypts the ECS Watchdog alert topic',
+        enableKeyRotation: true,
+      });
+      // CloudWatch alarms publish to the topic (the default ops topic) and need the key to do so.
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        }),
+      );
+      this.alertTopicKey = key;
+      this.alertTopic = new sns.Topic(this, 'AlertTopic', {
+        displayName: 'ECS Watchdog alerts',
+        masterKey: key,
+        enforceSSL: true,
+      });
+    }
+    if (this.settings.alertEmail !== undefined) {
+      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(this.settings.alertEmail));
+    }
+    const opsTopic = props.opsTopic ?? this.alertTopic;
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the watchdog rules and functions; messages stay 14 days and an alarm pages ops on the first one.',
+    });
+
+    this.taskStopped = this.taskStoppedHandler(logRetention);
+    this.taskStoppedRule = new events.Rule(this, 'TaskStoppedRule', {
+      description: 'ECS task stops that may need a human (routine stops are filtered out)',
+      eventPattern: taskStoppedPattern(this.clusterArns()),
+      targets: [
+        new targets.LambdaFunction(this.taskStopped.function, {
+          retryAttempts: RULE_RETRY_ATTEMPTS,
+          maxEventAge: RULE_MAX_EVENT_AGE,
+          deadLetterQueue: this.deadLetterQueue,
+        }),
+      ],
+    });
+
+    const alarmAction = new cwActions.SnsAction(opsTopic);
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription:
+        'ECS Watchdog could not handle an event after all retries: it is in the dead-letter queue. ' +
+        'Read the message (it carries the original event and the error), fix the cause, then redrive or delete it.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm.addAlarmAction(alarmAction);
+
+    this.invalidEventsAlarm = new cloudwatch.Alarm(this, 'InvalidEventsAlarm', {
+      alarmDescription:
+        'ECS Watchdog received events it could not parse (metric InvalidEvents): ECS may have changed an event shape. ' +
+        'See the function logs for the rejected events.',
+      metric: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'InvalidEvents',
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.invalidEventsAlarm.addAlarmAction(alarmAction);
+  }
+
+  /** The watched clusters' ARNs, or undefined for all clusters. */
+  private clusterArns(): string[] | undefined {
+    return this.settings.clusters?.map((ref) => this.clusterArn(ref));
+  }
+
+  private clusterArn(ref: ClusterRef): string {
+    if (ref.kind === 'arn') return ref.arn;
+    return Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'cluster',
+      resourceName: ref.name,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /**
+   * Services of the watched clusters, for ecs:ListTagsForResource (the team tag), each with the way
+   * cdk-nag prints it. Only long-format service ARNs (`service/CLUSTER/NAME`) matter: a service with a
+   * short ARN cannot carry tags.
+   */
+  private servicePatterns(): { arn: string; nagArn: string }[] {
+    const stack = Stack.of(this);
+    const clusters = this.settings.clusters;
+    const ofCluster = (name: string) => ({
+      arn: stack.formatArn({ service: 'ecs', resource: 'service', resourceName: `${name}/*` }),
+      nagArn: nagArn('ecs', `service/${name}/*`),
+    });
+    if (clusters === undefined) {
+      return [
+        {
+          arn: stack.formatArn({ service: 'ecs', resource: 'service', resourceName: '*' }),
+          nagArn: nagArn('ecs', 'service/*'),
+        },
+      ];
+    }
+    return clusters.map((ref) => {
+      if (ref.kind === 'name') return ofCluster(ref.name);
+      // arn:PARTITION:ecs:REGION:ACCOUNT:cluster/NAME → arn:PARTITION:ecs:REGION:ACCOUNT:service/NAME/*
+      const arn = `${ref.arn.replace(/:cluster\//, ':service/')}/*`;
+      return { arn, nagArn: arn };
+    });
+  }
+
+  private taskStoppedHandler(logRetention: logs.RetentionDays): WatchdogFunction {
+    const settings = this.settings;
+    const handler = new WatchdogFunction(this, 'TaskStopped', {
+      entry: handlerEntry('task-stopped'),
+      description: 'ECS Watchdog: classifies why an ECS task stopped and publishes the alert',
+      logRetention,
+      deadLetterQueue: this.deadLetterQueue,
+      environment: {
+        ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+        TEAM_TAG_KEY: settings.teamTagKey,
+        ENRICHMENT_BUDGET_MS: String(settings.enrichmentBudget.toMilliseconds()),
+        LOG_EXCERPT_LINES: String(settings.logExcerptLines),
+        MUTED_CATEGORIES: settings.mutedCategories.join(','),
+        SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
+      },
+    });
+
+    const stack = Stack.of(this);
+    const logStreams = stack.formatArn({
+      service: 'logs',
+      resource: 'log-group',
+      resourceName: '*:log-stream:*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const role = handler.role;
+    const services = this.servicePatterns();
+    // Publish the alert (grantPublish adds kms:Decrypt / kms:GenerateDataKey* on the topic key).
+    this.alertTopic.grantPublish(role);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTaskDefinitions',
+        actions: ['ecs:DescribeTaskDefinition'],
+        resources: ['*'],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadServiceTags',
+        actions: ['ecs:ListTagsForResource'],
+        resources: services.map((service) => service.arn),
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadContainerLogs',
+        actions: ['logs:GetLogEvents'],
+        resources: [logStreams],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTaskMetrics',
+        actions: ['cloudwatch:GetMetricData'],
+        resources: ['*'],
+      }),
+    );
+
+    const policy = role.node.findChild('DefaultPolicy');
+    Validations.of(policy).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Added by topic.grantPublish for the KMS-encrypted alert topic: SNS needs a data key to encrypt the message. ' +
+          'The statement is limited to the topic key.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecs:DescribeTaskDefinition and cloudwatch:GetMetricData do not support resource-level permissions ' +
+          '(Service Authorization Reference: no resource type), so they need "*"; both are read-only.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArn('logs', 'log-group:*:log-stream:*')}]`,
+        reason:
+          'logs:GetLogEvents reads the awslogs stream of the container that stopped; its log group is chosen per task ' +
+          'definition by each service team, so it cannot be known at deploy time. Read-only, limited to log streams.',
+      },
+      ...services.map((service) => ({
+        id: `AwsSolutions-IAM5[Resource::${service.nagArn}]`,
+        reason:
+          'ecs:ListTagsForResource reads the team tag of the service whose task stopped, which can be any service ' +
+          'of a watched cluster (every cluster when none is configured). Read-only, limited to ECS services.',
+      })),
+    );
+    return handler;
+  }
+}
+
+/** How cdk-nag renders an ARN built with Stack.formatArn in an environment-agnostic stack. */
+function nagArn(service: string, resource: string): string {
+  return `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
+}
+
+/**
+ * The EventBridge pattern for task stops worth a look.
+ *
+ * - `lastStatus: STOPPED` only: a stop announced early (desired STOPPED while still RUNNING, e.g. a Spot
+ *   warning) is followed by the real STOPPED event, so it is left out.
+ * - Routine stops are dropped: `stopCode: UserInitiated`, and a `stoppedReason` starting with
+ *   "Scaling activity initiated by" (scale-in, or replacement during a deployment).
+ * - An event pattern matches only if the event has every field the pattern names, so
+ *   `anything-but` alone would also drop events that lack `stopCode` or `stoppedReason`. Each field is
+ *   therefore "anything but X, or absent", and the two conditions are combined as the four cases of `$or`.
+ */
+export function taskStoppedPattern(clusterArns?: string[]): events.EventPattern {
+  const stopCode = [[{ 'anything-but': [USER_INITIATED_STOP_CODE] }], [{ exists: false }]];
+  const stoppedReason = [[{ 'anything-but': { prefix: SCALING_ACTIVITY_REASON_PREFIX } }], [{ exists: false }]];
+  const notRoutine = stopCode.flatMap((code) =>
+    stoppedReason.map((reason) => ({ stopCode: code, stoppedReason: reason })),
+  );
+  return {
+    source: ['aws.ecs'],
+    detailType: ['ECS Task State Change'],
+    detail: {
+      lastStatus: ['STOPPED'],
+      ...(clusterArns ? { clusterArn: clusterArns } : {}),
+      $or: notRoutine,
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT } from './config.js';
+
+/** Repository root: handlers are found by entry path relative to it, never imported. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..');
+
+/** Absolute path of a handler entry, e.g. `handlerEntry('task-stopped')` → `<root>/lambdas/handlers/task-stopped.ts`. */
+export function handlerEntry(name: string): string {
+  return path.join(PROJECT_ROOT, 'lambdas', 'handlers', `${name}.ts`);
+}
+
+export const SERVICE_NAME = 'ecs-watchdog';
+export const METRICS_NAMESPACE = 'EcsWatchdog';
+
+/** Async invocation policy of every handler: Lambda's own retries, then the dead-letter queue. */
+export const ASYNC_RETRY_ATTEMPTS = 2;
+export const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
+
+export interface WatchdogFunctionProps {
+  /** Absolute path of the handler file; it must export `handler`. Use {@link handlerEntry}. */
+  readonly entry: string;
+  /** What the function does, shown in the Lambda console. */
+  readonly description: string;
+  /** Handler-specific environment, merged over the common Powertools and Node.js settings. */
+  readonly environment?: Record<string, string>;
+  /** Retention of the function's own log group. */
+  readonly logRetention: logs.RetentionDays;
+  /** Where failed asynchronous invocations go after the retries (an SQS dead-letter queue). */
+  readonly deadLetterQueue: sqs.IQueue;
+}
+
+/**
+ * The one place that makes a watchdog handler function: Node.js 24 on arm64, an ESM bundle with the
+ * AWS SDK v3 inside, its own log group, Powertools settings, and failed async invocations sent to the DLQ.
+ *
+ * The execution role is explicit (not AWSLambdaBasicExecutionRole): it may write only to this
+ * function's log group. Callers add exactly the permissions their handler uses to {@link role}.
+ */
+export class WatchdogFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: WatchdogFunctionProps) {
+    super(scope, id);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ECS Watchdog ${id} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: FUNCTION_TIMEOUT,
+      role: this.role,
+      logGroup: this.logGroup,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      projectRoot: PROJECT_ROOT,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // Stack traces need only the mappings; leaving the sources out keeps the bundle small.
+        sourcesContent: false,
+        // ESM entry points of dependencies first; the banner gives bundled CommonJS code a `require`.
+        mainFields: ['module', 'main'],
+        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (TOOLCHAIN.md).
+        externalModules: [],
+      },
+      retryAttempts: ASYNC_RETRY_ATTEMPTS,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(props.deadLetterQueue),
+    });
+  }
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyStop } from '../../lambdas/domain/classify-stop';
+import { parseEnvelope } from '../../lambdas/domain/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { STOP_CATEGORIES } from '../../lambdas/domain/taxonomy';
+import { loadEvent } from '../support/events';
+
+interface Expected {
+  category: string;
+  actionable: boolean;
+  culpritContainer: string | null;
+}
+
+const expected: Record<string, Expected> = JSON.parse(
+  readFileSync(join(__dirname, '..', 'fixtures', 'expected-task-stopped.json'), 'utf8'),
+);
+
+describe('classifier over the task-stopped fixtures', () => {
+  it.each(Object.entries(expected))('%s', (file, want) => {
+    const task = parseTaskStateChange(parseEnvelope(loadEvent(file)));
+    const got = classifyStop(task);
+    expect({ category: got.category, actionable: got.actionable, culpritContainer: got.culprit?.name ?? null }).toEqual(
+      want,
+    );
+  });
+
+  it('produces every taxonomy category from at least one fixture', () => {
+    const produced = new Set(Object.values(expected).map((e) => e.category));
+    expect([...STOP_CATEGORIES].filter((c) => !produced.has(c))).toEqual([]);
+  });
+});

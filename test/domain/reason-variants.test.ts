@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classifyStop } from '../../lambdas/domain/classify-stop';
+import { parseEnvelope } from '../../lambdas/domain/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { taskEvent } from '../support/events';
+
+/** Reason texts seen in public issues and AWS docs (with their sources), not written for this classifier. */
+interface Variant {
+  source: string;
+  stopCode?: string;
+  stoppedReason?: string;
+  containerReason?: string;
+  exitCode?: number;
+  group?: string;
+  /** When the text belongs to a particular container of several (a sidecar, say): the task's containers. */
+  containers?: { name: string; image?: string; exitCode?: number }[];
+  expected: string;
+  note?: string;
+}
+
+const variants: Variant[] = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'reason-variants.json'), 'utf8'));
+
+describe('classifier on real-world reason variants', () => {
+  it.each(variants.map((v) => [v.containerReason ?? v.stoppedReason ?? v.stopCode ?? '', v] as const))(
+    '%s',
+    (_text, v) => {
+      const container: Record<string, unknown> = { name: 'app' };
+      if (v.containerReason !== undefined) container.reason = v.containerReason;
+      if (v.exitCode !== undefined) container.exitCode = v.exitCode;
+      const event = taskEvent({
+        stopCode: v.stopCode,
+        stoppedReason: v.stoppedReason,
+        group: v.group ?? 'service:api-service',
+        containers: v.containers ?? [container],
+      });
+      const result = classifyStop(parseTaskStateChange(parseEnvelope(event)));
+      expect(result.category, `${v.source}${v.note ? ` (${v.note})` : ''}`).toBe(v.expected);
+    },
+  );
+});
