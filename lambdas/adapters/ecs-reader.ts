@@ -1,5 +1,6 @@
 import {
   type ContainerDefinition,
+  DescribeClustersCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
   ListTagsForResourceCommand,
@@ -9,13 +10,17 @@ import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../domain/ta
 
 const TAG_CACHE_MS = 5 * 60_000;
 
+/** `containerInsights` cluster setting: `enhanced`, `enabled` or `disabled`. */
+export type ContainerInsightsMode = 'enhanced' | 'enabled' | 'disabled';
+
 /**
  * Reads what enrichment needs from ECS. Task definition revisions are immutable, so they are
- * cached for the life of the function instance; service tags for a few minutes.
+ * cached for the life of the function instance; service tags and cluster settings for a few minutes.
  */
 export class EcsReader {
   private readonly taskDefinitions = new Map<string, Promise<TaskDefinitionFacts>>();
   private readonly tags = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
+  private readonly insights = new Map<string, { at: number; value: Promise<ContainerInsightsMode> }>();
   /** AWS calls made, by operation: for the benchmark's calls-per-alert figure. */
   readonly calls: Record<string, number> = {};
 
@@ -38,17 +43,37 @@ export class EcsReader {
   /** Tags of a service, as a plain map. `clusterArn` gives the partition, region and account. */
   serviceTags(clusterArn: string, service: string, signal?: AbortSignal): Promise<Record<string, string>> {
     const serviceArn = serviceArnOf(clusterArn, service);
-    const hit = this.tags.get(serviceArn);
-    if (hit && this.now() - hit.at < TAG_CACHE_MS) return hit.value;
-    const value = (async () => {
+    return this.cachedFor(this.tags, serviceArn, async () => {
       this.count('ListTagsForResource');
       const out = await this.ecs.send(new ListTagsForResourceCommand({ resourceArn: serviceArn }), {
         abortSignal: signal,
       });
       return Object.fromEntries((out.tags ?? []).filter((t) => t.key).map((t) => [t.key as string, t.value ?? '']));
-    })();
-    this.tags.set(serviceArn, { at: this.now(), value });
-    value.catch(() => this.tags.delete(serviceArn));
+    });
+  }
+
+  /** Whether Container Insights is on for a cluster (its metrics are what the OOM evidence reads). */
+  containerInsights(clusterArn: string, signal?: AbortSignal): Promise<ContainerInsightsMode> {
+    return this.cachedFor(this.insights, clusterArn, async () => {
+      this.count('DescribeClusters');
+      const out = await this.ecs.send(new DescribeClustersCommand({ clusters: [clusterArn], include: ['SETTINGS'] }), {
+        abortSignal: signal,
+      });
+      const value = out.clusters?.[0]?.settings?.find((s) => s.name === 'containerInsights')?.value;
+      return value === 'enhanced' || value === 'enabled' ? value : 'disabled';
+    });
+  }
+
+  private cachedFor<T>(
+    cache: Map<string, { at: number; value: Promise<T> }>,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const hit = cache.get(key);
+    if (hit && this.now() - hit.at < TAG_CACHE_MS) return hit.value;
+    const value = load();
+    cache.set(key, { at: this.now(), value });
+    value.catch(() => cache.delete(key));
     return value;
   }
 

@@ -13,6 +13,8 @@ export interface TaskEnrichment {
   taskDefinition?: TaskDefinitionFacts;
   team?: string;
   logExcerpt?: LogExcerpt;
+  /** Facts found by enrichment (memory evidence, a note on where the logs are), listed after the event's. */
+  facts?: Fact[];
   errors: EnrichmentError[];
 }
 
@@ -47,7 +49,11 @@ export function buildTaskStoppedAlert(
     taskArn: task.taskArn,
     taskDefinition: task.taskDefinition,
     culpritContainer: culprit?.name,
-    evidence: { facts: taskFacts(task, diagnosis, reason), containers, logExcerpt: enrichment.logExcerpt },
+    evidence: {
+      facts: [...taskFacts(task, diagnosis, reason), ...(enrichment.facts ?? [])],
+      containers,
+      logExcerpt: enrichment.logExcerpt,
+    },
     nextSteps: nextStepsFor(category, reason),
     links: taskLinks(task, diagnosis, enrichment),
     dedupeKey: `task-stopped:${task.taskArn}`,

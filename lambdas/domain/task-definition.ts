@@ -49,3 +49,29 @@ export function awsLogsLocation(
     region: container.logOptions['awslogs-region'],
   };
 }
+
+/** Where a container's logs can be read from, or why the watchdog cannot read them. */
+export type LogSource = { kind: 'awslogs'; location: AwsLogsLocation } | { kind: 'elsewhere'; note: string };
+
+export function logSource(container: ContainerDefinitionFacts | undefined, taskId: string): LogSource {
+  if (!container) return { kind: 'elsewhere', note: 'the container is not in the task definition' };
+  const location = awsLogsLocation(container, taskId);
+  if (location) return { kind: 'awslogs', location };
+  const driver = container.logDriver;
+  if (driver === 'awsfirelens') {
+    return {
+      kind: 'elsewhere',
+      note: `${container.name} logs through FireLens: read them at the log router's destination`,
+    };
+  }
+  if (driver === 'awslogs') {
+    return {
+      kind: 'elsewhere',
+      note: `${container.name} uses awslogs without awslogs-stream-prefix: its stream is named by the Docker id; open the log group ${container.logOptions?.['awslogs-group'] ?? ''}`,
+    };
+  }
+  return {
+    kind: 'elsewhere',
+    note: `${container.name} logs with the ${driver ?? 'default (none)'} driver, which the watchdog cannot read`,
+  };
+}

@@ -1,20 +1,15 @@
 import type { AlertPublisher } from '../adapters/alert-publisher';
-import type { EcsReader } from '../adapters/ecs-reader';
 import type { Alert } from '../domain/alert';
 import { buildTaskStoppedAlert } from '../domain/build-task-alert';
 import { classifyStop } from '../domain/classify-stop';
 import { parseEnvelope } from '../domain/ecs-event';
 import type { InvalidEventError } from '../domain/invalid-event';
-import type { TaskDefinitionFacts } from '../domain/task-definition';
 import { parseTaskStateChange, type TaskStateChange } from '../domain/task-event';
-import { withinBudget } from './shared/budget';
-import type { WatchdogConfig } from './shared/config';
+import { type EnrichDeps, enrichTask } from './enrich-task';
 import { rejectInvalid } from './shared/invalid-input';
 import type { Counter, Log } from './shared/telemetry';
 
-export interface TaskStoppedDeps {
-  config: WatchdogConfig;
-  ecs: EcsReader;
+export interface TaskStoppedDeps extends EnrichDeps {
   publisher: AlertPublisher;
   log: Log;
   counter: Counter;
@@ -47,42 +42,23 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
     return { status: 'routine', alert };
   }
 
-  const { taskDefinition, team, errors } = await enrich(task, deps);
-  const essentialContainers = taskDefinition
-    ? new Set(taskDefinition.containers.filter((c) => c.essential).map((c) => c.name))
-    : undefined;
-  const diagnosis = essentialContainers ? classifyStop(task, { essentialContainers }) : first;
-  const alert = buildTaskStoppedAlert(task, diagnosis, { taskDefinition, team, errors }, config.severityOverrides);
+  const { diagnosis, enrichment } = await enrichTask(task, first, deps);
+  const alert = buildTaskStoppedAlert(task, diagnosis, enrichment, config.severityOverrides);
 
   if (config.mutedCategories.has(diagnosis.category)) {
     counter.count('MutedAlerts');
     log.info('Muted category: not alerting', { taskArn: task.taskArn, category: diagnosis.category });
     return { status: 'muted', alert };
   }
-  if (errors.length > 0) {
-    counter.count('EnrichmentErrors', errors.length);
-    log.warn('Enrichment incomplete; alerting without it', { taskArn: task.taskArn, enrichmentErrors: errors });
+  if (enrichment.errors.length > 0) {
+    counter.count('EnrichmentErrors', enrichment.errors.length);
+    log.warn('Enrichment incomplete; alerting without it', {
+      taskArn: task.taskArn,
+      enrichmentErrors: enrichment.errors,
+    });
   }
   const messageId = await deps.publisher.publish(alert);
   counter.count('AlertsPublished');
   log.info('Alert published', { taskArn: task.taskArn, category: alert.category, severity: alert.severity, messageId });
   return { status: 'published', alert, messageId };
-}
-
-async function enrich(task: TaskStateChange, deps: TaskStoppedDeps) {
-  const { ecs, config } = deps;
-  const service = task.service;
-  const { results, errors } = await withinBudget<{
-    'task definition': TaskDefinitionFacts;
-    'service tags': Record<string, string>;
-  }>(
-    {
-      'task definition': (signal) => ecs.taskDefinition(task.taskDefinitionArn, signal),
-      'service tags': service ? (signal) => ecs.serviceTags(task.clusterArn, service, signal) : undefined,
-    },
-    config.enrichmentBudgetMs,
-  );
-  const tags = results['service tags'];
-  const team = tags?.[config.teamTagKey] || undefined;
-  return { taskDefinition: results['task definition'], team, errors };
 }

@@ -1,7 +1,12 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { AlertPublisher } from '../adapters/alert-publisher';
 import { EcsReader } from '../adapters/ecs-reader';
+import { LogsReader } from '../adapters/logs-reader';
+import { MetricsReader } from '../adapters/metrics-reader';
+import { makeRedactor } from '../domain/redact';
 import { processTaskStopped } from './process-task-stopped';
 import { readConfig } from './shared/config';
 import { counter, lambdaHandler, log } from './shared/lambda-runtime';
@@ -10,6 +15,9 @@ const config = readConfig();
 const deps = {
   config,
   ecs: new EcsReader(new ECSClient({})),
+  logs: new LogsReader(new CloudWatchLogsClient({})),
+  metrics: new MetricsReader(new CloudWatchClient({})),
+  redactor: makeRedactor(config.redactPatterns),
   publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
   log,
   counter,

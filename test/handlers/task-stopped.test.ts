@@ -1,9 +1,19 @@
-import { DescribeTaskDefinitionCommand, ECSClient, ListTagsForResourceCommand } from '@aws-sdk/client-ecs';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  DescribeClustersCommand,
+  DescribeTaskDefinitionCommand,
+  ECSClient,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-ecs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import { EcsReader } from '../../lambdas/adapters/ecs-reader';
+import { LogsReader } from '../../lambdas/adapters/logs-reader';
+import { MetricsReader } from '../../lambdas/adapters/metrics-reader';
+import { makeRedactor } from '../../lambdas/domain/redact';
 import { processTaskStopped, type TaskStoppedDeps } from '../../lambdas/handlers/process-task-stopped';
 import type { WatchdogConfig } from '../../lambdas/handlers/shared/config';
 import { MemoryCounter } from '../../lambdas/handlers/shared/telemetry';
@@ -11,6 +21,8 @@ import { taskEvent } from '../support/events';
 
 const ecsMock = mockClient(ECSClient);
 const snsMock = mockClient(SNSClient);
+const logsMock = mockClient(CloudWatchLogsClient);
+const cloudWatchMock = mockClient(CloudWatchClient);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:ecs-watchdog-alerts';
 
 const config: WatchdogConfig = {
@@ -20,7 +32,21 @@ const config: WatchdogConfig = {
   logExcerptLines: 20,
   mutedCategories: new Set(),
   severityOverrides: {},
+  redactPatterns: ['customer-\\d+'],
 };
+
+const API_CONTAINER = {
+  name: 'api',
+  image: 'api:v1',
+  essential: true,
+  memory: 512,
+  memoryReservation: 256,
+  logConfiguration: {
+    logDriver: 'awslogs' as const,
+    options: { 'awslogs-group': '/ecs/api-service', 'awslogs-stream-prefix': 'ecs', 'awslogs-region': 'us-east-1' },
+  },
+};
+const LOG_ROUTER = { name: 'log_router', image: 'fluent-bit', essential: true };
 
 const TASK_DEFINITION = {
   taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api-service:42',
@@ -28,20 +54,15 @@ const TASK_DEFINITION = {
   revision: 42,
   cpu: '256',
   memory: '512',
-  containerDefinitions: [
-    {
-      name: 'api',
-      image: 'api:v1',
-      essential: true,
-      memory: 512,
-      memoryReservation: 256,
-      logConfiguration: {
-        logDriver: 'awslogs' as const,
-        options: { 'awslogs-group': '/ecs/api-service', 'awslogs-stream-prefix': 'ecs', 'awslogs-region': 'us-east-1' },
-      },
-    },
-    { name: 'log_router', image: 'fluent-bit', essential: true },
-  ],
+  containerDefinitions: [API_CONTAINER, LOG_ROUTER],
+};
+
+const PREVIOUS_DEFINITION = {
+  ...TASK_DEFINITION,
+  taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api-service:41',
+  revision: 41,
+  memory: '1024',
+  containerDefinitions: [{ ...API_CONTAINER, memory: 1024 }, LOG_ROUTER],
 };
 
 interface Recorded {
@@ -58,6 +79,9 @@ function makeDeps(overrides: Partial<WatchdogConfig> = {}) {
   const deps: TaskStoppedDeps = {
     config: { ...config, ...overrides },
     ecs: new EcsReader(new ECSClient({ region: 'us-east-1' })),
+    logs: new LogsReader(new CloudWatchLogsClient({ region: 'us-east-1' })),
+    metrics: new MetricsReader(new CloudWatchClient({ region: 'us-east-1' }), () => new Date('2026-11-26T03:00:00Z')),
+    redactor: makeRedactor(config.redactPatterns),
     publisher: new AlertPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC),
     log: { info: record('info'), warn: record('warn'), error: record('error') },
     counter,
@@ -80,7 +104,25 @@ const OOM = taskEvent({
 beforeEach(() => {
   ecsMock.reset();
   snsMock.reset();
+  logsMock.reset();
+  cloudWatchMock.reset();
   ecsMock.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: TASK_DEFINITION });
+  ecsMock
+    .on(DescribeTaskDefinitionCommand, { taskDefinition: PREVIOUS_DEFINITION.taskDefinitionArn })
+    .resolves({ taskDefinition: PREVIOUS_DEFINITION });
+  ecsMock
+    .on(DescribeClustersCommand)
+    .resolves({ clusters: [{ settings: [{ name: 'containerInsights', value: 'enabled' }] }] });
+  logsMock.on(GetLogEventsCommand).resolves({
+    events: [
+      { timestamp: 1, message: 'starting worker for customer-1234' },
+      { timestamp: 2, message: 'connecting with password=hunter2\n' },
+      { timestamp: 3, message: 'java.lang.OutOfMemoryError: Java heap space' },
+    ],
+  });
+  cloudWatchMock
+    .on(GetMetricDataCommand)
+    .resolves({ MetricDataResults: [{ Id: 'peak', Values: [498.2, 509.7, 301] }] });
   ecsMock.on(ListTagsForResourceCommand).resolves({ tags: [{ key: 'team', value: 'payments' }] });
   snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
 });
@@ -173,9 +215,12 @@ describe('processTaskStopped', () => {
     const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
     expect(alert.enrichmentErrors).toEqual([
       { lookup: 'task definition', message: 'AccessDeniedException: User is not authorized' },
+      { lookup: 'log excerpt', message: 'needs the task definition: AccessDeniedException: User is not authorized' },
+      { lookup: 'previous revision', message: 'AccessDeniedException: User is not authorized' },
     ]);
     expect(alert.team).toBe('payments');
-    expect(counter.counts.EnrichmentErrors).toBe(1);
+    expect(alert.evidence.containers.find((c: { name: string }) => c.name === 'api').memoryHardMiB).toBeUndefined();
+    expect(counter.counts.EnrichmentErrors).toBe(3);
   });
 
   it('still publishes within the budget when a lookup hangs', async () => {
@@ -187,7 +232,13 @@ describe('processTaskStopped', () => {
     expect(outcome.status).toBe('published');
     expect(elapsed).toBeLessThan(2000);
     const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
-    expect(alert.enrichmentErrors).toEqual([{ lookup: 'task definition', message: 'timed out after 150 ms' }]);
+    expect(alert.enrichmentErrors).toContainEqual({ lookup: 'task definition', message: 'timed out after 150 ms' });
+    expect(alert.enrichmentErrors.map((e: { lookup: string }) => e.lookup).sort()).toEqual([
+      'log excerpt',
+      'previous revision',
+      'task definition',
+    ]);
+    expect(alert.evidence.facts).toContainEqual(expect.objectContaining({ label: 'Peak memory, last 60 min' }));
   });
 
   it('rejects a malformed event with a clear, logged and counted error, without throwing', async () => {
@@ -226,7 +277,8 @@ describe('processTaskStopped', () => {
     const { deps } = makeDeps();
     await processTaskStopped(OOM, deps);
     await processTaskStopped({ ...OOM, id: 'evt-0002' }, deps);
-    expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(1);
+    // The current revision and, for an OOM kill, the previous one: each looked up once.
+    expect(ecsMock.commandCalls(DescribeTaskDefinitionCommand)).toHaveLength(2);
     expect(ecsMock.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
     expect(ecsMock.commandCalls(ListTagsForResourceCommand)[0]?.args[0].input.resourceArn).toBe(
       'arn:aws:ecs:us-east-1:123456789012:service/production/api-service',
@@ -239,5 +291,108 @@ describe('processTaskStopped', () => {
     await processTaskStopped(OOM, deps);
     const attributes = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes;
     expect(attributes?.team?.StringValue).toBe('unassigned');
+  });
+
+  it('adds the redacted log excerpt and the memory evidence an OOM investigation needs', async () => {
+    const { deps } = makeDeps();
+    const outcome = await processTaskStopped(
+      { ...OOM, detail: { ...(OOM.detail as object), launchType: 'FARGATE', cpu: '256', memory: '512' } },
+      deps,
+    );
+    expect(outcome.status).toBe('published');
+    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    expect(alert.enrichmentErrors).toEqual([]);
+    expect(alert.evidence.logExcerpt).toEqual({
+      container: 'api',
+      logGroup: '/ecs/api-service',
+      logStream: 'ecs/api/0123456789abcdef0123456789abcdef',
+      lines: [
+        'starting worker for [REDACTED]',
+        'connecting with password=[REDACTED]',
+        'java.lang.OutOfMemoryError: Java heap space',
+      ],
+    });
+    expect(logsMock.commandCalls(GetLogEventsCommand)[0]?.args[0].input).toEqual({
+      logGroupName: '/ecs/api-service',
+      logStreamName: 'ecs/api/0123456789abcdef0123456789abcdef',
+      limit: 20,
+      startFromHead: false,
+    });
+    const facts = Object.fromEntries(
+      alert.evidence.facts.map((f: { label: string; value: string }) => [f.label, f.value]),
+    );
+    expect(facts['Memory limits of api']).toBe('hard 512 MiB, soft 256 MiB');
+    expect(facts['Peak memory, last 60 min']).toBe(
+      '510 MiB (100% of 512 MiB) - Container Insights MemoryUtilized (Maximum of any task)',
+    );
+    expect(facts['Limit change']).toBe(
+      'revision 41: container 1024 MiB, task 1024 MiB -> revision 42: container 512 MiB, task 512 MiB',
+    );
+    expect(facts['Next Fargate size']).toBe('256 CPU units / 1024 MiB (now 256 / 512)');
+    const metricQuery =
+      cloudWatchMock.commandCalls(GetMetricDataCommand)[0]?.args[0].input.MetricDataQueries?.[0]?.MetricStat;
+    expect(metricQuery?.Metric?.Dimensions).toEqual([
+      { Name: 'ClusterName', Value: 'production' },
+      { Name: 'ServiceName', Value: 'api-service' },
+    ]);
+    const email = JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').email;
+    expect(email).toContain('LAST 3 LOG LINES');
+    expect(email).not.toContain('hunter2');
+  });
+
+  it('says so when Container Insights is off instead of guessing peak memory', async () => {
+    ecsMock
+      .on(DescribeClustersCommand)
+      .resolves({ clusters: [{ settings: [{ name: 'containerInsights', value: 'disabled' }] }] });
+    const { deps } = makeDeps();
+    await processTaskStopped(OOM, deps);
+    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    expect(alert.evidence.facts).toContainEqual({
+      label: 'Peak memory',
+      value: 'Container Insights is off for cluster production: turn it on to see peak memory use',
+    });
+    expect(cloudWatchMock.commandCalls(GetMetricDataCommand)).toHaveLength(0);
+  });
+
+  it('gives a note instead of an excerpt for a container that logs through FireLens', async () => {
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: {
+        ...TASK_DEFINITION,
+        containerDefinitions: [
+          { ...API_CONTAINER, logConfiguration: { logDriver: 'awsfirelens' as const } },
+          LOG_ROUTER,
+        ],
+      },
+    });
+    const { deps } = makeDeps();
+    await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
+    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    expect(alert.evidence.logExcerpt).toBeUndefined();
+    expect(alert.evidence.facts).toContainEqual({
+      label: 'Logs',
+      value: "api logs through FireLens: read them at the log router's destination",
+    });
+    expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(0);
+  });
+
+  it('skips the log excerpt when it is disabled', async () => {
+    const { deps } = makeDeps({ logExcerptLines: 0 });
+    await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
+    expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(0);
+  });
+
+  it('makes 4 AWS calls for an actionable alert cold and 2 warm; an OOM adds 3 cold and 1 warm', async () => {
+    const { deps } = makeDeps();
+    const crash = taskEvent({ containers: [{ name: 'api', exitCode: 1 }] });
+    const count = () =>
+      ecsMock.calls().length + logsMock.calls().length + cloudWatchMock.calls().length + snsMock.calls().length;
+    await processTaskStopped(crash, deps);
+    expect(count()).toBe(4);
+    await processTaskStopped({ ...crash, id: 'evt-2' }, deps);
+    expect(count()).toBe(4 + 2);
+    await processTaskStopped(OOM, deps);
+    expect(count()).toBe(6 + 2 + 3);
+    await processTaskStopped({ ...OOM, id: 'evt-4' }, deps);
+    expect(count()).toBe(11 + 3);
   });
 });

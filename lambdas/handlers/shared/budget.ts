@@ -38,6 +38,9 @@ export async function withinBudget<T extends Record<string, unknown>>(
     clearTimeout(timer);
     controller.abort();
   }
+  // Lookups finish in any order; report them in the order they were asked for.
+  const order = Object.keys(lookups);
+  errors.sort((a, b) => order.indexOf(a.lookup) - order.indexOf(b.lookup));
   return { results, errors };
 }
 

@@ -7,6 +7,8 @@ export interface WatchdogConfig {
   logExcerptLines: number;
   mutedCategories: ReadonlySet<StopCategory>;
   severityOverrides: SeverityOverrides;
+  /** Extra regular expressions (sources) whose matches are redacted from log excerpts. */
+  redactPatterns: string[];
 }
 
 export class ConfigError extends Error {
@@ -25,6 +27,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WatchdogConfig
     logExcerptLines: readInt(env, 'LOG_EXCERPT_LINES', 20, 0, 100),
     mutedCategories: readCategories(env.MUTED_CATEGORIES),
     severityOverrides: readOverrides(env.SEVERITY_OVERRIDES),
+    redactPatterns: readPatterns(env.REDACT_PATTERNS),
   };
 }
 
@@ -68,4 +71,27 @@ function readOverrides(raw: string | undefined): SeverityOverrides {
     overrides[category] = severity;
   }
   return overrides;
+}
+
+function readPatterns(raw: string | undefined): string[] {
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`REDACT_PATTERNS must be a JSON array of regular expressions, got "${raw}"`);
+  }
+  if (!Array.isArray(parsed) || parsed.some((p) => typeof p !== 'string')) {
+    throw new ConfigError('REDACT_PATTERNS must be a JSON array of strings');
+  }
+  for (const source of parsed as string[]) {
+    try {
+      new RegExp(source);
+    } catch (error) {
+      throw new ConfigError(
+        `REDACT_PATTERNS: "${source}" is not a valid regular expression (${(error as Error).message})`,
+      );
+    }
+  }
+  return parsed as string[];
 }

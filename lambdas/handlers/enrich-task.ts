@@ -1,0 +1,146 @@
+import type { EcsReader } from '../adapters/ecs-reader';
+import type { LogsReader } from '../adapters/logs-reader';
+import type { MetricsReader } from '../adapters/metrics-reader';
+import type { Fact, LogExcerpt } from '../domain/alert';
+import type { TaskEnrichment } from '../domain/build-task-alert';
+import { classifyStop, type StopDiagnosis } from '../domain/classify-stop';
+import { type MemoryUsage, memoryFacts } from '../domain/memory-evidence';
+import type { Redactor } from '../domain/redact';
+import { logSource, type TaskDefinitionFacts } from '../domain/task-definition';
+import type { TaskStateChange } from '../domain/task-event';
+import { errorMessage, withinBudget } from './shared/budget';
+import type { WatchdogConfig } from './shared/config';
+
+export interface EnrichDeps {
+  config: WatchdogConfig;
+  ecs: EcsReader;
+  logs: LogsReader;
+  metrics: MetricsReader;
+  redactor: Redactor;
+}
+
+const MEMORY_WINDOW_MINUTES = 60;
+
+type Lookups = {
+  'task definition': TaskDefinitionFacts;
+  'service tags': Record<string, string>;
+  'log excerpt': LogExcerpt | Fact;
+  'memory usage': MemoryUsage;
+  'previous revision': TaskDefinitionFacts;
+};
+
+/**
+ * What on-call would otherwise look up by hand, all concurrently under one deadline: the task
+ * definition (limits, essential flags, log configuration), the team tag, the culprit's last log
+ * lines (redacted), and for OOM kills the peak memory and the previous revision's limits.
+ */
+export async function enrichTask(
+  task: TaskStateChange,
+  first: StopDiagnosis,
+  deps: EnrichDeps,
+): Promise<{ diagnosis: StopDiagnosis; enrichment: TaskEnrichment }> {
+  const { ecs, config } = deps;
+  const taskDefinition = (signal: AbortSignal) => ecs.taskDefinition(task.taskDefinitionArn, signal);
+  const dependingOnTaskDefinition = (signal: AbortSignal) =>
+    taskDefinition(signal).catch((error: unknown) => {
+      throw new Error(`needs the task definition: ${errorMessage(error)}`);
+    });
+  const refine = (td: TaskDefinitionFacts) =>
+    classifyStop(task, { essentialContainers: new Set(td.containers.filter((c) => c.essential).map((c) => c.name)) });
+  const isOom = first.category === 'OOM_KILLED';
+  const service = task.service;
+  const previousArn = previousRevisionArn(task.taskDefinitionArn);
+
+  const { results, errors } = await withinBudget<Lookups>(
+    {
+      'task definition': taskDefinition,
+      'service tags': service ? (signal) => ecs.serviceTags(task.clusterArn, service, signal) : undefined,
+      'log excerpt':
+        config.logExcerptLines > 0 && first.culprit
+          ? async (signal) => {
+              const td = await dependingOnTaskDefinition(signal);
+              return logExcerpt(task, refine(td).culprit?.name, td, deps, signal);
+            }
+          : undefined,
+      'memory usage': isOom ? (signal) => memoryUsage(task, deps, signal) : undefined,
+      'previous revision': isOom && previousArn ? (signal) => ecs.taskDefinition(previousArn, signal) : undefined,
+    },
+    config.enrichmentBudgetMs,
+  );
+
+  const td = results['task definition'];
+  const diagnosis = td ? refine(td) : first;
+  const excerpt = results['log excerpt'];
+  const facts: Fact[] = [];
+  if (excerpt && 'label' in excerpt) facts.push(excerpt);
+  if (isOom && diagnosis.culprit) {
+    facts.push(
+      ...memoryFacts({
+        container: diagnosis.culprit.name,
+        current: td,
+        previous: results['previous revision'],
+        usage: results['memory usage'],
+        taskCpu: task.cpu,
+        taskMemoryMiB: task.memory,
+        isFargate: task.launchType === 'FARGATE' || (task.capacityProviderName ?? '').startsWith('FARGATE'),
+      }),
+    );
+  }
+  return {
+    diagnosis,
+    enrichment: {
+      taskDefinition: td,
+      team: results['service tags']?.[config.teamTagKey] || undefined,
+      logExcerpt: excerpt && 'lines' in excerpt ? excerpt : undefined,
+      facts,
+      errors,
+    },
+  };
+}
+
+async function logExcerpt(
+  task: TaskStateChange,
+  culprit: string | undefined,
+  td: TaskDefinitionFacts,
+  deps: EnrichDeps,
+  signal: AbortSignal,
+): Promise<LogExcerpt | Fact> {
+  const container = td.containers.find((c) => c.name === culprit);
+  const source = logSource(container, task.taskId);
+  if (source.kind === 'elsewhere') return { label: 'Logs', value: source.note };
+  const lines = await deps.logs.lastLines(source.location, deps.config.logExcerptLines, signal);
+  return {
+    container: container?.name ?? '',
+    logGroup: source.location.logGroup,
+    logStream: source.location.logStream,
+    lines: lines.map(deps.redactor),
+  };
+}
+
+async function memoryUsage(task: TaskStateChange, deps: EnrichDeps, signal: AbortSignal): Promise<MemoryUsage> {
+  const mode = await deps.ecs.containerInsights(task.clusterArn, signal);
+  if (mode === 'disabled') {
+    return { unavailable: `Container Insights is off for cluster ${task.cluster}: turn it on to see peak memory use` };
+  }
+  const family = task.taskDefinition.split(':')[0] ?? task.taskDefinition;
+  const peak = await deps.metrics.peakMemoryMiB(
+    { cluster: task.cluster, service: task.service, family },
+    MEMORY_WINDOW_MINUTES,
+    signal,
+  );
+  if (peak === undefined)
+    return { unavailable: `no Container Insights datapoints in the last ${MEMORY_WINDOW_MINUTES} min` };
+  return {
+    peakMiB: peak,
+    windowMinutes: MEMORY_WINDOW_MINUTES,
+    source: 'Container Insights MemoryUtilized (Maximum of any task)',
+  };
+}
+
+/** `...:task-definition/api:42` → `...:task-definition/api:41`; none before revision 1. */
+export function previousRevisionArn(arn: string): string | undefined {
+  const match = /^(.*:)(\d+)$/.exec(arn);
+  if (!match) return undefined;
+  const revision = Number(match[2]);
+  return revision > 1 ? `${match[1]}${revision - 1}` : undefined;
+}
