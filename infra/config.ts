@@ -33,6 +33,7 @@ export interface WatchdogSettingsInput {
   readonly logExcerptLines?: number;
   readonly mutedCategories?: readonly string[];
   readonly severityOverrides?: Readonly<Record<string, string>>;
+  readonly redactPatterns?: readonly string[];
 }
 
 /** A watched cluster: either its name (resolved to an ARN in the stack's account and region) or its full ARN. */
@@ -49,6 +50,7 @@ export interface WatchdogSettings {
   readonly logExcerptLines: number;
   readonly mutedCategories: readonly StopCategory[];
   readonly severityOverrides: Readonly<Partial<Record<StopCategory, Severity>>>;
+  readonly redactPatterns: readonly string[];
 }
 
 function fail(message: string): never {
@@ -167,6 +169,20 @@ export function validateSeverityOverrides(
   return result;
 }
 
+/** Extra redaction patterns must compile as JavaScript regular expressions (the handler applies them with flag g). */
+export function validateRedactPatterns(patterns: readonly string[] | undefined): string[] {
+  for (const source of patterns ?? []) {
+    if (typeof source !== 'string' || source === '')
+      fail(`redactPatterns: ${quote(source)} is not a regular expression`);
+    try {
+      new RegExp(source, 'g');
+    } catch (error) {
+      fail(`redactPatterns: ${quote(source)} is not a valid regular expression (${(error as Error).message})`);
+    }
+  }
+  return [...(patterns ?? [])];
+}
+
 /** Validates every setting and fills in the defaults. Throws an Error naming the first bad setting. */
 export function resolveSettings(input: WatchdogSettingsInput): WatchdogSettings {
   return {
@@ -177,5 +193,6 @@ export function resolveSettings(input: WatchdogSettingsInput): WatchdogSettings 
     logExcerptLines: validateLogExcerptLines(input.logExcerptLines),
     mutedCategories: validateMutedCategories(input.mutedCategories),
     severityOverrides: validateSeverityOverrides(input.severityOverrides),
+    redactPatterns: validateRedactPatterns(input.redactPatterns),
   };
 }

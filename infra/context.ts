@@ -18,6 +18,7 @@ export const CONTEXT_KEYS = [
   'severityOverrides',
   'logExcerptLines',
   'enrichmentBudgetSeconds',
+  'redactPatterns',
 ] as const;
 
 function fail(key: string, expected: string, value: unknown): never {
@@ -87,6 +88,7 @@ export function watchdogPropsFromContext(read: ContextReader): EcsWatchdogProps 
     mutedCategories: optionalList(read, 'mutedCategories'),
     severityOverrides: optionalObject(read, 'severityOverrides'),
     logExcerptLines: optionalNumber(read, 'logExcerptLines'),
+    redactPatterns: optionalList(read, 'redactPatterns'),
     enrichmentBudget:
       enrichmentBudgetSeconds === undefined ? undefined : Duration.millis(Math.round(enrichmentBudgetSeconds * 1000)),
   };

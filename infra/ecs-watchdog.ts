@@ -86,6 +86,15 @@ export interface EcsWatchdogProps {
   readonly severityOverrides?: Record<string, Severity>;
 
   /**
+   * Extra regular expressions (JavaScript syntax) whose matches are replaced by `[REDACTED]` in log
+   * excerpts, on top of the built-in rules (AWS keys, bearer tokens, JWTs, passwords in URLs,
+   * password/secret/token pairs, private keys).
+   *
+   * @default - the built-in rules only
+   */
+  readonly redactPatterns?: string[];
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -276,6 +285,7 @@ export class EcsWatchdog extends Construct {
         LOG_EXCERPT_LINES: String(settings.logExcerptLines),
         MUTED_CATEGORIES: settings.mutedCategories.join(','),
         SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
+        REDACT_PATTERNS: JSON.stringify(settings.redactPatterns),
       },
     });
 
@@ -302,6 +312,13 @@ export class EcsWatchdog extends Construct {
         sid: 'ReadServiceTags',
         actions: ['ecs:ListTagsForResource'],
         resources: services.map((service) => service.arn),
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadClusterSettings',
+        actions: ['ecs:DescribeClusters'],
+        resources: this.clusterArns() ?? [stack.formatArn({ service: 'ecs', resource: 'cluster', resourceName: '*' })],
       }),
     );
     role.addToPolicy(
@@ -339,6 +356,16 @@ export class EcsWatchdog extends Construct {
           'logs:GetLogEvents reads the awslogs stream of the container that stopped; its log group is chosen per task ' +
           'definition by each service team, so it cannot be known at deploy time. Read-only, limited to log streams.',
       },
+      ...(this.settings.clusters === undefined
+        ? [
+            {
+              id: `AwsSolutions-IAM5[Resource::${nagArn('ecs', 'cluster/*')}]`,
+              reason:
+                'ecs:DescribeClusters reads whether Container Insights is on for the cluster of a task that ran out of ' +
+                'memory; every cluster is watched when none is configured. Read-only, limited to ECS clusters.',
+            },
+          ]
+        : []),
       ...services.map((service) => ({
         id: `AwsSolutions-IAM5[Resource::${service.nagArn}]`,
         reason:

@@ -8,6 +8,7 @@ import {
   validateEnrichmentBudget,
   validateLogExcerptLines,
   validateMutedCategories,
+  validateRedactPatterns,
   validateSeverityOverrides,
   validateTeamTagKey,
 } from '../../infra/config.js';
@@ -22,6 +23,7 @@ describe('resolveSettings', () => {
       logExcerptLines: 20,
       mutedCategories: [],
       severityOverrides: {},
+      redactPatterns: [],
     });
     expect(DEFAULT_ENRICHMENT_BUDGET.toMilliseconds()).toBe(3000);
   });
@@ -95,6 +97,15 @@ describe('each bad setting fails with a message naming it', () => {
     );
     expect(() => validateSeverityOverrides({ OOM_KILLED: 'URGENT' })).toThrow(
       'EcsWatchdog: severityOverrides: "URGENT" for OOM_KILLED is not a severity (valid: CRITICAL, HIGH, MEDIUM, LOW, INFO)',
+    );
+  });
+});
+
+describe('redactPatterns', () => {
+  it('keeps valid patterns and names a bad one', () => {
+    expect(validateRedactPatterns(['customer-\\d+'])).toEqual(['customer-\\d+']);
+    expect(() => validateRedactPatterns(['('])).toThrow(
+      'EcsWatchdog: redactPatterns: "(" is not a valid regular expression',
     );
   });
 });

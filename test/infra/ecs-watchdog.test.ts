@@ -109,6 +109,7 @@ describe('EcsWatchdog with defaults', () => {
       LOG_EXCERPT_LINES: '20',
       MUTED_CATEGORIES: '',
       SEVERITY_OVERRIDES: '{}',
+      REDACT_PATTERNS: '[]',
     });
   });
 
@@ -146,6 +147,7 @@ describe('EcsWatchdog with defaults', () => {
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         { actions: ['ecs:DescribeTaskDefinition'], resource: '*' },
         { actions: ['ecs:ListTagsForResource'], resource: agnosticArn('ecs', 'service/*') },
+        { actions: ['ecs:DescribeClusters'], resource: agnosticArn('ecs', 'cluster/*') },
         { actions: ['logs:GetLogEvents'], resource: agnosticArn('logs', 'log-group:*:log-stream:*') },
         { actions: ['cloudwatch:GetMetricData'], resource: '*' },
       ]),
@@ -153,6 +155,7 @@ describe('EcsWatchdog with defaults', () => {
     const allActions = policyStatements(template).flatMap(actionsOf).sort();
     expect(allActions).toEqual([
       'cloudwatch:GetMetricData',
+      'ecs:DescribeClusters',
       'ecs:DescribeTaskDefinition',
       'ecs:ListTagsForResource',
       'kms:Decrypt',
