@@ -91,7 +91,10 @@ function describeCause(diagnosis: StopDiagnosis, culprit: ContainerEvidence | un
   const detail = sub ? `: ${sub.cause}` : '';
   switch (diagnosis.category) {
     case 'OOM_KILLED':
-      return { short: `${name} out of memory (${limit})`, long: `${name} was killed for exceeding ${limit}${exit}` };
+      return {
+        short: `${name} out of memory${culprit?.memoryHardMiB !== undefined ? ` (limit ${culprit.memoryHardMiB} MiB)` : ''}`,
+        long: `${name} was killed for exceeding ${limit}${exit}`,
+      };
     case 'APP_CRASH':
       return culprit?.exitCode === 0
         ? {

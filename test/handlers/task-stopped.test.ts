@@ -138,7 +138,7 @@ describe('processTaskStopped', () => {
     const input = calls[0]?.args[0].input;
     expect(input?.TopicArn).toBe(TOPIC);
     expect(input?.Subject).toBe(
-      'HIGH OOM_KILLED: api-service in production - container api out of memory (its 512 MiB memory limit)',
+      'HIGH OOM_KILLED: api-service in production - container api out of memory (limit 512 MiB)',
     );
     expect(input?.MessageStructure).toBe('json');
     expect(input?.MessageAttributes).toEqual({
