@@ -1,0 +1,115 @@
+import { type Alert, type Fact, toSubject } from './alert';
+import type { Incident, LoopPolicy } from './incident';
+import { isStopCategory } from './taxonomy';
+
+function dominantCategory(incident: Incident): string {
+  return Object.entries(incident.categories).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'UNKNOWN';
+}
+
+function describeCategories(incident: Incident): string {
+  return Object.entries(incident.categories)
+    .sort((a, b) => b[1] - a[1])
+    .map(([category, count]) => `${category} x${count}`)
+    .join(', ');
+}
+
+function minutesBetween(from: string, to: string): number {
+  return Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 60_000));
+}
+
+function owner(incident: Incident): string {
+  return incident.scope.service ?? incident.taskDefinition.split(':')[0] ?? incident.taskDefinition;
+}
+
+function recentFacts(incident: Incident): Fact[] {
+  return incident.recent.map((stop, i) => ({
+    label: `Stop ${incident.stopCount - incident.recent.length + i + 1} at ${stop.at}`,
+    value: `${stop.category}${stop.culprit ? ` in ${stop.culprit}` : ''}${stop.exitCode !== undefined ? `, exit ${stop.exitCode}` : ''}${stop.reason ? `: ${stop.reason}` : ''}`,
+  }));
+}
+
+/**
+ * One page for a crash loop: how many stops, over what time, the categories seen, the culprit,
+ * the last reasons, and the latest stop's own evidence (containers, log lines, next steps).
+ */
+export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPolicy): Alert {
+  const minutes = Math.max(1, minutesBetween(incident.openedAt, incident.lastSeenAt));
+  const category = dominantCategory(incident);
+  const culprit = incident.recent.at(-1)?.culprit;
+  const revision = incident.taskDefinition;
+  const severity = 'CRITICAL';
+  return {
+    ...latest,
+    kind: 'RESTART_LOOP',
+    category,
+    severity,
+    actionable: true,
+    title: toSubject(
+      `${severity} RESTART_LOOP: ${owner(incident)} in ${incident.scope.cluster ?? '?'} - ${incident.stopCount} stops in ${minutes} min (${describeCategories(incident)})`,
+    ),
+    summary:
+      `${owner(incident)} (${revision}) is in a restart loop: ${incident.stopCount} tasks stopped in ${minutes} min ` +
+      `(${describeCategories(incident)})${culprit ? `, culprit container ${culprit}` : ''}. ` +
+      `Further stops are folded into this incident until the service reaches a steady state or stays quiet for ${Math.round(policy.quietMs / 60_000)} min.`,
+    culpritContainer: culprit,
+    evidence: {
+      ...latest.evidence,
+      facts: [
+        { label: 'Stops in incident', value: String(incident.stopCount) },
+        { label: 'First stop', value: incident.openedAt },
+        { label: 'Latest stop', value: incident.lastSeenAt },
+        { label: 'Categories', value: describeCategories(incident) },
+        { label: 'Task definition', value: revision },
+        {
+          label: 'Loop rule',
+          value: `${policy.threshold} actionable stops within ${Math.round(policy.windowMs / 60_000)} min`,
+        },
+        ...recentFacts(incident),
+        ...latest.evidence.facts,
+      ],
+    },
+    nextSteps: [
+      ...latest.nextSteps,
+      `If ${revision} is a new revision, roll back: aws ecs update-service --cluster ${incident.scope.cluster ?? 'CLUSTER'} --service ${owner(incident)} --task-definition ${revision.split(':')[0]}:<previous revision>`,
+    ],
+    dedupeKey: `${incident.id}/loop`,
+    incidentId: incident.id,
+    occurredAt: incident.lastSeenAt,
+  };
+}
+
+/** The incident is over: how long it lasted and how many stops it absorbed. */
+export function buildRecoveredAlert(incident: Incident, closedAt: string, reason: string): Alert {
+  const minutes = minutesBetween(incident.openedAt, closedAt);
+  const category = dominantCategory(incident);
+  return {
+    kind: 'RECOVERED',
+    category: isStopCategory(category) ? category : 'UNKNOWN',
+    severity: 'INFO',
+    actionable: false,
+    title: toSubject(
+      `RECOVERED: ${owner(incident)} in ${incident.scope.cluster ?? '?'} - restart loop over after ${minutes} min (${incident.stopCount} stops)`,
+    ),
+    summary:
+      `The restart loop of ${owner(incident)} (${incident.taskDefinition}) is over: ${reason}. ` +
+      `It lasted ${minutes} min and absorbed ${incident.stopCount} stops (${describeCategories(incident)}).`,
+    ...incident.scope,
+    taskDefinition: incident.taskDefinition,
+    culpritContainer: incident.recent.at(-1)?.culprit,
+    evidence: {
+      facts: [
+        { label: 'Opened', value: incident.openedAt },
+        { label: 'Closed', value: closedAt },
+        { label: 'Duration', value: `${minutes} min` },
+        { label: 'Stops absorbed', value: String(incident.stopCount) },
+        { label: 'Categories', value: describeCategories(incident) },
+        { label: 'Closed because', value: reason },
+      ],
+    },
+    nextSteps: ['Nothing urgent. Check why the loop happened before it recurs (see the incident’s first alerts).'],
+    dedupeKey: `${incident.id}/recovered`,
+    incidentId: incident.id,
+    occurredAt: closedAt,
+    enrichmentErrors: [],
+  };
+}

@@ -1,0 +1,227 @@
+/**
+ * Incidents, not alert storms (DESIGN §5): one record per service (or standalone task family) that
+ * turns a stream of stops into at most a few messages. Pure: time is an argument, no I/O.
+ *
+ * - The first actionable stop opens an incident. With a group wait (like Alertmanager's
+ *   `group_wait`) its alert is held briefly, so that a crash loop pages once, as a loop.
+ * - Further stops are absorbed: counted, never paged again, while the incident is open.
+ * - `threshold` stops within `windowMs` make it a RESTART_LOOP: paged once (instead of the held
+ *   alert, or as one escalation when the single-stop alert already went out).
+ * - Steady state, or `quietMs` without stops, closes it; a closed loop announces RECOVERED.
+ * - A stop of another task definition revision starts a new incident.
+ */
+import type { Alert } from './alert';
+
+export interface LoopPolicy {
+  /** Actionable stops within the window that make a restart loop (≥ 2). */
+  threshold: number;
+  windowMs: number;
+  /** How long the first alert of an incident is held, waiting for a loop to form; 0 pages at once. */
+  groupWaitMs: number;
+  /** Without stops for this long, an open incident closes. */
+  quietMs: number;
+}
+
+export const DEFAULT_LOOP_POLICY: LoopPolicy = {
+  threshold: 3,
+  windowMs: 10 * 60_000,
+  groupWaitMs: 60_000,
+  quietMs: 15 * 60_000,
+};
+
+export interface StopRecord {
+  eventId: string;
+  /** ISO time the task stopped. */
+  at: string;
+  taskArn: string;
+  taskDefinition: string;
+  category: string;
+  culprit?: string;
+  reason?: string;
+  exitCode?: number;
+}
+
+export type IncidentStatus = 'HELD' | 'OPEN';
+
+/** Where the incident happens: copied from its first alert, reused by the loop and recovery alerts. */
+export type IncidentScope = Pick<Alert, 'account' | 'region' | 'cluster' | 'service' | 'team' | 'links'>;
+
+export interface Incident {
+  id: string;
+  scope: IncidentScope;
+  status: IncidentStatus;
+  kind: 'TASK_STOPPED' | 'RESTART_LOOP';
+  openedAt: string;
+  lastSeenAt: string;
+  taskDefinition: string;
+  stopCount: number;
+  categories: Record<string, number>;
+  /** The last few stops, newest last: the loop alert's "last reasons". */
+  recent: StopRecord[];
+  /** The first alert, while it is held for the group wait. */
+  heldAlert?: Alert;
+  /** When the loop page went out, if it did. */
+  loopPagedAt?: string;
+}
+
+/** Everything the watchdog remembers about one service. */
+export interface ServiceState {
+  /** Actionable stops inside the window, for the current revision. */
+  stops: StopRecord[];
+  incident?: Incident;
+}
+
+export const EMPTY_STATE: ServiceState = { stops: [] };
+
+/** What the caller must do after a transition: publish, hold, schedule a check, or nothing. */
+export type Effect =
+  | { type: 'page-single' }
+  | { type: 'hold'; incidentId: string; releaseAt: string }
+  | { type: 'page-loop'; incident: Incident }
+  | { type: 'page-held'; alert: Alert }
+  | { type: 'page-recovered'; incident: Incident; closedAt: string; reason: string }
+  | { type: 'check-quiet'; incidentId: string; checkAt: string }
+  | { type: 'absorbed'; incidentId: string }
+  | { type: 'duplicate' }
+  | { type: 'closed-silently'; incidentId: string; reason: string };
+
+export interface Transition {
+  state: ServiceState;
+  effects: Effect[];
+}
+
+const RECENT = 5;
+
+/** `incident/<cluster>/<service or family>/<revision>/<opened-at epoch ms>` */
+export function incidentIdFor(scope: string, taskDefinition: string, openedAt: string): string {
+  const revision = taskDefinition.split(':')[1] ?? taskDefinition;
+  return `incident/${scope}/${revision}/${Date.parse(openedAt)}`;
+}
+
+/**
+ * An actionable stop arrives. `firstAlert` is the alert this stop would page on its own; it is
+ * held or paged only when the stop opens an incident.
+ */
+export function recordStop(
+  scope: string,
+  state: ServiceState,
+  stop: StopRecord,
+  firstAlert: Alert,
+  policy: LoopPolicy,
+): Transition {
+  if (state.stops.some((s) => s.eventId === stop.eventId)) return { state, effects: [{ type: 'duplicate' }] };
+  const effects: Effect[] = [];
+  let incident = state.incident;
+  let stops = state.stops;
+
+  if (incident && incident.taskDefinition !== stop.taskDefinition) {
+    // A new revision is a new story: the old incident ends without a recovery notice.
+    if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
+    effects.push({ type: 'closed-silently', incidentId: incident.id, reason: `superseded by ${stop.taskDefinition}` });
+    incident = undefined;
+  }
+  stops = [...stops.filter((s) => s.taskDefinition === stop.taskDefinition), stop]
+    .filter((s) => Date.parse(stop.at) - Date.parse(s.at) < policy.windowMs)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  const quietCheck = (id: string): Effect => ({
+    type: 'check-quiet',
+    incidentId: id,
+    checkAt: new Date(Date.parse(stop.at) + policy.quietMs).toISOString(),
+  });
+
+  if (!incident) {
+    const id = incidentIdFor(scope, stop.taskDefinition, stop.at);
+    const opened: Incident = {
+      id,
+      scope: {
+        account: firstAlert.account,
+        region: firstAlert.region,
+        cluster: firstAlert.cluster,
+        service: firstAlert.service,
+        team: firstAlert.team,
+        links: firstAlert.links.filter((l) => !l.label.startsWith('Task') || l.label.startsWith('Task definition')),
+      },
+      status: policy.groupWaitMs > 0 ? 'HELD' : 'OPEN',
+      kind: 'TASK_STOPPED',
+      openedAt: stop.at,
+      lastSeenAt: stop.at,
+      taskDefinition: stop.taskDefinition,
+      stopCount: 1,
+      categories: { [stop.category]: 1 },
+      recent: [stop],
+      heldAlert: policy.groupWaitMs > 0 ? { ...firstAlert, incidentId: id } : undefined,
+    };
+    effects.push(
+      policy.groupWaitMs > 0
+        ? { type: 'hold', incidentId: id, releaseAt: new Date(Date.parse(stop.at) + policy.groupWaitMs).toISOString() }
+        : { type: 'page-single' },
+      quietCheck(id),
+    );
+    return { state: { stops, incident: opened }, effects };
+  }
+
+  const updated: Incident = {
+    ...incident,
+    lastSeenAt: maxTime(incident.lastSeenAt, stop.at),
+    stopCount: incident.stopCount + 1,
+    categories: { ...incident.categories, [stop.category]: (incident.categories[stop.category] ?? 0) + 1 },
+    recent: [...incident.recent, stop].slice(-RECENT),
+  };
+  if (updated.kind === 'TASK_STOPPED' && stops.length >= policy.threshold) {
+    const loop: Incident = {
+      ...updated,
+      kind: 'RESTART_LOOP',
+      status: 'OPEN',
+      heldAlert: undefined,
+      loopPagedAt: stop.at,
+    };
+    effects.push({ type: 'page-loop', incident: loop }, quietCheck(loop.id));
+    return { state: { stops, incident: loop }, effects };
+  }
+  effects.push({ type: 'absorbed', incidentId: updated.id }, quietCheck(updated.id));
+  return { state: { stops, incident: updated }, effects };
+}
+
+/** The group wait is over: page the held alert unless a loop page replaced it. */
+export function releaseHeld(state: ServiceState, incidentId: string): Transition {
+  const incident = state.incident;
+  if (!incident || incident.id !== incidentId || incident.status !== 'HELD' || !incident.heldAlert) {
+    return { state, effects: [] };
+  }
+  return {
+    state: { ...state, incident: { ...incident, status: 'OPEN', heldAlert: undefined } },
+    effects: [{ type: 'page-held', alert: incident.heldAlert }],
+  };
+}
+
+/** A quiet-period check fires: close the incident if no stop came for `quietMs`. */
+export function closeIfQuiet(state: ServiceState, incidentId: string, now: string, policy: LoopPolicy): Transition {
+  const incident = state.incident;
+  if (!incident || incident.id !== incidentId) return { state, effects: [] };
+  if (Date.parse(now) - Date.parse(incident.lastSeenAt) < policy.quietMs) return { state, effects: [] };
+  return close(state, now, `no further stops for ${Math.round(policy.quietMs / 60_000)} min`);
+}
+
+/** The service reached a steady state: whatever was open is over. */
+export function closeOnSteadyState(state: ServiceState, now: string): Transition {
+  if (!state.incident) return { state, effects: [] };
+  return close(state, now, 'the service reached a steady state');
+}
+
+function close(state: ServiceState, now: string, reason: string): Transition {
+  const incident = state.incident;
+  if (!incident) return { state, effects: [] };
+  const effects: Effect[] = [];
+  // A held alert is never dropped: the stop happened, even if the service recovered since.
+  if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
+  effects.push(
+    incident.kind === 'RESTART_LOOP'
+      ? { type: 'page-recovered', incident, closedAt: now, reason }
+      : { type: 'closed-silently', incidentId: incident.id, reason },
+  );
+  return { state: { stops: [] }, effects };
+}
+
+function maxTime(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import type { Alert } from '../../lambdas/domain/alert';
+import { buildLoopAlert, buildRecoveredAlert } from '../../lambdas/domain/build-incident-alert';
+import {
+  closeIfQuiet,
+  closeOnSteadyState,
+  type Effect,
+  EMPTY_STATE,
+  type LoopPolicy,
+  recordStop,
+  releaseHeld,
+  type ServiceState,
+  type StopRecord,
+} from '../../lambdas/domain/incident';
+
+const POLICY: LoopPolicy = { threshold: 3, windowMs: 10 * 60_000, groupWaitMs: 60_000, quietMs: 15 * 60_000 };
+const NO_WAIT: LoopPolicy = { ...POLICY, groupWaitMs: 0 };
+const T0 = Date.parse('2026-11-26T03:00:00Z');
+const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+
+let n = 0;
+function stop(minute: number, extra: Partial<StopRecord> = {}): StopRecord {
+  n += 1;
+  return {
+    eventId: `evt-${n}`,
+    at: at(minute),
+    taskArn: `arn:aws:ecs:us-east-1:123456789012:task/production/task${n}`,
+    taskDefinition: 'api-service:42',
+    category: 'OOM_KILLED',
+    culprit: 'api',
+    exitCode: 137,
+    reason: 'OutOfMemoryError: Container killed due to memory usage',
+    ...extra,
+  };
+}
+
+const ALERT = {
+  kind: 'TASK_STOPPED',
+  category: 'OOM_KILLED',
+  severity: 'HIGH',
+  actionable: true,
+  title: 'HIGH OOM_KILLED: api-service',
+  summary: 's',
+  account: '123456789012',
+  region: 'us-east-1',
+  cluster: 'production',
+  service: 'api-service',
+  team: 'payments',
+  evidence: { facts: [] },
+  nextSteps: ['Raise the memory limit'],
+  links: [{ label: 'Service events', url: 'https://x' }],
+  dedupeKey: 'task-stopped:x',
+  incidentId: 'task/x',
+  occurredAt: at(0),
+  enrichmentErrors: [],
+} as Alert;
+
+function play(stops: StopRecord[], policy = POLICY, start: ServiceState = EMPTY_STATE) {
+  let state = start;
+  const effects: Effect[][] = [];
+  for (const s of stops) {
+    const t = recordStop('production/api-service', state, s, ALERT, policy);
+    state = t.state;
+    effects.push(t.effects);
+  }
+  return { state, effects, types: effects.map((e) => e.map((x) => x.type).filter((t) => t !== 'check-quiet')) };
+}
+
+describe('restart loop window', () => {
+  it('opens a loop at exactly N stops within the window, and absorbs the rest', () => {
+    const { types, state } = play([stop(0), stop(1), stop(2), stop(3), stop(4)], NO_WAIT);
+    expect(types).toEqual([['page-single'], ['absorbed'], ['page-loop'], ['absorbed'], ['absorbed']]);
+    expect(state.incident).toMatchObject({ kind: 'RESTART_LOOP', stopCount: 5, categories: { OOM_KILLED: 5 } });
+  });
+
+  it('does not call N-1 stops a loop', () => {
+    const { types } = play([stop(0), stop(5)], NO_WAIT);
+    expect(types).toEqual([['page-single'], ['absorbed']]);
+  });
+
+  it('does not count stops that fell out of the window', () => {
+    // 0, 9.9 and 10.0 minutes: the first is exactly 10 min before the third, so outside a 10-minute window.
+    const { types } = play([stop(0), stop(9.9), stop(10)], NO_WAIT);
+    expect(types).toEqual([['page-single'], ['absorbed'], ['absorbed']]);
+    const { types: inside } = play([stop(0), stop(9.9), stop(9.99)], NO_WAIT);
+    expect(inside[2]).toEqual(['page-loop']);
+  });
+
+  it('pages one loop, held-alert free, when the loop forms within the group wait', () => {
+    const { types, state } = play([stop(0), stop(0.3), stop(0.6)]);
+    expect(types).toEqual([['hold'], ['absorbed'], ['page-loop']]);
+    const release = releaseHeld(state, state.incident?.id ?? '');
+    expect(release.effects).toEqual([]);
+  });
+
+  it('releases the held alert after the group wait when no loop formed', () => {
+    const { state } = play([stop(0)]);
+    const release = releaseHeld(state, state.incident?.id ?? '');
+    expect(release.effects).toEqual([{ type: 'page-held', alert: { ...ALERT, incidentId: state.incident?.id } }]);
+    expect(release.state.incident?.status).toBe('OPEN');
+    expect(releaseHeld(release.state, state.incident?.id ?? '').effects).toEqual([]);
+  });
+
+  it('escalates once when a slow loop forms after the single alert went out', () => {
+    const { types } = play([stop(0), stop(4), stop(8), stop(9)], NO_WAIT);
+    expect(types).toEqual([['page-single'], ['absorbed'], ['page-loop'], ['absorbed']]);
+  });
+
+  it('starts a new incident for a new task definition revision', () => {
+    const first = play([stop(0), stop(1), stop(2)], NO_WAIT);
+    const { types, state } = play([stop(3, { taskDefinition: 'api-service:43' })], NO_WAIT, first.state);
+    expect(types).toEqual([['closed-silently', 'page-single']]);
+    expect(state.incident).toMatchObject({ taskDefinition: 'api-service:43', stopCount: 1, kind: 'TASK_STOPPED' });
+    expect(state.stops).toHaveLength(1);
+  });
+
+  it('ignores a stop it has already recorded (EventBridge delivers at least once)', () => {
+    const s = stop(0);
+    const { types } = play([s, s], NO_WAIT);
+    expect(types).toEqual([['page-single'], ['duplicate']]);
+  });
+
+  it('schedules a quiet-period check after every stop', () => {
+    const { effects } = play([stop(0)]);
+    expect(effects[0]).toContainEqual(expect.objectContaining({ type: 'check-quiet', checkAt: at(15) }));
+  });
+});
+
+describe('closing incidents', () => {
+  it('announces recovery of a loop on steady state, then a new loop opens a new incident', () => {
+    const loop = play([stop(0), stop(1), stop(2)], NO_WAIT);
+    const closed = closeOnSteadyState(loop.state, at(20));
+    expect(closed.effects.map((e) => e.type)).toEqual(['page-recovered']);
+    expect(closed.state).toEqual(EMPTY_STATE);
+    const again = play([stop(30), stop(31), stop(32)], NO_WAIT, closed.state);
+    expect(again.types).toEqual([['page-single'], ['absorbed'], ['page-loop']]);
+    expect(again.state.incident?.id).not.toBe(loop.state.incident?.id);
+  });
+
+  it('closes after the quiet period only, and a single-stop incident closes without a message', () => {
+    const single = play([stop(0)], NO_WAIT);
+    const id = single.state.incident?.id ?? '';
+    expect(closeIfQuiet(single.state, id, at(14), POLICY).effects).toEqual([]);
+    expect(closeIfQuiet(single.state, id, at(15), POLICY).effects).toEqual([
+      { type: 'closed-silently', incidentId: id, reason: 'no further stops for 15 min' },
+    ]);
+  });
+
+  it('never drops a held alert when the incident closes before the group wait ends', () => {
+    const held = play([stop(0)]);
+    const closed = closeOnSteadyState(held.state, at(0.5));
+    expect(closed.effects.map((e) => e.type)).toEqual(['page-held', 'closed-silently']);
+  });
+
+  it('ignores a stale check for an incident that is already gone', () => {
+    const loop = play([stop(0), stop(1), stop(2)], NO_WAIT);
+    expect(closeIfQuiet(loop.state, 'incident/other', at(60), POLICY).effects).toEqual([]);
+  });
+});
+
+describe('incident alerts', () => {
+  it('pages a loop with counts, categories, culprit and last reasons', () => {
+    const loop = play([stop(0), stop(2, { category: 'APP_CRASH', exitCode: 1, reason: undefined }), stop(4)], NO_WAIT);
+    const effect = loop.effects[2]?.find((e) => e.type === 'page-loop');
+    if (effect?.type !== 'page-loop') throw new Error('expected a loop page');
+    const alert = buildLoopAlert(effect.incident, ALERT, NO_WAIT);
+    expect(alert).toMatchObject({
+      kind: 'RESTART_LOOP',
+      category: 'OOM_KILLED',
+      severity: 'CRITICAL',
+      team: 'payments',
+    });
+    expect(alert.title).toBe(
+      'CRITICAL RESTART_LOOP: api-service in production - 3 stops in 4 min (OOM_KILLED x2, APP_CRASH x1)',
+    );
+    expect(alert.evidence.facts).toContainEqual({
+      label: 'Stop 2 at 2026-11-26T03:02:00.000Z',
+      value: 'APP_CRASH in api, exit 1',
+    });
+    expect(alert.incidentId).toBe(effect.incident.id);
+  });
+
+  it('announces recovery with the duration and the stops absorbed', () => {
+    const loop = play([stop(0), stop(1), stop(2), stop(3)], NO_WAIT);
+    const incident = loop.state.incident;
+    if (!incident) throw new Error('expected an incident');
+    const alert = buildRecoveredAlert(incident, at(25), 'the service reached a steady state');
+    expect(alert).toMatchObject({
+      kind: 'RECOVERED',
+      severity: 'INFO',
+      actionable: false,
+      incidentId: incident.id,
+      team: 'payments',
+    });
+    expect(alert.title).toBe('RECOVERED: api-service in production - restart loop over after 25 min (4 stops)');
+  });
+});
