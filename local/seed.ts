@@ -45,7 +45,9 @@ import {
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  ReceiveMessageCommand,
   SetQueueAttributesCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
@@ -283,6 +285,59 @@ export const API_LOG_LINES = [
   '{"level":"warn","msg":"heap usage high","heapUsedMb":488,"limitMb":512}',
   '<--- Last few GCs --->',
   'FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+];
+
+/**
+ * Log streams of the culprit containers of some events/ fixtures (stream = prefix/container/task-id),
+ * so the demo's alerts carry real log excerpts. The lines are constructed, in each program's usual
+ * wording; the other fixtures' streams do not exist (as for containers that never started).
+ */
+export const FIXTURE_LOG_STREAMS: ReadonlyArray<{
+  fixture: string;
+  logGroup: string;
+  logStream: string;
+  lines: string[];
+}> = [
+  {
+    fixture: 'events/task-stopped/oom-killed.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'ecs/api/5f5fbbfadc198f2d1012b7bf2dcbb515',
+    lines: API_LOG_LINES,
+  },
+  {
+    fixture: 'events/task-stopped/app-crash-exit-1.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'ecs/api/aac1ddf72d28949e4c959556517ff51a',
+    lines: [
+      '{"level":"info","msg":"api-service starting","version":"1.42.0","port":8080}',
+      '{"level":"error","msg":"config: required environment variable PAYMENTS_API_URL is not set"}',
+      'Error: PAYMENTS_API_URL is required',
+      '    at loadConfig (/app/dist/config.js:41:11)',
+      '    at main (/app/dist/server.js:12:18)',
+    ],
+  },
+  {
+    fixture: 'events/task-stopped/segfault-139.json',
+    logGroup: '/ecs/worker-service',
+    logStream: 'ecs/worker/a21c3c359bdd87abf9a78fcaefa535bd',
+    lines: [
+      'worker started, concurrency=8',
+      'processing order batch 88213 (250 orders)',
+      'Fatal Python error: Segmentation fault',
+      'Current thread 0x00007f3a2c1ff700 (most recent call first):',
+      '  File "/app/.venv/lib/python3.12/site-packages/lxml/etree.py", line 1 in parse',
+    ],
+  },
+  {
+    fixture: 'events/task-stopped/job-failed-exit-2.json',
+    logGroup: '/ecs/nightly-report',
+    logStream: 'ecs/report/e54a002ea22d565cf51a2c0b26a228de',
+    lines: [
+      'nightly-report 0.3.0: building report for yesterday',
+      'usage: report.js --date YYYY-MM-DD',
+      'report.js: error: argument --date: invalid date value: "yesterday"',
+    ],
+  },
 ];
 
 async function timed<T>(timings: Record<string, number>, name: string, fn: () => Promise<T>): Promise<T> {
@@ -574,6 +629,16 @@ export async function seedAccount(clientConfig: LocalAwsClientConfig, opts: Seed
           logEvents: API_LOG_LINES.map((message, i) => ({ timestamp: base + i * 1000, message })),
         }),
       );
+      for (const stream of FIXTURE_LOG_STREAMS) {
+        await logs.send(new CreateLogStreamCommand({ logGroupName: stream.logGroup, logStreamName: stream.logStream }));
+        await logs.send(
+          new PutLogEventsCommand({
+            logGroupName: stream.logGroup,
+            logStreamName: stream.logStream,
+            logEvents: stream.lines.map((message, i) => ({ timestamp: base + i * 1000, message })),
+          }),
+        );
+      }
       const workerTaskId = (services['worker-service'].runningTaskArns[0] ?? 'unknown').split('/').pop();
       const workerStream = `ecs/worker/${workerTaskId}`;
       await logs.send(new CreateLogStreamCommand({ logGroupName: '/ecs/worker-service', logStreamName: workerStream }));
@@ -682,6 +747,68 @@ export function rewriteFixtureIds<T>(value: T, fixtureIds: Record<string, string
   let text = JSON.stringify(value);
   for (const [from, to] of Object.entries(fixtureIds)) text = text.split(from).join(to);
   return JSON.parse(text) as T;
+}
+
+/** One SNS notification as a subscribed SQS queue receives it (raw delivery off): the envelope, unwrapped. */
+export interface SnsDelivery {
+  messageId: string;
+  subject?: string;
+  /** The body SNS picked for the `sqs` protocol (MessageStructure json). */
+  message: string;
+  /** Message attributes, name -> value. */
+  attributes: Record<string, string>;
+  timestamp?: string;
+}
+
+/**
+ * Reads everything in a queue subscribed to the alert topic (the seeded `all-alerts` or
+ * `payments-alerts`), deletes what it read, and unwraps the SNS envelopes. moto delivers to SQS
+ * synchronously, so every alert published before this call is already in the queue.
+ */
+export async function drainSnsDeliveries(clientConfig: LocalAwsClientConfig, queueUrl: string): Promise<SnsDelivery[]> {
+  const sqs = new SQSClient(clientConfig);
+  const deliveries: SnsDelivery[] = [];
+  try {
+    for (;;) {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      const messages = out.Messages ?? [];
+      if (messages.length === 0) return deliveries;
+      deliveries.push(...messages.map((m) => unwrapSnsEnvelope(m.Body ?? '')));
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+  } finally {
+    sqs.destroy();
+  }
+}
+
+function unwrapSnsEnvelope(body: string): SnsDelivery {
+  const envelope = JSON.parse(body) as {
+    Type?: string;
+    MessageId?: string;
+    Subject?: string;
+    Message?: string;
+    Timestamp?: string;
+    MessageAttributes?: Record<string, { Type?: string; Value?: string }>;
+  };
+  if (envelope.Type !== 'Notification' || typeof envelope.Message !== 'string') {
+    throw new Error(`not an SNS notification envelope: ${body.slice(0, 200)}`);
+  }
+  return {
+    messageId: envelope.MessageId ?? '',
+    subject: envelope.Subject,
+    message: envelope.Message,
+    attributes: Object.fromEntries(
+      Object.entries(envelope.MessageAttributes ?? {}).map(([name, value]) => [name, value.Value ?? '']),
+    ),
+    timestamp: envelope.Timestamp,
+  };
 }
 
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {

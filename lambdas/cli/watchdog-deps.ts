@@ -1,0 +1,48 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { AlertPublisher } from '../adapters/alert-publisher';
+import { EcsReader } from '../adapters/ecs-reader';
+import { LogsReader } from '../adapters/logs-reader';
+import { MetricsReader } from '../adapters/metrics-reader';
+import { makeRedactor } from '../domain/redact';
+import type { TaskStoppedDeps } from '../handlers/process-task-stopped';
+import type { WatchdogConfig } from '../handlers/shared/config';
+
+/** Any SDK v3 client configuration, e.g. the local AWS's `clientConfig` (endpoint, region, credentials). */
+export type ClientConfig = ConstructorParameters<typeof ECSClient>[0] & { region: string };
+
+/** The handlers' dependencies minus telemetry (each caller brings its own Log and Counter). */
+export type WatchdogDeps = Omit<TaskStoppedDeps, 'log' | 'counter'> & {
+  /** Closes the SDK clients' sockets. */
+  destroy(): void;
+};
+
+/**
+ * The same adapters the Lambda entries build, on real SDK clients made from `clientConfig`, so the
+ * CLI, the demo and the integration tests run exactly the production code path against any endpoint.
+ */
+export function makeWatchdogDeps(clientConfig: ClientConfig, config: WatchdogConfig): WatchdogDeps {
+  const ecs = new ECSClient(clientConfig);
+  const sns = new SNSClient(clientConfig);
+  const cloudWatch = new CloudWatchClient(clientConfig);
+  const logsClients = [new CloudWatchLogsClient(clientConfig)];
+  // A log group in another region (awslogs-region) is read through the same endpoint.
+  const logsClientFor = (region: string): CloudWatchLogsClient => {
+    const client = new CloudWatchLogsClient({ ...clientConfig, region });
+    logsClients.push(client);
+    return client;
+  };
+  return {
+    config,
+    ecs: new EcsReader(ecs),
+    logs: new LogsReader(logsClients[0] as CloudWatchLogsClient, logsClientFor),
+    metrics: new MetricsReader(cloudWatch),
+    redactor: makeRedactor(config.redactPatterns),
+    publisher: new AlertPublisher(sns, config.alertTopicArn),
+    destroy() {
+      for (const client of [ecs, sns, cloudWatch, ...logsClients]) client.destroy();
+    },
+  };
+}
