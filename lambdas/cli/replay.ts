@@ -1,19 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Alert } from '../domain/alert';
 import { DETAIL_TYPES, parseEnvelope } from '../domain/ecs-event';
 import { InvalidEventError } from '../domain/invalid-event';
-import { processTaskStopped } from '../handlers/process-task-stopped';
+import { processTaskStopped, type TaskStoppedOutcome } from '../handlers/process-task-stopped';
 import { errorMessage } from '../handlers/shared/budget';
 import { rejectInvalid } from '../handlers/shared/invalid-input';
 import type { Counter, Log } from '../handlers/shared/telemetry';
 import type { WatchdogDeps } from './watchdog-deps';
 
 /** What a handler's processing function reports for one event (every process* function returns one of these). */
-export type ProcessOutcome =
-  | { status: 'published'; alert: Alert; messageId: string }
-  | { status: 'routine' | 'muted'; alert: Alert }
-  | { status: 'invalid'; error: InvalidEventError };
+export type ProcessOutcome = TaskStoppedOutcome;
 
 export type ReplayOutcome =
   | ProcessOutcome

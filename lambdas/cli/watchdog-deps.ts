@@ -1,11 +1,15 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { AlertPublisher } from '../adapters/alert-publisher';
 import { EcsReader } from '../adapters/ecs-reader';
 import { LogsReader } from '../adapters/logs-reader';
 import { MetricsReader } from '../adapters/metrics-reader';
+import { StateStore } from '../adapters/state-store';
+import { TimerQueue } from '../adapters/timer-queue';
 import { makeRedactor } from '../domain/redact';
 import type { TaskStoppedDeps } from '../handlers/process-task-stopped';
 import type { WatchdogConfig } from '../handlers/shared/config';
@@ -23,10 +27,16 @@ export type WatchdogDeps = Omit<TaskStoppedDeps, 'log' | 'counter'> & {
  * The same adapters the Lambda entries build, on real SDK clients made from `clientConfig`, so the
  * CLI, the demo and the integration tests run exactly the production code path against any endpoint.
  */
-export function makeWatchdogDeps(clientConfig: ClientConfig, config: WatchdogConfig): WatchdogDeps {
+export function makeWatchdogDeps(
+  clientConfig: ClientConfig,
+  config: WatchdogConfig,
+  now: () => number = Date.now,
+): WatchdogDeps {
   const ecs = new ECSClient(clientConfig);
   const sns = new SNSClient(clientConfig);
   const cloudWatch = new CloudWatchClient(clientConfig);
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const sqs = new SQSClient(clientConfig);
   const logsClients = [new CloudWatchLogsClient(clientConfig)];
   // A log group in another region (awslogs-region) is read through the same endpoint.
   const logsClientFor = (region: string): CloudWatchLogsClient => {
@@ -41,8 +51,13 @@ export function makeWatchdogDeps(clientConfig: ClientConfig, config: WatchdogCon
     metrics: new MetricsReader(cloudWatch),
     redactor: makeRedactor(config.redactPatterns),
     publisher: new AlertPublisher(sns, config.alertTopicArn),
+    incidents: config.incidents && {
+      store: new StateStore(dynamodb, config.incidents.tableName, now),
+      timers: new TimerQueue(sqs, config.incidents.timerQueueUrl, now),
+      now,
+    },
     destroy() {
-      for (const client of [ecs, sns, cloudWatch, ...logsClients]) client.destroy();
+      for (const client of [ecs, sns, cloudWatch, dynamodb, sqs, ...logsClients]) client.destroy();
     },
   };
 }

@@ -7,10 +7,12 @@
  * - Further stops are absorbed: counted, never paged again, while the incident is open.
  * - `threshold` stops within `windowMs` make it a RESTART_LOOP: paged once (instead of the held
  *   alert, or as one escalation when the single-stop alert already went out).
- * - Steady state, or `quietMs` without stops, closes it; a closed loop announces RECOVERED.
+ * - Steady state, or `quietMs` without stops, closes it; a closed loop announces RECOVERED. One
+ *   quiet-period timer runs per incident: armed when it opens, re-armed when it fires too early.
  * - A stop of another task definition revision starts a new incident.
  */
 import type { Alert } from './alert';
+import { buildLoopAlert, buildRecoveredAlert } from './build-incident-alert';
 
 export interface LoopPolicy {
   /** Actionable stops within the window that make a restart loop (≥ 2). */
@@ -69,6 +71,17 @@ export interface ServiceState {
   /** Actionable stops inside the window, for the current revision. */
   stops: StopRecord[];
   incident?: Incident;
+  /**
+   * Alerts decided but not yet confirmed published (an outbox): written with the decision, removed
+   * once SNS accepted them, so a crash between the two publishes on the retry instead of never.
+   */
+  outbox?: OutboxEntry[];
+}
+
+export interface OutboxEntry {
+  alert: Alert;
+  /** Wall-clock time it was queued: an entry left behind by a crashed attempt is recognisably old. */
+  queuedAt: string;
 }
 
 export const EMPTY_STATE: ServiceState = { stops: [] };
@@ -175,10 +188,10 @@ export function recordStop(
       heldAlert: undefined,
       loopPagedAt: stop.at,
     };
-    effects.push({ type: 'page-loop', incident: loop }, quietCheck(loop.id));
+    effects.push({ type: 'page-loop', incident: loop });
     return { state: { stops, incident: loop }, effects };
   }
-  effects.push({ type: 'absorbed', incidentId: updated.id }, quietCheck(updated.id));
+  effects.push({ type: 'absorbed', incidentId: updated.id });
   return { state: { stops, incident: updated }, effects };
 }
 
@@ -198,7 +211,11 @@ export function releaseHeld(state: ServiceState, incidentId: string): Transition
 export function closeIfQuiet(state: ServiceState, incidentId: string, now: string, policy: LoopPolicy): Transition {
   const incident = state.incident;
   if (!incident || incident.id !== incidentId) return { state, effects: [] };
-  if (Date.parse(now) - Date.parse(incident.lastSeenAt) < policy.quietMs) return { state, effects: [] };
+  const quietAt = Date.parse(incident.lastSeenAt) + policy.quietMs;
+  if (Date.parse(now) < quietAt) {
+    // Stops came since the check was armed: check again when the last one has been quiet long enough.
+    return { state, effects: [{ type: 'check-quiet', incidentId, checkAt: new Date(quietAt).toISOString() }] };
+  }
   return close(state, now, `no further stops for ${Math.round(policy.quietMs / 60_000)} min`);
 }
 
@@ -219,9 +236,34 @@ function close(state: ServiceState, now: string, reason: string): Transition {
       ? { type: 'page-recovered', incident, closedAt: now, reason }
       : { type: 'closed-silently', incidentId: incident.id, reason },
   );
-  return { state: { stops: [] }, effects };
+  return { state: { stops: [], outbox: state.outbox }, effects };
 }
 
 function maxTime(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/**
+ * Turns a transition's page effects into alerts in the state's outbox. `latest` is the alert of the
+ * stop being recorded (its evidence goes into a loop page); absent for timer and steady-state
+ * transitions, which page only held or recovery alerts.
+ */
+export function withPages(transition: Transition, policy: LoopPolicy, queuedAt: string, latest?: Alert): Transition {
+  const pages: Alert[] = [];
+  for (const effect of transition.effects) {
+    if (effect.type === 'page-single' && latest)
+      pages.push({ ...latest, incidentId: transition.state.incident?.id ?? latest.incidentId });
+    if (effect.type === 'page-loop' && latest) pages.push(buildLoopAlert(effect.incident, latest, policy));
+    if (effect.type === 'page-held') pages.push(effect.alert);
+    if (effect.type === 'page-recovered')
+      pages.push(buildRecoveredAlert(effect.incident, effect.closedAt, effect.reason));
+  }
+  if (pages.length === 0) return transition;
+  const entries = pages.map((alert) => ({ alert, queuedAt }));
+  return { ...transition, state: { ...transition.state, outbox: [...(transition.state.outbox ?? []), ...entries] } };
+}
+
+/** Whether a transition pages (and so needs the stop's alert, enrichment included). */
+export function pages(transition: Transition): boolean {
+  return transition.effects.some((e) => e.type === 'page-single' || e.type === 'page-loop' || e.type === 'hold');
 }

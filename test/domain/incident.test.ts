@@ -120,9 +120,15 @@ describe('restart loop window', () => {
     expect(types).toEqual([['page-single'], ['duplicate']]);
   });
 
-  it('schedules a quiet-period check after every stop', () => {
-    const { effects } = play([stop(0)]);
+  it('arms one quiet-period check when the incident opens, not one per stop', () => {
+    const { effects } = play([stop(0), stop(1), stop(2)]);
     expect(effects[0]).toContainEqual(expect.objectContaining({ type: 'check-quiet', checkAt: at(15) }));
+    expect(
+      effects
+        .slice(1)
+        .flat()
+        .filter((e) => e.type === 'check-quiet'),
+    ).toEqual([]);
   });
 });
 
@@ -137,10 +143,21 @@ describe('closing incidents', () => {
     expect(again.state.incident?.id).not.toBe(loop.state.incident?.id);
   });
 
+  it('re-arms an early quiet check after later stops', () => {
+    const loop = play([stop(0), stop(1), stop(2), stop(7)], NO_WAIT);
+    const id = loop.state.incident?.id ?? '';
+    expect(closeIfQuiet(loop.state, id, at(15), POLICY).effects).toEqual([
+      { type: 'check-quiet', incidentId: id, checkAt: at(22) },
+    ]);
+    expect(closeIfQuiet(loop.state, id, at(22), POLICY).effects.map((e) => e.type)).toEqual(['page-recovered']);
+  });
+
   it('closes after the quiet period only, and a single-stop incident closes without a message', () => {
     const single = play([stop(0)], NO_WAIT);
     const id = single.state.incident?.id ?? '';
-    expect(closeIfQuiet(single.state, id, at(14), POLICY).effects).toEqual([]);
+    expect(closeIfQuiet(single.state, id, at(14), POLICY).effects).toEqual([
+      { type: 'check-quiet', incidentId: id, checkAt: at(15) },
+    ]);
     expect(closeIfQuiet(single.state, id, at(15), POLICY).effects).toEqual([
       { type: 'closed-silently', incidentId: id, reason: 'no further stops for 15 min' },
     ]);

@@ -1,3 +1,4 @@
+import { DEFAULT_LOOP_POLICY, type LoopPolicy } from '../../domain/incident';
 import { isSeverity, isStopCategory, type SeverityOverrides, type StopCategory } from '../../domain/taxonomy';
 
 export interface WatchdogConfig {
@@ -9,6 +10,14 @@ export interface WatchdogConfig {
   severityOverrides: SeverityOverrides;
   /** Extra regular expressions (sources) whose matches are redacted from log excerpts. */
   redactPatterns: string[];
+  /** Incident tracking (duplicates, restart loops, recovery); absent when no state table is configured. */
+  incidents?: IncidentConfig;
+}
+
+export interface IncidentConfig {
+  tableName: string;
+  timerQueueUrl: string;
+  policy: LoopPolicy;
 }
 
 export class ConfigError extends Error {
@@ -28,10 +37,34 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WatchdogConfig
     mutedCategories: readCategories(env.MUTED_CATEGORIES),
     severityOverrides: readOverrides(env.SEVERITY_OVERRIDES),
     redactPatterns: readPatterns(env.REDACT_PATTERNS),
+    incidents: readIncidents(env),
   };
 }
 
-function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+function readIncidents(env: NodeJS.ProcessEnv): IncidentConfig | undefined {
+  const tableName = env.STATE_TABLE_NAME;
+  if (!tableName) return undefined;
+  const timerQueueUrl = env.TIMER_QUEUE_URL;
+  if (!timerQueueUrl?.startsWith('https://') && !timerQueueUrl?.startsWith('http://')) {
+    throw new ConfigError(
+      `TIMER_QUEUE_URL must be an SQS queue URL when STATE_TABLE_NAME is set, got "${timerQueueUrl ?? ''}"`,
+    );
+  }
+  const seconds = (name: string, fallbackMs: number, min: number, max: number) =>
+    readInt(env, name, fallbackMs / 1000, min, max) * 1000;
+  return {
+    tableName,
+    timerQueueUrl,
+    policy: {
+      threshold: readInt(env, 'LOOP_THRESHOLD', DEFAULT_LOOP_POLICY.threshold, 2, 100),
+      windowMs: seconds('LOOP_WINDOW_SECONDS', DEFAULT_LOOP_POLICY.windowMs, 60, 86_400),
+      groupWaitMs: seconds('GROUP_WAIT_SECONDS', DEFAULT_LOOP_POLICY.groupWaitMs, 0, 900),
+      quietMs: seconds('QUIET_PERIOD_SECONDS', DEFAULT_LOOP_POLICY.quietMs, 60, 86_400),
+    },
+  };
+}
+
+export function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);

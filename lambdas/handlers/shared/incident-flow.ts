@@ -1,0 +1,123 @@
+import type { AlertPublisher } from '../../adapters/alert-publisher';
+import { type StateStore, VersionConflictError } from '../../adapters/state-store';
+import type { TimerQueue } from '../../adapters/timer-queue';
+import type { Alert } from '../../domain/alert';
+import {
+  EMPTY_STATE,
+  type LoopPolicy,
+  type OutboxEntry,
+  type ServiceState,
+  type Transition,
+  withPages,
+} from '../../domain/incident';
+import type { Counter, Log } from './telemetry';
+
+export interface IncidentDeps {
+  store: StateStore;
+  timers: TimerQueue;
+  publisher: AlertPublisher;
+  policy: LoopPolicy;
+  log: Log;
+  counter: Counter;
+  now?: () => number;
+}
+
+/** Incident items outlive any incident: a week after the last write, DynamoDB's TTL removes them. */
+const STATE_TTL_SECONDS = 7 * 24 * 3600;
+/** An outbox entry this old was left by an attempt that died before publishing it. */
+const STALE_OUTBOX_MS = 60_000;
+const MAX_ATTEMPTS = 10;
+
+export const stateKey = (scope: string) => `scope#${scope}`;
+
+export function readState(scope: string, deps: IncidentDeps) {
+  return deps.store.get<ServiceState>(stateKey(scope), EMPTY_STATE);
+}
+
+/**
+ * Applies one transition to a scope's state with optimistic locking (a concurrent writer makes us
+ * re-read and re-decide, so two invocations never both open an incident), then publishes what the
+ * transition queued in the outbox and arms its timers. `latest` is the alert of the stop being
+ * recorded, when there is one.
+ */
+export async function advance(
+  scope: string,
+  step: (state: ServiceState) => Transition,
+  deps: IncidentDeps,
+  latest?: Alert,
+): Promise<Transition> {
+  const now = deps.now ?? Date.now;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { value, version } = await readState(scope, deps);
+    const transition = withPages(step(value), deps.policy, new Date(now()).toISOString(), latest);
+    if (transition.state !== value) {
+      try {
+        await deps.store.put(stateKey(scope), transition.state, version, STATE_TTL_SECONDS);
+      } catch (error) {
+        if (error instanceof VersionConflictError) {
+          deps.counter.count('StateWriteConflicts');
+          continue;
+        }
+        throw error;
+      }
+    }
+    const mine = new Set((transition.state.outbox ?? []).map((e) => e.alert.dedupeKey));
+    for (const old of value.outbox ?? []) mine.delete(old.alert.dedupeKey);
+    await flushOutbox(scope, transition.state.outbox ?? [], mine, deps);
+    await armTimers(scope, transition, deps);
+    return transition;
+  }
+  throw new Error(`${scope}: gave up after ${MAX_ATTEMPTS} conflicting writes`);
+}
+
+/** Publishes this transition's alerts and any stale leftovers, removing each from the outbox once SNS took it. */
+async function flushOutbox(scope: string, outbox: OutboxEntry[], mine: Set<string>, deps: IncidentDeps): Promise<void> {
+  const now = (deps.now ?? Date.now)();
+  const due = outbox.filter((e) => mine.has(e.alert.dedupeKey) || now - Date.parse(e.queuedAt) >= STALE_OUTBOX_MS);
+  for (const entry of due) {
+    const messageId = await deps.publisher.publish(entry.alert);
+    deps.counter.count('AlertsPublished');
+    deps.log.info('Alert published', {
+      kind: entry.alert.kind,
+      category: entry.alert.category,
+      incidentId: entry.alert.incidentId,
+      messageId,
+    });
+    await removeFromOutbox(scope, entry.alert.dedupeKey, deps);
+  }
+}
+
+async function removeFromOutbox(scope: string, dedupeKey: string, deps: IncidentDeps): Promise<void> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { value, version } = await readState(scope, deps);
+    const outbox = value.outbox ?? [];
+    if (!outbox.some((e) => e.alert.dedupeKey === dedupeKey)) return;
+    try {
+      await deps.store.put(
+        stateKey(scope),
+        { ...value, outbox: outbox.filter((e) => e.alert.dedupeKey !== dedupeKey) },
+        version,
+        STATE_TTL_SECONDS,
+      );
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+  throw new Error(`${scope}: could not clear ${dedupeKey} from the outbox`);
+}
+
+async function armTimers(scope: string, transition: Transition, deps: IncidentDeps): Promise<void> {
+  for (const effect of transition.effects) {
+    if (effect.type === 'hold') {
+      await deps.timers.schedule({
+        type: 'release-held',
+        scope,
+        incidentId: effect.incidentId,
+        dueAt: effect.releaseAt,
+      });
+    } else if (effect.type === 'check-quiet') {
+      await deps.timers.schedule({ type: 'check-quiet', scope, incidentId: effect.incidentId, dueAt: effect.checkAt });
+    }
+  }
+}

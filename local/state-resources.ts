@@ -1,0 +1,51 @@
+/**
+ * The incident store's resources in the local emulator, shaped as the construct creates them:
+ * a DynamoDB table keyed by `pk` with TTL on `expiresAt`, and the SQS queue that carries timers.
+ */
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { LocalAwsClientConfig } from './emulator';
+
+export interface StateResources {
+  tableName: string;
+  timerQueueUrl: string;
+}
+
+export async function createStateResources(
+  clientConfig: LocalAwsClientConfig,
+  names: { table?: string; timerQueue?: string } = {},
+): Promise<StateResources> {
+  const tableName = names.table ?? 'ecs-watchdog-state';
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const sqs = new SQSClient(clientConfig);
+  try {
+    try {
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      await dynamodb.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const queue = await sqs.send(new CreateQueueCommand({ QueueName: names.timerQueue ?? 'ecs-watchdog-timers' }));
+    return { tableName, timerQueueUrl: queue.QueueUrl as string };
+  } finally {
+    dynamodb.destroy();
+    sqs.destroy();
+  }
+}

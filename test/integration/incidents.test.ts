@@ -1,0 +1,134 @@
+/**
+ * Incidents against the local AWS (moto): DynamoDB conditional writes decide who pages when
+ * invocations race, duplicates never page twice, held alerts are released by the timer.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeWatchdogDeps, type WatchdogDeps } from '../../lambdas/cli/watchdog-deps';
+import { processTaskStopped, type TaskStoppedOutcome } from '../../lambdas/handlers/process-task-stopped';
+import { processTimer } from '../../lambdas/handlers/process-timer';
+import { readConfig } from '../../lambdas/handlers/shared/config';
+import type { IncidentDeps } from '../../lambdas/handlers/shared/incident-flow';
+import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
+import { drainSnsDeliveries, type SeededAccount, seedAccount } from '../../local/seed';
+import { createStateResources, type StateResources } from '../../local/state-resources';
+import { taskEvent } from '../support/events';
+import { awsClientConfig, resetAws } from './aws';
+
+let seeded: SeededAccount;
+let state: StateResources;
+const opened: WatchdogDeps[] = [];
+
+beforeAll(async () => {
+  await resetAws();
+  seeded = await seedAccount(awsClientConfig());
+  state = await createStateResources(awsClientConfig());
+});
+
+afterAll(() => {
+  for (const deps of opened) deps.destroy();
+});
+
+afterEach(async () => {
+  await drainSnsDeliveries(awsClientConfig(), seeded.alerts.allAlerts.queueUrl);
+});
+
+function watchdog(env: Record<string, string> = {}, now?: () => number) {
+  const config = readConfig({
+    ALERT_TOPIC_ARN: seeded.alerts.topicArn,
+    STATE_TABLE_NAME: state.tableName,
+    TIMER_QUEUE_URL: state.timerQueueUrl,
+    LOG_EXCERPT_LINES: '0',
+    ...env,
+  });
+  const deps = makeWatchdogDeps(awsClientConfig(), config, now);
+  opened.push(deps);
+  const counter = new MemoryCounter();
+  return { deps: { ...deps, log: silentLog, counter }, counter };
+}
+
+let serial = 0;
+function oomStop(service: string, minute = 0) {
+  serial += 1;
+  const hex = serial.toString(16).padStart(32, '0');
+  return taskEvent(
+    {
+      group: `service:${service}`,
+      taskArn: `arn:aws:ecs:us-east-1:123456789012:task/production/${hex}`,
+      stoppedAt: new Date(Date.parse('2026-11-26T03:00:00Z') + minute * 60_000).toISOString(),
+      containers: [{ name: 'api', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' }],
+    },
+    { id: `race-${serial}` },
+  );
+}
+
+async function delivered() {
+  const deliveries = await drainSnsDeliveries(awsClientConfig(), seeded.alerts.allAlerts.queueUrl);
+  return deliveries.map((d) => JSON.parse(d.message));
+}
+
+const count = (outcomes: TaskStoppedOutcome[], status: string) => outcomes.filter((o) => o.status === status).length;
+
+describe('incidents against DynamoDB', () => {
+  it('never lets racing invocations both page: 8 simultaneous stops give one alert and one loop alert', async () => {
+    // Eight Lambda instances, each with its own clients, as under a real burst.
+    const instances = Array.from({ length: 8 }, () => watchdog({ GROUP_WAIT_SECONDS: '0' }));
+    const outcomes = await Promise.all(instances.map(({ deps }) => processTaskStopped(oomStop('api-service'), deps)));
+
+    expect(count(outcomes, 'published')).toBe(2);
+    expect(count(outcomes, 'absorbed')).toBe(6);
+    const alerts = await delivered();
+    expect(alerts.map((a) => a.kind).sort()).toEqual(['RESTART_LOOP', 'TASK_STOPPED']);
+    expect(new Set(alerts.map((a) => a.incidentId)).size).toBe(1);
+    const loop = alerts.find((a) => a.kind === 'RESTART_LOOP');
+    expect(loop.title).toMatch(/^CRITICAL RESTART_LOOP: api-service in production - 3 stops/);
+    const conflicts = instances.reduce((sum, { counter }) => sum + (counter.counts.StateWriteConflicts ?? 0), 0);
+    expect(conflicts).toBeGreaterThan(0);
+  });
+
+  it('handles a duplicated event once, also when both copies arrive together', async () => {
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' });
+    const event = oomStop('worker-service');
+    const outcomes = await Promise.all([processTaskStopped(event, deps), processTaskStopped(event, deps)]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['duplicate', 'published']);
+    expect(await delivered()).toHaveLength(1);
+    expect((await processTaskStopped(event, deps)).status).toBe('duplicate');
+    expect(await delivered()).toHaveLength(0);
+  });
+
+  it('holds the first alert for the group wait, then the timer releases it', async () => {
+    let clock = Date.parse('2026-11-26T03:00:00Z');
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '60' }, () => clock);
+    const outcome = await processTaskStopped(oomStop('checkout-service'), deps);
+    expect(outcome.status).toBe('held');
+    expect(await delivered()).toHaveLength(0);
+
+    const incidents = deps.incidents;
+    const policy = deps.config.incidents?.policy;
+    if (!incidents || !policy || !('alert' in outcome)) throw new Error('expected a held alert');
+    const timerDeps: IncidentDeps = {
+      ...incidents,
+      publisher: deps.publisher,
+      policy,
+      log: silentLog,
+      counter: new MemoryCounter(),
+    };
+    const body = JSON.stringify({
+      type: 'release-held',
+      scope: 'production/checkout-service',
+      incidentId: outcome.alert.incidentId,
+      dueAt: new Date(clock + 60_000).toISOString(),
+    });
+    expect(await processTimer(body, timerDeps)).toBe('rearmed');
+    clock += 61_000;
+    expect(await processTimer(body, timerDeps)).toBe('done');
+    const alerts = await delivered();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      kind: 'TASK_STOPPED',
+      category: 'OOM_KILLED',
+      incidentId: outcome.alert.incidentId,
+    });
+    expect(await processTimer(body, timerDeps)).toBe('done');
+    expect(await delivered()).toHaveLength(0);
+  });
+});
