@@ -196,3 +196,57 @@ export function resolveSettings(input: WatchdogSettingsInput): WatchdogSettings 
     redactPatterns: validateRedactPatterns(input.redactPatterns),
   };
 }
+
+/** The capacity scan's settings (`EcsWatchdogProps.capacityScan`), validated apart from the event handlers' ones. */
+export interface CapacityScanSettingsInput {
+  /** Turn the scheduled scan off. @default true */
+  readonly enabled?: boolean;
+  /** How often to scan: whole minutes, from 5 (the scan's timeout) to 1440. @default Duration.minutes(15) */
+  readonly schedule?: Duration;
+  /** Alert on a subnet with fewer free addresses than this, even when surges fit. @default 25 */
+  readonly freeIpThreshold?: number;
+}
+
+export interface CapacityScanSettings {
+  readonly enabled: boolean;
+  readonly schedule: Duration;
+  readonly freeIpThreshold: number;
+}
+
+export const DEFAULT_CAPACITY_SCAN_SCHEDULE = Duration.minutes(15);
+export const MIN_CAPACITY_SCAN_SCHEDULE = Duration.minutes(5);
+export const MAX_CAPACITY_SCAN_SCHEDULE = Duration.days(1);
+export const DEFAULT_FREE_IP_THRESHOLD = 25;
+/** The usable addresses of a /16, the largest subnet AWS allows. */
+export const MAX_FREE_IP_THRESHOLD = 65_531;
+
+export function resolveCapacityScanSettings(input: CapacityScanSettingsInput | undefined): CapacityScanSettings {
+  if (input !== undefined && (typeof input !== 'object' || input === null || Array.isArray(input))) {
+    fail(`capacityScan must be an object ({ enabled, schedule, freeIpThreshold }), got ${quote(input)}`);
+  }
+  const enabled = input?.enabled ?? true;
+  if (typeof enabled !== 'boolean') fail(`capacityScan.enabled must be true or false, got ${quote(enabled)}`);
+  const schedule = input?.schedule ?? DEFAULT_CAPACITY_SCAN_SCHEDULE;
+  if (schedule.isUnresolved()) fail('capacityScan.schedule must be a literal duration, not a token');
+  const minutes = schedule.toSeconds() / 60;
+  if (
+    !Number.isInteger(minutes) ||
+    minutes < MIN_CAPACITY_SCAN_SCHEDULE.toMinutes() ||
+    minutes > MAX_CAPACITY_SCAN_SCHEDULE.toMinutes()
+  ) {
+    fail(
+      `capacityScan.schedule must be whole minutes from ${MIN_CAPACITY_SCAN_SCHEDULE.toMinutes()} ` +
+        `(a scan may run that long) to ${MAX_CAPACITY_SCAN_SCHEDULE.toMinutes()}, got ${schedule.toSeconds()} s`,
+    );
+  }
+  const threshold = input?.freeIpThreshold ?? DEFAULT_FREE_IP_THRESHOLD;
+  if (
+    typeof threshold !== 'number' ||
+    !Number.isInteger(threshold) ||
+    threshold < 0 ||
+    threshold > MAX_FREE_IP_THRESHOLD
+  ) {
+    fail(`capacityScan.freeIpThreshold must be an integer from 0 to ${MAX_FREE_IP_THRESHOLD}, got ${quote(threshold)}`);
+  }
+  return { enabled, schedule, freeIpThreshold: threshold };
+}

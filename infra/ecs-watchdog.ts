@@ -11,7 +11,15 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Severity } from '../lambdas/domain/taxonomy.js';
-import { type ClusterRef, resolveSettings, type WatchdogSettings } from './config.js';
+import { CapacityScan } from './capacity-scan.js';
+import {
+  type CapacityScanSettingsInput,
+  type ClusterRef,
+  resolveCapacityScanSettings,
+  resolveSettings,
+  type WatchdogSettings,
+} from './config.js';
+import { RolloutWatch } from './rollout-watch.js';
 import { handlerEntry, METRICS_NAMESPACE, SERVICE_NAME, WatchdogFunction } from './watchdog-function.js';
 
 export interface EcsWatchdogProps {
@@ -95,6 +103,16 @@ export interface EcsWatchdogProps {
   readonly redactPatterns?: string[];
 
   /**
+   * The scheduled capacity scan: free addresses and deployment surge headroom of every subnet used by
+   * awsvpc services, and free network interfaces of EC2 container instances, as CloudWatch metrics
+   * (namespace `EcsWatchdog/Capacity`) and CAPACITY alerts. `schedule`: whole minutes from 5 to 1440;
+   * `freeIpThreshold`: alert on a subnet with fewer free addresses than this even when surges fit.
+   *
+   * @default - enabled, every 15 minutes, threshold 25 free addresses
+   */
+  readonly capacityScan?: CapacityScanSettingsInput;
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -130,6 +148,10 @@ export class EcsWatchdog extends Construct {
   readonly taskStopped: WatchdogFunction;
   /** The rule routing task stops to {@link taskStopped}. */
   readonly taskStoppedRule: events.Rule;
+  /** Deployment and service-action events and their `rollout` handler. */
+  readonly rolloutWatch: RolloutWatch;
+  /** The scheduled capacity scan; undefined when `capacityScan.enabled` is false. */
+  readonly capacityScan?: CapacityScan;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly invalidEventsAlarm: cloudwatch.Alarm;
 
@@ -192,6 +214,29 @@ export class EcsWatchdog extends Construct {
         }),
       ],
     });
+    this.rolloutWatch = new RolloutWatch(this, 'RolloutWatch', {
+      settings: this.settings,
+      alertTopic: this.alertTopic,
+      deadLetterQueue: this.deadLetterQueue,
+      logRetention,
+      services: this.servicePatterns(),
+      retryAttempts: RULE_RETRY_ATTEMPTS,
+      maxEventAge: RULE_MAX_EVENT_AGE,
+    });
+    const capacityScan = resolveCapacityScanSettings(props.capacityScan);
+    if (capacityScan.enabled) {
+      this.capacityScan = new CapacityScan(this, 'CapacityScan', {
+        alertTopic: this.alertTopic,
+        deadLetterQueue: this.deadLetterQueue,
+        logRetention,
+        teamTagKey: this.settings.teamTagKey,
+        clusters: this.settings.clusters,
+        schedule: capacityScan.schedule,
+        freeIpThreshold: capacityScan.freeIpThreshold,
+        retryAttempts: RULE_RETRY_ATTEMPTS,
+        maxEventAge: RULE_MAX_EVENT_AGE,
+      });
+    }
 
     const alarmAction = new cwActions.SnsAction(opsTopic);
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {

@@ -14,6 +14,8 @@ export interface ClassifiedLine {
   culpritContainer: string | null;
   title: string;
   summary: string;
+  /** SERVICE_TASK_PLACEMENT_FAILURE only: why ECS could not place the task (e.g. RESOURCE:CPU). */
+  placementCause?: string;
 }
 
 export interface FileProblem {
@@ -65,6 +67,7 @@ export function classifyFiles(files: string[]): { lines: ClassifiedLine[]; probl
           culpritContainer: alert.culpritContainer ?? null,
           title: alert.title,
           summary: alert.summary,
+          ...(alert.placementCause ? { placementCause: alert.placementCause } : {}),
         });
       } catch (error) {
         problems.push({ file: many ? `${file}[${index}]` : file, problem: errorMessage(error) });

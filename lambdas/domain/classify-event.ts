@@ -1,8 +1,12 @@
-import type { Alert } from './alert';
+import { buildRolloutAlert } from './build-rollout-alert';
+import { buildServiceActionAlert, type ServiceActionAlert } from './build-service-action-alert';
 import { buildTaskStoppedAlert } from './build-task-alert';
+import { classifyDeployment } from './classify-rollout';
 import { classifyStop } from './classify-stop';
+import { parseDeploymentStateChange } from './deployment-event';
 import { DETAIL_TYPES, parseEnvelope } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
+import { parseServiceAction } from './service-action-event';
 import { parseTaskStateChange } from './task-event';
 import type { SeverityOverrides } from './taxonomy';
 
@@ -10,13 +14,19 @@ import type { SeverityOverrides } from './taxonomy';
  * Offline classification of any supported ECS event into the alert it would produce before
  * enrichment: what `ecs-watchdog classify` prints. Throws InvalidEventError for bad input.
  */
-export function classifyEvent(raw: unknown, severityOverrides: SeverityOverrides = {}): Alert {
+export function classifyEvent(raw: unknown, severityOverrides: SeverityOverrides = {}): ServiceActionAlert {
   const envelope = parseEnvelope(raw);
   switch (envelope.detailType) {
     case DETAIL_TYPES.taskStateChange: {
       const task = parseTaskStateChange(envelope);
       return buildTaskStoppedAlert(task, classifyStop(task), undefined, severityOverrides);
     }
+    case DETAIL_TYPES.deploymentStateChange: {
+      const deployment = parseDeploymentStateChange(envelope);
+      return buildRolloutAlert(deployment, classifyDeployment(deployment), undefined, severityOverrides);
+    }
+    case DETAIL_TYPES.serviceAction:
+      return buildServiceActionAlert(parseServiceAction(envelope), undefined, severityOverrides);
     default:
       throw new InvalidEventError(
         'event.detail-type',

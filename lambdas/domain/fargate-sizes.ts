@@ -21,7 +21,8 @@ export function isValidFargateSize(cpu: number, memoryMiB: number): boolean {
 
 export function describeFargateMemoryRange(cpu: number): string {
   const allowed = FARGATE_MEMORY_BY_CPU[cpu];
-  if (!allowed) return `${cpu} CPU units is not a Fargate size (valid: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')})`;
+  if (!allowed)
+    return `${cpu} CPU units is not a Fargate size (valid: ${Object.keys(FARGATE_MEMORY_BY_CPU).join(', ')})`;
   return `${cpu} CPU units allows ${allowed[0]}-${allowed[allowed.length - 1]} MiB (${allowed.length} sizes)`;
 }
 

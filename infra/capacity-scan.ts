@@ -1,0 +1,214 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity-metrics.js';
+import type { ClusterRef } from './config.js';
+import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
+
+/** Time one scan may take: thousands of services under ECS throttling take more than the 30 s of the event handlers. */
+export const CAPACITY_SCAN_TIMEOUT = Duration.minutes(5);
+
+export interface CapacityScanProps {
+  readonly alertTopic: sns.ITopic;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly logRetention: logs.RetentionDays;
+  readonly teamTagKey: string;
+  /** Watched clusters; undefined = every cluster of the account and region. */
+  readonly clusters: readonly ClusterRef[] | undefined;
+  /** How often to scan (whole minutes). @default Duration.minutes(15) */
+  readonly schedule?: Duration;
+  /** Free addresses below which a subnet is alerted on even if surges fit. @default 25 */
+  readonly freeIpThreshold?: number;
+  /** EventBridge delivery retries of a scheduled invocation, and their age limit. */
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+}
+
+/**
+ * The scheduled capacity scan (DESIGN §5): an EventBridge schedule invoking the `capacity-scan`
+ * function, and the DynamoDB table where it keeps its open incidents between runs (one item; on-demand,
+ * encrypted, point-in-time recovery, TTL `expiresAt`). The function may call exactly the read APIs
+ * discovery uses, PutMetricData in its own namespace, the two item operations, and SNS Publish.
+ */
+export class CapacityScan extends Construct {
+  readonly handler: WatchdogFunction;
+  readonly rule: events.Rule;
+  readonly stateTable: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: CapacityScanProps) {
+    super(scope, id);
+    const schedule = props.schedule ?? Duration.minutes(15);
+
+    this.stateTable = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      // Open incidents only: losing them means at worst one repeated alert per troubled subnet.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.handler = new WatchdogFunction(this, 'Function', {
+      entry: handlerEntry('capacity-scan'),
+      description: 'ECS Watchdog: scans subnets and container instances for capacity before deployments run out',
+      logRetention: props.logRetention,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+        TEAM_TAG_KEY: props.teamTagKey,
+        FREE_IP_THRESHOLD: String(props.freeIpThreshold ?? 25),
+        CAPACITY_STATE_TABLE: this.stateTable.tableName,
+        CAPACITY_METRICS_NAMESPACE,
+        CLUSTER_ARNS: (props.clusters ?? []).map((ref) => clusterArn(this, ref)).join(','),
+      },
+    });
+    // WatchdogFunction fixes the event handlers' 30 s timeout; a scan of a large account needs longer.
+    (this.handler.function.node.defaultChild as lambda.CfnFunction).timeout = CAPACITY_SCAN_TIMEOUT.toSeconds();
+
+    this.rule = new events.Rule(this, 'Schedule', {
+      description: `ECS Watchdog capacity scan, every ${schedule.toMinutes()} minutes`,
+      schedule: events.Schedule.rate(schedule),
+      targets: [
+        new targets.LambdaFunction(this.handler.function, {
+          retryAttempts: props.retryAttempts,
+          maxEventAge: props.maxEventAge,
+          deadLetterQueue: props.deadLetterQueue,
+        }),
+      ],
+    });
+
+    this.grant(props);
+  }
+
+  private grant(props: CapacityScanProps): void {
+    const role = this.handler.role;
+    const patterns = resourcePatterns(this, props.clusters);
+    props.alertTopic.grantPublish(role);
+    const statements: iam.PolicyStatementProps[] = [
+      // No resource types: "*" only. ListServices is narrowed to the watched clusters by its ecs:cluster key.
+      ...(props.clusters === undefined
+        ? [{ sid: 'ListClusters', actions: ['ecs:ListClusters'], resources: ['*'] }]
+        : []),
+      {
+        sid: 'ListServices',
+        actions: ['ecs:ListServices'],
+        resources: ['*'],
+        ...(props.clusters === undefined
+          ? {}
+          : { conditions: { ArnEquals: { 'ecs:cluster': patterns.map((p) => p.cluster.arn) } } }),
+      },
+      {
+        sid: 'ReadClusters',
+        actions: ['ecs:DescribeClusters', 'ecs:ListContainerInstances'],
+        resources: patterns.map((p) => p.cluster.arn),
+      },
+      { sid: 'ReadServices', actions: ['ecs:DescribeServices'], resources: patterns.map((p) => p.service.arn) },
+      {
+        sid: 'ReadContainerInstances',
+        actions: ['ecs:DescribeContainerInstances'],
+        resources: patterns.map((p) => p.containerInstance.arn),
+      },
+      {
+        sid: 'ReadNetworkCapacity',
+        actions: ['ec2:DescribeSubnets', 'ec2:DescribeInstanceTypes', 'ec2:DescribeInstances'],
+        resources: ['*'],
+      },
+      {
+        sid: 'PublishCapacityMetrics',
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': CAPACITY_METRICS_NAMESPACE } },
+      },
+      {
+        sid: 'KeepOpenIncidents',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [this.stateTable.tableArn],
+      },
+    ];
+    for (const statement of statements) role.addToPolicy(new iam.PolicyStatement(statement));
+
+    const wildcards = patterns
+      .flatMap((p) => [p.cluster, p.service, p.containerInstance])
+      .filter((p) => p.nagArn.includes('*'));
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Added by topic.grantPublish for the KMS-encrypted alert topic: SNS needs a data key to encrypt the message. ' +
+          'The statement is limited to the topic key.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecs:ListClusters, ecs:ListServices, ec2:DescribeSubnets/DescribeInstanceTypes/DescribeInstances and ' +
+          'cloudwatch:PutMetricData support no resource-level permissions (Service Authorization Reference), so they ' +
+          'need "*"; all but PutMetricData are read-only, and PutMetricData is limited to the capacity namespace by the ' +
+          'cloudwatch:namespace condition (ListServices to the watched clusters by ecs:cluster when they are configured).',
+      },
+      ...[...new Set(wildcards.map((p) => p.nagArn))].map((nagArn) => ({
+        id: `AwsSolutions-IAM5[Resource::${nagArn}]`,
+        reason:
+          'The capacity scan reads every service and container instance of the watched clusters (every cluster when ' +
+          'none is configured), which are not known at deploy time. Read-only, limited to ECS resources of those clusters.',
+      })),
+    );
+  }
+}
+
+interface ArnPattern {
+  arn: string;
+  /** How cdk-nag prints the ARN (tokens of an environment-agnostic stack as <AWS::…>). */
+  nagArn: string;
+}
+
+function clusterArn(scope: Construct, ref: ClusterRef): string {
+  if (ref.kind === 'arn') return ref.arn;
+  return Stack.of(scope).formatArn({ service: 'ecs', resource: 'cluster', resourceName: ref.name });
+}
+
+/** Cluster, service and container-instance ARN patterns of the watched clusters (or of all clusters). */
+function resourcePatterns(
+  scope: Construct,
+  clusters: readonly ClusterRef[] | undefined,
+): { cluster: ArnPattern; service: ArnPattern; containerInstance: ArnPattern }[] {
+  const stack = Stack.of(scope);
+  const local = (resource: string, name: string): ArnPattern => ({
+    arn: stack.formatArn({ service: 'ecs', resource, resourceName: name }),
+    nagArn: `arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:${resource}/${name}`,
+  });
+  if (clusters === undefined) {
+    return [
+      {
+        cluster: local('cluster', '*'),
+        service: local('service', '*'),
+        containerInstance: local('container-instance', '*'),
+      },
+    ];
+  }
+  return clusters.map((ref) => {
+    if (ref.kind === 'name') {
+      return {
+        cluster: local('cluster', ref.name),
+        service: local('service', `${ref.name}/*`),
+        containerInstance: local('container-instance', `${ref.name}/*`),
+      };
+    }
+    const of = (resource: string): ArnPattern => {
+      const arn = `${ref.arn.replace(':cluster/', `:${resource}/`)}/*`;
+      return { arn, nagArn: arn };
+    };
+    return {
+      cluster: { arn: ref.arn, nagArn: ref.arn },
+      service: of('service'),
+      containerInstance: of('container-instance'),
+    };
+  });
+}

@@ -1,0 +1,175 @@
+import { ArnFormat, type Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ClusterRef, WatchdogSettings } from './config.js';
+import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
+
+export interface RolloutWatchProps {
+  readonly settings: WatchdogSettings;
+  readonly alertTopic: sns.ITopic;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly logRetention: logs.RetentionDays;
+  /** Services of the watched clusters (ARN patterns), each with the way cdk-nag prints it. */
+  readonly services: { arn: string; nagArn: string }[];
+  /** How the rules retry delivery before dead-lettering (the same policy as the task-stopped rule). */
+  readonly retryAttempts: number;
+  readonly maxEventAge: Duration;
+}
+
+/**
+ * Deployment and service-action events → the `rollout` handler: one story per failed deployment,
+ * placement diagnoses, and the other service actions worth a look.
+ */
+export class RolloutWatch extends Construct {
+  readonly handler: WatchdogFunction;
+  readonly deploymentRule: events.Rule;
+  readonly serviceActionRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: RolloutWatchProps) {
+    super(scope, id);
+    const { settings } = props;
+    this.handler = new WatchdogFunction(this, 'Rollout', {
+      entry: handlerEntry('rollout'),
+      description: 'ECS Watchdog: tells the story of failed deployments and diagnoses service actions',
+      logRetention: props.logRetention,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
+        TEAM_TAG_KEY: settings.teamTagKey,
+        ENRICHMENT_BUDGET_MS: String(settings.enrichmentBudget.toMilliseconds()),
+        SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
+      },
+    });
+    const target = () =>
+      new targets.LambdaFunction(this.handler.function, {
+        retryAttempts: props.retryAttempts,
+        maxEventAge: props.maxEventAge,
+        deadLetterQueue: props.deadLetterQueue,
+      });
+    const clusters = settings.clusters;
+    this.deploymentRule = new events.Rule(this, 'DeploymentRule', {
+      description: 'ECS service deployments: failures, circuit-breaker rollbacks and their completion',
+      eventPattern: deploymentPattern(clusters && this.serviceArnPrefixes(clusters)),
+      targets: [target()],
+    });
+    this.serviceActionRule = new events.Rule(this, 'ServiceActionRule', {
+      description: 'ECS service actions: WARN and ERROR events, and SERVICE_STEADY_STATE (closes incidents)',
+      eventPattern: serviceActionPattern(clusters?.map((ref) => this.clusterArn(ref))),
+      targets: [target()],
+    });
+    this.grant(props);
+  }
+
+  private clusterArn(ref: ClusterRef): string {
+    if (ref.kind === 'arn') return ref.arn;
+    return Stack.of(this).formatArn({
+      service: 'ecs',
+      resource: 'cluster',
+      resourceName: ref.name,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+  }
+
+  /** Deployment events name only the service (in `resources`): `arn:...:service/CLUSTER/`. */
+  private serviceArnPrefixes(clusters: readonly ClusterRef[]): string[] {
+    return clusters.map((ref) =>
+      ref.kind === 'arn'
+        ? `${ref.arn.replace(/:cluster\//, ':service/')}/`
+        : `${Stack.of(this).formatArn({ service: 'ecs', resource: 'service', resourceName: ref.name, arnFormat: ArnFormat.SLASH_RESOURCE_NAME })}/`,
+    );
+  }
+
+  private grant(props: RolloutWatchProps): void {
+    const stack = Stack.of(this);
+    const role = this.handler.role;
+    const arn = (resource: string, resourceName: string) =>
+      stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    props.alertTopic.grantPublish(role);
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadServices',
+        actions: ['ecs:DescribeServices'],
+        resources: props.services.map((s) => s.arn),
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTasksAndInstances',
+        actions: ['ecs:DescribeTasks', 'ecs:DescribeContainerInstances'],
+        resources: [arn('task', '*'), arn('container-instance', '*')],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListTasksAndInstances',
+        actions: ['ecs:ListTasks', 'ecs:ListContainerInstances'],
+        resources: ['*'],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadTaskDefinitionsSubnetsInstanceTypes',
+        actions: ['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeInstanceTypes'],
+        resources: ['*'],
+      }),
+    );
+    const nag = (resource: string) => `arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:${resource}`;
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Added by topic.grantPublish for the KMS-encrypted alert topic: SNS needs a data key to encrypt the message. ' +
+          'The statement is limited to the topic key.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'ecs:DescribeTaskDefinition, ec2:DescribeSubnets and ec2:DescribeInstanceTypes support no resource-level ' +
+          'permissions; ecs:ListTasks and ecs:ListContainerInstances are listed on "*" because the cluster is only known ' +
+          'from the event. All read-only.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nag('task/*')}]`,
+        reason:
+          'ecs:DescribeTasks reads the stopped tasks of a failed deployment, which can be in any watched cluster. Read-only.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::${nag('container-instance/*')}]`,
+        reason:
+          'ecs:DescribeContainerInstances reads remaining CPU, memory and ports for a placement diagnosis in any watched cluster. Read-only.',
+      },
+      ...props.services.map((service) => ({
+        id: `AwsSolutions-IAM5[Resource::${service.nagArn}]`,
+        reason:
+          'ecs:DescribeServices reads the deployment, events and tags of the service an event is about, which can be any ' +
+          'service of a watched cluster. Read-only, limited to ECS services.',
+      })),
+    );
+  }
+}
+
+/** Every deployment event: ERROR (failed) and INFO (rollback started and completed; routine ones are dropped by the handler). */
+export function deploymentPattern(serviceArnPrefixes?: string[]): events.EventPattern {
+  return {
+    source: ['aws.ecs'],
+    detailType: ['ECS Deployment State Change'],
+    ...(serviceArnPrefixes ? { resources: serviceArnPrefixes.map((prefix) => ({ prefix })) } : {}),
+  } as events.EventPattern;
+}
+
+/** WARN and ERROR service actions, plus SERVICE_STEADY_STATE (INFO) that later closes incidents. */
+export function serviceActionPattern(clusterArns?: string[]): events.EventPattern {
+  return {
+    source: ['aws.ecs'],
+    detailType: ['ECS Service Action'],
+    detail: {
+      ...(clusterArns ? { clusterArn: clusterArns } : {}),
+      $or: [{ eventType: ['WARN', 'ERROR'] }, { eventName: ['SERVICE_STEADY_STATE'] }],
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { DETAIL_TYPES, type EcsEnvelope } from './ecs-event';
+import { InvalidEventError } from './invalid-event';
+import { optionalString, requireString } from './read-fields';
+import { type ServiceRef, serviceOfResources } from './service-arn';
+
+/** One `ECS Deployment State Change` event (ecs_service_deployment_events docs). */
+export interface DeploymentStateChange extends ServiceRef {
+  eventId: string;
+  account: string;
+  region: string;
+  time: string;
+  /** INFO or ERROR. */
+  eventType: string;
+  /** SERVICE_DEPLOYMENT_IN_PROGRESS, SERVICE_DEPLOYMENT_COMPLETED, SERVICE_DEPLOYMENT_FAILED, or a future name. */
+  eventName: string;
+  /** `ecs-svc/123...`: for a rollback, the new deployment that rolls back. */
+  deploymentId: string;
+  updatedAt?: string;
+  reason?: string;
+}
+
+export function parseDeploymentStateChange(envelope: EcsEnvelope): DeploymentStateChange {
+  if (envelope.detailType !== DETAIL_TYPES.deploymentStateChange) {
+    throw new InvalidEventError(
+      'event.detail-type',
+      `expected "${DETAIL_TYPES.deploymentStateChange}", got "${envelope.detailType}"`,
+    );
+  }
+  const service = serviceOfResources(envelope.resources);
+  if (!service) throw new InvalidEventError('event.resources', 'expected the ARN of the ECS service');
+  const d = envelope.detail;
+  return {
+    ...service,
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
+    eventType: requireString(d, 'eventType', 'detail'),
+    eventName: requireString(d, 'eventName', 'detail'),
+    deploymentId: requireString(d, 'deploymentId', 'detail'),
+    updatedAt: optionalString(d, 'updatedAt', 'detail'),
+    reason: optionalString(d, 'reason', 'detail'),
+  };
+}

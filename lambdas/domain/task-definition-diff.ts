@@ -1,0 +1,127 @@
+/**
+ * The settings of a task definition revision that a rollout diff compares. Environment variables and
+ * secrets are carried by NAME only: values never enter the watchdog's data.
+ */
+export interface HealthCheckSettings {
+  command: string[];
+  interval?: number;
+  timeout?: number;
+  retries?: number;
+  startPeriod?: number;
+}
+
+export interface ContainerSettings {
+  name: string;
+  image?: string;
+  essential: boolean;
+  cpu?: number;
+  memoryHardMiB?: number;
+  memorySoftMiB?: number;
+  healthCheck?: HealthCheckSettings;
+  /** `8080/tcp`, or `80->8080/tcp` when the host port differs. */
+  portMappings: string[];
+  environmentKeys: string[];
+  secretNames: string[];
+}
+
+export interface RevisionSettings {
+  arn: string;
+  /** `family:revision`. */
+  taskDefinition: string;
+  cpu?: string;
+  memory?: string;
+  networkMode?: string;
+  requiresCompatibilities: string[];
+  containers: ContainerSettings[];
+}
+
+export interface SettingChange {
+  /** e.g. `api image`, `task memory`, `api environment names`. */
+  setting: string;
+  from: string;
+  to: string;
+}
+
+const NONE = '(none)';
+
+/** What changed from `previous` to `next`, container by container; names only for environment and secrets. */
+export function diffRevisions(previous: RevisionSettings, next: RevisionSettings): SettingChange[] {
+  const changes: SettingChange[] = [];
+  const add = (setting: string, from: unknown, to: unknown) => {
+    const a = show(from);
+    const b = show(to);
+    if (a !== b) changes.push({ setting, from: a, to: b });
+  };
+  add('task CPU', previous.cpu, next.cpu);
+  add('task memory', previous.memory, next.memory);
+  add('network mode', previous.networkMode, next.networkMode);
+
+  const before = new Map(previous.containers.map((c) => [c.name, c]));
+  for (const container of next.containers) {
+    const old = before.get(container.name);
+    if (!old) {
+      changes.push({
+        setting: `container ${container.name}`,
+        from: NONE,
+        to: `added (${container.image ?? 'no image'})`,
+      });
+      continue;
+    }
+    const p = container.name;
+    add(`${p} image`, old.image, container.image);
+    add(`${p} essential`, old.essential, container.essential);
+    add(`${p} CPU`, old.cpu, container.cpu);
+    add(`${p} memory (hard, MiB)`, old.memoryHardMiB, container.memoryHardMiB);
+    add(`${p} memory reservation (MiB)`, old.memorySoftMiB, container.memorySoftMiB);
+    diffHealthCheck(p, old.healthCheck, container.healthCheck, add);
+    add(`${p} port mappings`, old.portMappings, container.portMappings);
+    diffNames(`${p} environment names`, old.environmentKeys, container.environmentKeys, changes);
+    diffNames(`${p} secret names`, old.secretNames, container.secretNames, changes);
+  }
+  const now = new Set(next.containers.map((c) => c.name));
+  for (const old of previous.containers) {
+    if (!now.has(old.name)) changes.push({ setting: `container ${old.name}`, from: 'present', to: 'removed' });
+  }
+  return changes;
+}
+
+function diffHealthCheck(
+  container: string,
+  before: HealthCheckSettings | undefined,
+  after: HealthCheckSettings | undefined,
+  add: (setting: string, from: unknown, to: unknown) => void,
+): void {
+  if (!before || !after) {
+    add(`${container} health check`, before && 'defined', after && 'defined');
+    return;
+  }
+  add(`${container} health check command`, before.command.join(' '), after.command.join(' '));
+  for (const key of ['interval', 'timeout', 'retries', 'startPeriod'] as const) {
+    add(`${container} health check ${key}`, before[key], after[key]);
+  }
+}
+
+function diffNames(setting: string, before: string[], after: string[], changes: SettingChange[]): void {
+  const added = after.filter((n) => !before.includes(n));
+  const removed = before.filter((n) => !after.includes(n));
+  if (added.length === 0 && removed.length === 0) return;
+  changes.push({
+    setting,
+    from: removed.length > 0 ? `removed ${removed.join(', ')}` : NONE,
+    to: added.length > 0 ? `added ${added.join(', ')}` : NONE,
+  });
+}
+
+function show(value: unknown): string {
+  if (value === undefined || value === null || value === '') return NONE;
+  if (Array.isArray(value)) return value.length > 0 ? [...value].sort().join(', ') : NONE;
+  return String(value);
+}
+
+/** One line per change: `api image: repo:1.41.0 -> repo:1.42.0`. */
+export function describeChange(change: SettingChange): string {
+  if (change.setting.endsWith(' names')) {
+    return `${change.setting}: ${[change.to, change.from].filter((s) => s !== NONE).join('; ')}`;
+  }
+  return `${change.setting}: ${change.from} -> ${change.to}`;
+}

@@ -1,0 +1,166 @@
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
+import type { DiscoveredCapacity } from '../../lambdas/adapters/capacity-discovery';
+import { CapacityMetricsPublisher } from '../../lambdas/adapters/capacity-metrics-publisher';
+import type { CapacityState, CapacityStateStore } from '../../lambdas/domain/capacity-incidents';
+import { readCapacityScanConfig } from '../../lambdas/handlers/capacity-scan-config';
+import { type CapacityScanDeps, processCapacityScan } from '../../lambdas/handlers/process-capacity-scan';
+import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
+
+const snsMock = mockClient(SNSClient);
+const cwMock = mockClient(CloudWatchClient);
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
+
+class MemoryStateStore implements CapacityStateStore {
+  state: CapacityState = { version: 0, incidents: {} };
+  saves = 0;
+  async load() {
+    return this.state;
+  }
+  async save(state: CapacityState, previous: CapacityState) {
+    if (previous.version !== this.state.version) throw new Error('stale');
+    this.saves++;
+    this.state = { version: previous.version + 1, incidents: state.incidents };
+  }
+}
+
+function account(bulkDesired: number): DiscoveredCapacity {
+  return {
+    clusters: ['prod'],
+    services: [
+      {
+        cluster: 'prod',
+        service: 'bulk-service',
+        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/bulk-service',
+        desiredCount: bulkDesired,
+        runningCount: 0,
+        pendingCount: 0,
+        subnetIds: ['subnet-a'],
+      },
+      {
+        cluster: 'prod',
+        service: 'api',
+        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/api',
+        desiredCount: 2,
+        runningCount: 2,
+        pendingCount: 0,
+        subnetIds: ['subnet-a', 'subnet-b'],
+      },
+    ],
+    subnets: [
+      { subnetId: 'subnet-a', cidr: '10.0.0.0/24', availabilityZone: 'us-east-1a', availableAddresses: 240 },
+      { subnetId: 'subnet-b', cidr: '10.0.1.0/24', availabilityZone: 'us-east-1b', availableAddresses: 250 },
+    ],
+    instances: [],
+  };
+}
+
+function makeDeps(store: MemoryStateStore, discovered: () => DiscoveredCapacity) {
+  const counter = new MemoryCounter();
+  let minute = 0;
+  const deps: CapacityScanDeps = {
+    config: { freeIpThreshold: 25 },
+    discovery: { discover: async () => discovered() },
+    metrics: new CapacityMetricsPublisher(new CloudWatchClient({ region: 'us-east-1' })),
+    state: store,
+    publisher: new AlertPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC),
+    log: silentLog,
+    counter,
+    now: () => new Date(Date.UTC(2026, 10, 26, 10, 15 * minute++)),
+  };
+  return { deps, counter };
+}
+
+beforeEach(() => {
+  snsMock.reset();
+  cwMock.reset();
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  cwMock.on(PutMetricDataCommand).resolves({});
+});
+
+describe('processCapacityScan', () => {
+  it('alerts once per incident, stays quiet while it lasts, and sends one recovery notice', async () => {
+    const store = new MemoryStateStore();
+    let bulk = 130;
+    const { deps, counter } = makeDeps(store, () => account(bulk));
+
+    const first = await processCapacityScan(deps);
+    expect(first.published.map((a) => [a.kind, a.service])).toEqual([['CAPACITY', 'bulk-service']]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Subject).toContain('subnet subnet-a');
+    expect(cwMock.commandCalls(PutMetricDataCommand)).toHaveLength(1);
+    expect(cwMock.commandCalls(PutMetricDataCommand)[0]?.args[0].input.MetricData).toHaveLength(4);
+    expect(Object.keys(store.state.incidents)).toEqual(['subnet-a']);
+
+    const second = await processCapacityScan(deps);
+    expect(second.published).toEqual([]);
+    expect(second.ongoing).toEqual(['subnet-a']);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+
+    bulk = 10;
+    const third = await processCapacityScan(deps);
+    expect(third.published.map((a) => [a.kind, a.incidentId])).toEqual([
+      ['RECOVERED', 'capacity/subnet-a/2026-11-26T10:00:00.000Z'],
+    ]);
+    expect(store.state.incidents).toEqual({});
+    expect(counter.counts.CapacityAlertsPublished).toBe(2);
+  });
+
+  it('does not record an incident whose alert failed, and throws so the scan is retried', async () => {
+    const store = new MemoryStateStore();
+    snsMock.on(PublishCommand).rejects(new Error('KMSAccessDenied'));
+    const { deps } = makeDeps(store, () => account(130));
+    await expect(processCapacityScan(deps)).rejects.toThrow('capacity scan incomplete: alert for subnet-a');
+    expect(store.state.incidents).toEqual({});
+    expect(store.saves).toBe(0);
+
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    expect((await processCapacityScan(deps)).published).toHaveLength(1);
+  });
+
+  it('still alerts when the metrics cannot be published, then fails the run', async () => {
+    const store = new MemoryStateStore();
+    cwMock.on(PutMetricDataCommand).rejects(new Error('Throttling'));
+    const { deps } = makeDeps(store, () => account(130));
+    await expect(processCapacityScan(deps)).rejects.toThrow('metrics: Throttling');
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(Object.keys(store.state.incidents)).toEqual(['subnet-a']);
+  });
+
+  it('publishes nothing and saves nothing for a healthy account', async () => {
+    const store = new MemoryStateStore();
+    const { deps } = makeDeps(store, () => account(10));
+    const outcome = await processCapacityScan(deps);
+    expect(outcome.published).toEqual([]);
+    expect(store.saves).toBe(0);
+    expect(outcome.assessment.subnets.map((s) => s.subnetId)).toEqual(['subnet-a', 'subnet-b']);
+  });
+});
+
+describe('readCapacityScanConfig', () => {
+  const env = { ALERT_TOPIC_ARN: TOPIC, CAPACITY_STATE_TABLE: 'state' };
+
+  it('fills in the defaults', () => {
+    expect(readCapacityScanConfig(env)).toEqual({
+      alertTopicArn: TOPIC,
+      teamTagKey: 'team',
+      freeIpThreshold: 25,
+      stateTableName: 'state',
+      metricsNamespace: 'EcsWatchdog/Capacity',
+      concurrency: 8,
+      clusterArns: undefined,
+    });
+  });
+
+  it('names the bad variable', () => {
+    expect(() => readCapacityScanConfig({ ...env, FREE_IP_THRESHOLD: '-1' })).toThrow('FREE_IP_THRESHOLD');
+    expect(() => readCapacityScanConfig({ ALERT_TOPIC_ARN: TOPIC })).toThrow('CAPACITY_STATE_TABLE');
+    expect(() => readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'prod' })).toThrow('CLUSTER_ARNS');
+    expect(
+      readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' }).clusterArns,
+    ).toEqual(['arn:aws:ecs:us-east-1:123456789012:cluster/prod']);
+  });
+});

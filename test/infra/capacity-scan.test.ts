@@ -1,0 +1,155 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveCapacityScanSettings } from '../../infra/config.js';
+import { EcsWatchdog, type EcsWatchdogProps } from '../../infra/ecs-watchdog.js';
+import { WatchdogStack } from '../../infra/watchdog-stack.js';
+import { type Json, testApp } from './helpers.js';
+
+afterAll(() => CloudAssembly.cleanupTemporaryDirectories());
+
+function synth(props?: EcsWatchdogProps) {
+  const stack = new Stack(testApp(), 'TestStack');
+  const watchdog = new EcsWatchdog(stack, 'Watchdog', props);
+  return { stack, watchdog, template: Template.fromStack(stack) };
+}
+
+function scanStatements(template: Template, watchdog: EcsWatchdog): Json[] {
+  const roleId = Stack.of(watchdog).getLogicalId(watchdog.capacityScan?.handler.role.node.defaultChild as never);
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')) as Json[];
+  const policy = policies.find((p) => p.Properties.Roles.some((r: Json) => r.Ref === roleId));
+  return policy.Properties.PolicyDocument.Statement;
+}
+
+describe('capacity scan construct', () => {
+  const { template, watchdog, stack } = synth();
+  const scan = watchdog.capacityScan;
+  const functionId = stack.getLogicalId(scan?.handler.function.node.defaultChild as never);
+
+  it('runs every 15 minutes by default, with retries and the dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+          DeadLetterConfig: Match.anyValue(),
+        }),
+      ],
+    });
+  });
+
+  it('gives the function 5 minutes and its configuration', () => {
+    const fn = template.findResources('AWS::Lambda::Function')[functionId] as Json;
+    expect(fn.Properties.Timeout).toBe(300);
+    expect(fn.Properties.Environment.Variables).toMatchObject({
+      FREE_IP_THRESHOLD: '25',
+      TEAM_TAG_KEY: 'team',
+      CAPACITY_METRICS_NAMESPACE: 'EcsWatchdog/Capacity',
+      CLUSTER_ARNS: '',
+      CAPACITY_STATE_TABLE: { Ref: stack.getLogicalId(scan?.stateTable.node.defaultChild as never) },
+    });
+  });
+
+  it('keeps its state in an on-demand, encrypted table with TTL and point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('may call exactly what the scan calls (plus its own log group and the dead-letter queue, from WatchdogFunction)', () => {
+    const statements = scanStatements(template, watchdog);
+    const actions = statements.flatMap((s) => [s.Action].flat()).sort();
+    expect(actions).toEqual([
+      'cloudwatch:PutMetricData',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'ec2:DescribeInstanceTypes',
+      'ec2:DescribeInstances',
+      'ec2:DescribeSubnets',
+      'ecs:DescribeClusters',
+      'ecs:DescribeContainerInstances',
+      'ecs:DescribeServices',
+      'ecs:ListClusters',
+      'ecs:ListContainerInstances',
+      'ecs:ListServices',
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sns:Publish',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const metrics = statements.find((s) => s.Action === 'cloudwatch:PutMetricData');
+    expect(metrics.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'EcsWatchdog/Capacity' } });
+  });
+
+  it('limits ECS permissions to the watched clusters when they are configured', () => {
+    const { template: t, watchdog: w } = synth({ clusters: ['prod'] });
+    const statements = scanStatements(t, w);
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain('ecs:ListClusters');
+    const list = statements.find((s) => s.Action === 'ecs:ListServices');
+    expect(list.Condition.ArnEquals['ecs:cluster']).toBeDefined();
+    const services = statements.find((s) => s.Action === 'ecs:DescribeServices');
+    expect(JSON.stringify(services.Resource)).toContain(':service/prod/*');
+    const fn = Object.values(t.findResources('AWS::Lambda::Function')).find(
+      (f: Json) => 'CAPACITY_STATE_TABLE' in (f.Properties.Environment?.Variables ?? {}),
+    ) as Json;
+    expect(JSON.stringify(fn.Properties.Environment.Variables.CLUSTER_ARNS)).toContain(':cluster/prod');
+  });
+
+  it('takes a schedule and a threshold, and can be turned off', () => {
+    const { template: custom } = synth({ capacityScan: { schedule: Duration.minutes(30), freeIpThreshold: 50 } });
+    custom.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(30 minutes)' });
+    custom.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FREE_IP_THRESHOLD: '50' }) },
+    });
+    const { template: off, watchdog: offWatchdog } = synth({ capacityScan: { enabled: false } });
+    expect(offWatchdog.capacityScan).toBeUndefined();
+    off.resourceCountIs('AWS::DynamoDB::Table', 0);
+  });
+});
+
+describe('capacityScan settings', () => {
+  it('has documented defaults', () => {
+    const settings = resolveCapacityScanSettings(undefined);
+    expect(settings.enabled).toBe(true);
+    expect(settings.schedule.toMinutes()).toBe(15);
+    expect(settings.freeIpThreshold).toBe(25);
+  });
+
+  it('names the bad setting', () => {
+    expect(() => resolveCapacityScanSettings({ schedule: Duration.minutes(1) })).toThrow(
+      'EcsWatchdog: capacityScan.schedule must be whole minutes from 5',
+    );
+    expect(() => resolveCapacityScanSettings({ schedule: Duration.seconds(330) })).toThrow('capacityScan.schedule');
+    expect(() => resolveCapacityScanSettings({ freeIpThreshold: -1 })).toThrow('capacityScan.freeIpThreshold');
+    expect(() => resolveCapacityScanSettings({ freeIpThreshold: 2.5 })).toThrow('capacityScan.freeIpThreshold');
+    expect(() => resolveCapacityScanSettings({ enabled: 'yes' as never })).toThrow('capacityScan.enabled');
+    expect(() => synth({ capacityScan: { schedule: Duration.hours(48) } })).toThrow('capacityScan.schedule');
+  });
+});
+
+describe('cdk-nag', () => {
+  it.each<[string, EcsWatchdogProps]>([
+    ['defaults', {}],
+    ['clusters by name and ARN', { clusters: ['prod', 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch'] }],
+  ])('reports no unacknowledged finding for the capacity scan (%s)', (_name, props) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new WatchdogStack(app, 'EcsWatchdog', { watchdog: props });
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const ours = report.violations.filter((v) =>
+      v.violatingResources.some((r) => r.constructPath?.includes('CapacityScan')),
+    );
+    expect(ours.map((v) => `${v.ruleName}: ${v.violatingResources[0]?.constructPath}`)).toEqual([]);
+  });
+});
