@@ -63,7 +63,9 @@ export function renderSummary({ replayed, malformed, allAlerts, filtered }: Demo
   const published = withStatus('published').length;
   const routine = withStatus('routine');
   const alertsByCategory = countBy(allAlerts.map((a) => a.attributes.category ?? '?'));
-  const routineByCategory = countBy(routine.map((r) => ('alert' in r.outcome ? r.outcome.alert.category : '?')));
+  const routineByCategory = countBy(
+    routine.map((r) => ('alert' in r.outcome ? (r.outcome.alert?.category ?? '?') : '?')),
+  );
   const unrouted = countBy(
     withStatus('no-handler').map((r) => ('detailType' in r.outcome ? r.outcome.detailType : '?')),
   );
@@ -84,7 +86,7 @@ export function renderSummary({ replayed, malformed, allAlerts, filtered }: Demo
     ),
     ...Object.entries(alertsByCategory).map(([category, n]) => row(`  ${category}`, n)),
     row(`Alerts to ${filtered.queue}`, filtered.count, `(filter policy ${filtered.policy})`),
-    row('Routine stops dropped (nothing published)', routine.length),
+    row('Routine events dropped (nothing published)', routine.length),
     ...Object.entries(routineByCategory).map(([category, n]) => row(`  ${category}`, n)),
   ];
   const muted = withStatus('muted').length;

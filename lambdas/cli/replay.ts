@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DETAIL_TYPES, parseEnvelope } from '../domain/ecs-event';
 import { InvalidEventError } from '../domain/invalid-event';
+import { processRollout, type RolloutOutcome } from '../handlers/process-rollout';
 import { processTaskStopped, type TaskStoppedOutcome } from '../handlers/process-task-stopped';
 import { errorMessage } from '../handlers/shared/budget';
 import { rejectInvalid } from '../handlers/shared/invalid-input';
@@ -9,7 +10,7 @@ import type { Counter, Log } from '../handlers/shared/telemetry';
 import type { WatchdogDeps } from './watchdog-deps';
 
 /** What a handler's processing function reports for one event (every process* function returns one of these). */
-export type ProcessOutcome = TaskStoppedOutcome;
+export type ProcessOutcome = TaskStoppedOutcome | RolloutOutcome;
 
 export type ReplayOutcome =
   | ProcessOutcome
@@ -30,13 +31,14 @@ export type EventProcessor = (raw: unknown, context: EventContext) => Promise<Pr
 export type ProcessorsByDetailType = Partial<Record<string, EventProcessor>>;
 
 /**
- * The processing functions that exist today. `ECS Deployment State Change` and `ECS Service Action`
- * (the rollout handler) join this map when they land; until then those events are reported as
- * "no handler yet", never dropped silently.
+ * The processing function of each detail-type, as the EventBridge rules route them in AWS. An event
+ * of another detail-type is reported as "no handler", never dropped silently.
  */
 export function watchdogProcessors(deps: WatchdogDeps): ProcessorsByDetailType {
   return {
     [DETAIL_TYPES.taskStateChange]: (raw, context) => processTaskStopped(raw, { ...deps, ...context }),
+    [DETAIL_TYPES.deploymentStateChange]: (raw, context) => processRollout(raw, { ...deps, ...context }),
+    [DETAIL_TYPES.serviceAction]: (raw, context) => processRollout(raw, { ...deps, ...context }),
   };
 }
 

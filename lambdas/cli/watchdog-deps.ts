@@ -1,27 +1,32 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AlertPublisher } from '../adapters/alert-publisher';
+import { Ec2Reader } from '../adapters/ec2-reader';
 import { EcsReader } from '../adapters/ecs-reader';
+import { EcsServiceReader } from '../adapters/ecs-service-reader';
 import { LogsReader } from '../adapters/logs-reader';
 import { MetricsReader } from '../adapters/metrics-reader';
 import { StateStore } from '../adapters/state-store';
 import { TimerQueue } from '../adapters/timer-queue';
 import { makeRedactor } from '../domain/redact';
 import type { TaskStoppedDeps } from '../handlers/process-task-stopped';
+import type { RolloutDeps } from '../handlers/rollout-deps';
 import type { WatchdogConfig } from '../handlers/shared/config';
 
 /** Any SDK v3 client configuration, e.g. the local AWS's `clientConfig` (endpoint, region, credentials). */
 export type ClientConfig = ConstructorParameters<typeof ECSClient>[0] & { region: string };
 
 /** The handlers' dependencies minus telemetry (each caller brings its own Log and Counter). */
-export type WatchdogDeps = Omit<TaskStoppedDeps, 'log' | 'counter'> & {
-  /** Closes the SDK clients' sockets. */
-  destroy(): void;
-};
+export type WatchdogDeps = Omit<TaskStoppedDeps, 'log' | 'counter'> &
+  Omit<RolloutDeps, 'log' | 'counter'> & {
+    /** Closes the SDK clients' sockets. */
+    destroy(): void;
+  };
 
 /**
  * The same adapters the Lambda entries build, on real SDK clients made from `clientConfig`, so the
@@ -36,6 +41,7 @@ export function makeWatchdogDeps(
   const sns = new SNSClient(clientConfig);
   const cloudWatch = new CloudWatchClient(clientConfig);
   const dynamodb = new DynamoDBClient(clientConfig);
+  const ec2 = new EC2Client(clientConfig);
   const sqs = new SQSClient(clientConfig);
   const logsClients = [new CloudWatchLogsClient(clientConfig)];
   // A log group in another region (awslogs-region) is read through the same endpoint.
@@ -47,6 +53,8 @@ export function makeWatchdogDeps(
   return {
     config,
     ecs: new EcsReader(ecs),
+    services: new EcsServiceReader(ecs),
+    ec2: new Ec2Reader(ec2),
     logs: new LogsReader(logsClients[0] as CloudWatchLogsClient, logsClientFor),
     metrics: new MetricsReader(cloudWatch),
     redactor: makeRedactor(config.redactPatterns),
@@ -57,7 +65,7 @@ export function makeWatchdogDeps(
       now,
     },
     destroy() {
-      for (const client of [ecs, sns, cloudWatch, dynamodb, sqs, ...logsClients]) client.destroy();
+      for (const client of [ecs, ec2, sns, cloudWatch, dynamodb, sqs, ...logsClients]) client.destroy();
     },
   };
 }

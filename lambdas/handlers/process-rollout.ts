@@ -1,19 +1,27 @@
+import { VersionConflictError } from '../adapters/state-store';
 import type { Alert } from '../domain/alert';
 import { parseDeploymentStateChange } from '../domain/deployment-event';
 import { DETAIL_TYPES, parseEnvelope } from '../domain/ecs-event';
+import { closeOnSteadyState } from '../domain/incident';
 import { InvalidEventError } from '../domain/invalid-event';
+import { type FoldedDeployment, rolloutKey } from '../domain/rollout-incident';
+import type { ServiceAction } from '../domain/service-action-event';
 import { parseServiceAction } from '../domain/service-action-event';
 import { processDeployment } from './process-deployment';
 import { processServiceAction } from './process-service-action';
 import type { RolloutDeps } from './rollout-deps';
+import { advance } from './shared/incident-flow';
 import { rejectInvalid } from './shared/invalid-input';
 
 export type { RolloutDeps } from './rollout-deps';
 
 export type RolloutOutcome =
   | { status: 'published'; alert: Alert; messageId: string }
-  | { status: 'routine'; alert: Alert }
+  | { status: 'routine' | 'duplicate'; alert?: Alert }
   | { status: 'invalid'; error: InvalidEventError };
+
+const CLAIM_LEASE_SECONDS = 45;
+const ROLLOUT_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
  * `ECS Deployment State Change` and `ECS Service Action` events: parse → classify → (worth telling only)
@@ -21,9 +29,7 @@ export type RolloutOutcome =
  * Dedupe and incident state (a later state store) slot in at {@link deliver}.
  */
 export async function processRollout(raw: unknown, deps: RolloutDeps): Promise<RolloutOutcome> {
-  let parsed:
-    | { kind: 'deployment'; event: ReturnType<typeof parseDeploymentStateChange> }
-    | { kind: 'service-action'; event: ReturnType<typeof parseServiceAction> };
+  let parsed: Parsed;
   try {
     const envelope = parseEnvelope(raw);
     if (envelope.detailType === DETAIL_TYPES.deploymentStateChange) {
@@ -39,6 +45,32 @@ export async function processRollout(raw: unknown, deps: RolloutDeps): Promise<R
   } catch (error) {
     return { status: 'invalid', error: rejectInvalid(error, raw, deps.log, deps.counter) };
   }
+  const incidents = deps.incidents;
+  if (!incidents) return handle(parsed, deps);
+  const eventId = parsed.event.eventId;
+  if ((await incidents.store.claimEvent(eventId, CLAIM_LEASE_SECONDS)) === 'duplicate') {
+    deps.counter.count('DuplicateEvents');
+    deps.log.info('Duplicate event: already handled', { eventId });
+    return { status: 'duplicate' };
+  }
+  try {
+    const outcome = await handle(parsed, deps);
+    await incidents.store.completeEvent(eventId);
+    return outcome;
+  } catch (error) {
+    await incidents.store.releaseEvent(eventId).catch(() => undefined);
+    throw error;
+  }
+}
+
+type Parsed =
+  | { kind: 'deployment'; event: ReturnType<typeof parseDeploymentStateChange> }
+  | { kind: 'service-action'; event: ReturnType<typeof parseServiceAction> };
+
+async function handle(parsed: Parsed, deps: RolloutDeps): Promise<RolloutOutcome> {
+  if (parsed.kind === 'service-action' && parsed.event.eventName === 'SERVICE_STEADY_STATE') {
+    await closeServiceIncident(parsed.event, deps);
+  }
   const result =
     parsed.kind === 'deployment'
       ? await processDeployment(parsed.event, deps)
@@ -52,7 +84,45 @@ export async function processRollout(raw: unknown, deps: RolloutDeps): Promise<R
     });
     return { status: 'routine', alert: result.alert };
   }
-  return deliver(result.alert, deps);
+  const outcome = await deliver(result.alert, deps);
+  if (parsed.kind === 'deployment' && parsed.event.eventName === 'SERVICE_DEPLOYMENT_FAILED') {
+    await rememberFailedDeployment(parsed.event.deploymentId, result.alert, deps);
+  }
+  return outcome;
+}
+
+/** A steady state ends the service's open incident: a restart loop announces its recovery. */
+async function closeServiceIncident(event: ServiceAction, deps: RolloutDeps): Promise<void> {
+  const incidents = deps.incidents;
+  const policy = deps.config.incidents?.policy;
+  if (!incidents || !policy || !event.cluster) return;
+  const scope = `${event.cluster}/${event.service}`;
+  await advance(scope, (state) => closeOnSteadyState(state, event.time), {
+    ...incidents,
+    publisher: deps.publisher,
+    policy,
+    log: deps.log,
+    counter: deps.counter,
+  });
+}
+
+/** Task stops of a failed deployment fold into its rollout incident instead of paging one by one. */
+async function rememberFailedDeployment(deploymentId: string, alert: Alert, deps: RolloutDeps): Promise<void> {
+  const store = deps.incidents?.store;
+  if (!store) return;
+  const record: FoldedDeployment = {
+    incidentId: alert.incidentId,
+    deploymentId,
+    reportedAt: alert.occurredAt,
+    foldedStops: 0,
+    recentTasks: [],
+  };
+  try {
+    await store.put(rolloutKey(deploymentId), record, 0, ROLLOUT_TTL_SECONDS);
+  } catch (error) {
+    // Already remembered (a retry of this event): keep the stops folded so far.
+    if (!(error instanceof VersionConflictError)) throw error;
+  }
 }
 
 /** The one place an alert leaves: where a state store will dedupe by dedupeKey and update incidents. */

@@ -64,7 +64,7 @@ describe('ecs-watchdog demo', () => {
   it('ends with a summary of events in, alerts out by category, routine stops and rejected input', () => {
     expect(figure(stdout, 'Events in')).toBe(eventFiles.length);
     expect(figure(stdout, 'malformed samples from events/invalid/')).toBe(malformedFiles.length);
-    expect(figure(stdout, 'Routine stops dropped (nothing published)')).toBeGreaterThanOrEqual(routineStops.length);
+    expect(figure(stdout, 'Routine events dropped (nothing published)')).toBeGreaterThanOrEqual(routineStops.length);
     expect(figure(stdout, 'Invalid rejected (logged and counted)')).toBe(malformedFiles.length);
     expect(stdout).toMatch(/OOM_KILLED +3\b/);
     expect(stdout).toMatch(/Alerts to payments-alerts +\d+ +\(filter policy team=payments\)/);
@@ -82,7 +82,7 @@ describe('ecs-watchdog demo', () => {
 });
 
 describe('replay routing', () => {
-  it('reports an ECS event with no processing function yet as "no-handler", never drops it', async () => {
+  it('reports an ECS event that no processing function handles as "no-handler", never drops it', async () => {
     const counter = new MemoryCounter();
     const deployment = {
       version: '0',
