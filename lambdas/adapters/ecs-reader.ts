@@ -7,7 +7,6 @@ import {
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
 import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../domain/task-definition';
-import type { ContainerSettings, RevisionSettings } from '../domain/task-definition-diff';
 
 const TAG_CACHE_MS = 5 * 60_000;
 
@@ -20,7 +19,6 @@ export type ContainerInsightsMode = 'enhanced' | 'enabled' | 'disabled';
  */
 export class EcsReader {
   private readonly taskDefinitions = new Map<string, Promise<TaskDefinitionFacts>>();
-  private readonly revisionSettings = new Map<string, Promise<RevisionSettings>>();
   private readonly tags = new Map<string, { at: number; value: Promise<Record<string, string>> }>();
   private readonly insights = new Map<string, { at: number; value: Promise<ContainerInsightsMode> }>();
   /** AWS calls made, by operation: for the benchmark's calls-per-alert figure. */
@@ -39,18 +37,6 @@ export class EcsReader {
       });
       if (!out.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${arn}`);
       return toTaskDefinitionFacts(out.taskDefinition);
-    });
-  }
-
-  /** The settings a rollout diff compares (environment and secret names only, never values). */
-  taskDefinitionSettings(arn: string, signal?: AbortSignal): Promise<RevisionSettings> {
-    return this.cached(this.revisionSettings, arn, async () => {
-      this.count('DescribeTaskDefinition');
-      const out = await this.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }), {
-        abortSignal: signal,
-      });
-      if (!out.taskDefinition) throw new Error(`DescribeTaskDefinition returned no task definition for ${arn}`);
-      return toRevisionSettings(out.taskDefinition);
     });
   }
 
@@ -116,6 +102,10 @@ export function serviceArnOf(clusterArn: string, service: string): string {
 export function toTaskDefinitionFacts(td: TaskDefinition): TaskDefinitionFacts {
   return {
     arn: td.taskDefinitionArn ?? '',
+    taskDefinition:
+      td.family && td.revision !== undefined
+        ? `${td.family}:${td.revision}`
+        : ((td.taskDefinitionArn ?? '').split('/').pop() ?? ''),
     family: td.family ?? '',
     revision: td.revision ?? 0,
     cpu: toNumber(td.cpu),
@@ -139,50 +129,18 @@ function toContainerFacts(c: ContainerDefinition): ContainerDefinitionFacts {
     logOptions: c.logConfiguration?.options,
     environmentKeys: (c.environment ?? []).map((e) => e.name ?? '').filter(Boolean),
     secretNames: (c.secrets ?? []).map((s) => s.name ?? '').filter(Boolean),
-    healthCheckCommand: c.healthCheck?.command,
-  };
-}
-
-export function toRevisionSettings(td: TaskDefinition): RevisionSettings {
-  const arn = td.taskDefinitionArn ?? '';
-  return {
-    arn,
-    taskDefinition:
-      td.family && td.revision !== undefined ? `${td.family}:${td.revision}` : arn.slice(arn.lastIndexOf('/') + 1),
-    cpu: td.cpu,
-    memory: td.memory,
-    networkMode: td.networkMode,
-    requiresCompatibilities: td.requiresCompatibilities ?? [],
-    containers: (td.containerDefinitions ?? []).map(toContainerSettings),
-  };
-}
-
-function toContainerSettings(c: ContainerDefinition): ContainerSettings {
-  const hc = c.healthCheck;
-  return {
-    name: c.name ?? '',
-    image: c.image,
-    essential: c.essential ?? true,
-    cpu: c.cpu,
-    memoryHardMiB: c.memory,
-    memorySoftMiB: c.memoryReservation,
-    healthCheck: hc
-      ? {
-          command: hc.command ?? [],
-          interval: hc.interval,
-          timeout: hc.timeout,
-          retries: hc.retries,
-          startPeriod: hc.startPeriod,
-        }
-      : undefined,
+    healthCheck: c.healthCheck && {
+      command: c.healthCheck.command ?? [],
+      interval: c.healthCheck.interval,
+      timeout: c.healthCheck.timeout,
+      retries: c.healthCheck.retries,
+      startPeriod: c.healthCheck.startPeriod,
+    },
     portMappings: (c.portMappings ?? []).map((p) => {
       const port = p.containerPort ?? p.containerPortRange ?? '?';
       const host = p.hostPort !== undefined && p.hostPort !== p.containerPort ? `${p.hostPort}->` : '';
       return `${host}${port}/${p.protocol ?? 'tcp'}`;
     }),
-    // Names only: values can be secrets.
-    environmentKeys: (c.environment ?? []).map((e) => e.name ?? '').filter(Boolean),
-    secretNames: (c.secrets ?? []).map((s) => s.name ?? '').filter(Boolean),
   };
 }
 

@@ -1,39 +1,4 @@
-/**
- * The settings of a task definition revision that a rollout diff compares. Environment variables and
- * secrets are carried by NAME only: values never enter the watchdog's data.
- */
-export interface HealthCheckSettings {
-  command: string[];
-  interval?: number;
-  timeout?: number;
-  retries?: number;
-  startPeriod?: number;
-}
-
-export interface ContainerSettings {
-  name: string;
-  image?: string;
-  essential: boolean;
-  cpu?: number;
-  memoryHardMiB?: number;
-  memorySoftMiB?: number;
-  healthCheck?: HealthCheckSettings;
-  /** `8080/tcp`, or `80->8080/tcp` when the host port differs. */
-  portMappings: string[];
-  environmentKeys: string[];
-  secretNames: string[];
-}
-
-export interface RevisionSettings {
-  arn: string;
-  /** `family:revision`. */
-  taskDefinition: string;
-  cpu?: string;
-  memory?: string;
-  networkMode?: string;
-  requiresCompatibilities: string[];
-  containers: ContainerSettings[];
-}
+import type { HealthCheckSettings, TaskDefinitionFacts } from './task-definition';
 
 export interface SettingChange {
   /** e.g. `api image`, `task memory`, `api environment names`. */
@@ -45,7 +10,7 @@ export interface SettingChange {
 const NONE = '(none)';
 
 /** What changed from `previous` to `next`, container by container; names only for environment and secrets. */
-export function diffRevisions(previous: RevisionSettings, next: RevisionSettings): SettingChange[] {
+export function diffRevisions(previous: TaskDefinitionFacts, next: TaskDefinitionFacts): SettingChange[] {
   const changes: SettingChange[] = [];
   const add = (setting: string, from: unknown, to: unknown) => {
     const a = show(from);
@@ -53,7 +18,7 @@ export function diffRevisions(previous: RevisionSettings, next: RevisionSettings
     if (a !== b) changes.push({ setting, from: a, to: b });
   };
   add('task CPU', previous.cpu, next.cpu);
-  add('task memory', previous.memory, next.memory);
+  add('task memory', previous.memoryMiB, next.memoryMiB);
   add('network mode', previous.networkMode, next.networkMode);
 
   const before = new Map(previous.containers.map((c) => [c.name, c]));

@@ -1,4 +1,16 @@
-/** What the watchdog needs from a task definition: plain data, mapped from the ECS API by an adapter. */
+/**
+ * What the watchdog needs from a task definition (enrichment, rollout diffs, placement checks): plain
+ * data, mapped from the ECS API by an adapter. Environment variables and secrets by NAME only: values
+ * never enter the watchdog's data.
+ */
+export interface HealthCheckSettings {
+  command: string[];
+  interval?: number;
+  timeout?: number;
+  retries?: number;
+  startPeriod?: number;
+}
+
 export interface ContainerDefinitionFacts {
   name: string;
   image?: string;
@@ -11,11 +23,15 @@ export interface ContainerDefinitionFacts {
   /** Names only, never values. */
   environmentKeys: string[];
   secretNames: string[];
-  healthCheckCommand?: string[];
+  healthCheck?: HealthCheckSettings;
+  /** `8080/tcp`, or `80->8080/tcp` when the host port differs. */
+  portMappings: string[];
 }
 
 export interface TaskDefinitionFacts {
   arn: string;
+  /** `family:revision`. */
+  taskDefinition: string;
   family: string;
   revision: number;
   cpu?: number;

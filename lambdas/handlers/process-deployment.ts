@@ -5,7 +5,8 @@ import { classifyDeployment, isRollbackCompletion, type RolloutDiagnosis } from 
 import { classifyStop } from '../domain/classify-stop';
 import type { DeploymentStateChange } from '../domain/deployment-event';
 import { summariseStops } from '../domain/stopped-task-summary';
-import { diffRevisions, type RevisionSettings } from '../domain/task-definition-diff';
+import type { TaskDefinitionFacts } from '../domain/task-definition';
+import { diffRevisions } from '../domain/task-definition-diff';
 import { lastSegment, type TaskStateChange } from '../domain/task-event';
 import { enrichmentDeadline, type Processed, type RolloutDeps } from './rollout-deps';
 import { withinBudget } from './shared/budget';
@@ -76,10 +77,13 @@ async function failureFacts(event: DeploymentStateChange, deps: RolloutDeps): Pr
     service?.deployments.find((d) => d.id !== event.deploymentId && d.taskDefinitionArn !== failedArn)
       ?.taskDefinitionArn;
 
-  const second = await withinBudget<{ 'failed revision': RevisionSettings; 'previous revision': RevisionSettings }>(
+  const second = await withinBudget<{
+    'failed revision': TaskDefinitionFacts;
+    'previous revision': TaskDefinitionFacts;
+  }>(
     {
-      'failed revision': failedArn ? (signal) => deps.ecs.taskDefinitionSettings(failedArn, signal) : undefined,
-      'previous revision': previousArn ? (signal) => deps.ecs.taskDefinitionSettings(previousArn, signal) : undefined,
+      'failed revision': failedArn ? (signal) => deps.ecs.taskDefinition(failedArn, signal) : undefined,
+      'previous revision': previousArn ? (signal) => deps.ecs.taskDefinition(previousArn, signal) : undefined,
     },
     remaining(),
   );
@@ -111,7 +115,7 @@ function rollbackDeployment(service: ServiceFacts | undefined, failedId: string)
 
 export function summariseTaskStops(
   tasks: TaskStateChange[],
-  settings: RevisionSettings | undefined,
+  settings: TaskDefinitionFacts | undefined,
   noun = 'new tasks',
 ) {
   const essentialContainers = settings

@@ -14,7 +14,7 @@ import {
   tasksToPlace,
 } from '../domain/placement-diagnosis';
 import type { ServiceAction } from '../domain/service-action-event';
-import type { RevisionSettings } from '../domain/task-definition-diff';
+import type { TaskDefinitionFacts } from '../domain/task-definition';
 import { lastSegment, type TaskStateChange } from '../domain/task-event';
 import { summariseTaskStops } from './process-deployment';
 import { enrichmentDeadline, type Processed, type RolloutDeps } from './rollout-deps';
@@ -66,14 +66,12 @@ async function diagnose(action: ServiceAction, service: ServiceFacts, deps: Roll
   const taskDefinitionArn = service.taskDefinitionArn;
   const onEc2 = !runsOnFargate(service.launchType, service.capacityProviders);
   const second = await withinBudget<{
-    'task definition': RevisionSettings;
+    'task definition': TaskDefinitionFacts;
     subnets: SubnetFacts[];
     'container instances': InstanceFacts[];
   }>(
     {
-      'task definition': taskDefinitionArn
-        ? (signal) => deps.ecs.taskDefinitionSettings(taskDefinitionArn, signal)
-        : undefined,
+      'task definition': taskDefinitionArn ? (signal) => deps.ecs.taskDefinition(taskDefinitionArn, signal) : undefined,
       subnets: service.subnets.length > 0 ? (signal) => deps.ec2.subnets(service.subnets, signal) : undefined,
       'container instances': onEc2 ? (signal) => deps.services.containerInstances(action.cluster, signal) : undefined,
     },
@@ -110,20 +108,20 @@ async function diagnose(action: ServiceAction, service: ServiceFacts, deps: Roll
 }
 
 /** Task-level size, or (EC2 without one) the sum of the containers' CPU and memory. */
-function taskSize(settings: RevisionSettings | undefined): { taskCpu?: number; taskMemoryMiB?: number } {
+function taskSize(settings: TaskDefinitionFacts | undefined): { taskCpu?: number; taskMemoryMiB?: number } {
   if (!settings) return {};
-  const sum = (pick: (c: RevisionSettings['containers'][number]) => number | undefined) => {
+  const sum = (pick: (c: TaskDefinitionFacts['containers'][number]) => number | undefined) => {
     const values = settings.containers.map(pick).filter((v): v is number => v !== undefined);
     return values.length > 0 ? values.reduce((a, b) => a + b, 0) : undefined;
   };
   return {
-    taskCpu: settings.cpu ? Number(settings.cpu) : sum((c) => c.cpu),
-    taskMemoryMiB: settings.memory ? Number(settings.memory) : sum((c) => c.memoryHardMiB ?? c.memorySoftMiB),
+    taskCpu: settings.cpu ?? sum((c) => c.cpu),
+    taskMemoryMiB: settings.memoryMiB ?? sum((c) => c.memoryHardMiB ?? c.memorySoftMiB),
   };
 }
 
 /** Static host ports: `host` mode binds the container port; `bridge` binds an explicit non-zero host port. */
-function hostPorts(settings: RevisionSettings | undefined): number[] {
+function hostPorts(settings: TaskDefinitionFacts | undefined): number[] {
   if (!settings || settings.networkMode === 'awsvpc') return [];
   const ports: number[] = [];
   for (const mapping of settings.containers.flatMap((c) => c.portMappings)) {

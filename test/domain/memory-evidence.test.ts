@@ -5,13 +5,22 @@ import type { TaskDefinitionFacts } from '../../lambdas/domain/task-definition';
 
 const definition = (revision: number, hard: number | undefined, task: number): TaskDefinitionFacts => ({
   arn: `arn:aws:ecs:us-east-1:123456789012:task-definition/api:${revision}`,
+  taskDefinition: `api:${revision}`,
   family: 'api',
   revision,
   cpu: 512,
   memoryMiB: task,
   requiresCompatibilities: ['FARGATE'],
   containers: [
-    { name: 'api', essential: true, memoryHardMiB: hard, memorySoftMiB: 256, environmentKeys: [], secretNames: [] },
+    {
+      name: 'api',
+      essential: true,
+      memoryHardMiB: hard,
+      memorySoftMiB: 256,
+      environmentKeys: [],
+      secretNames: [],
+      portMappings: [],
+    },
   ],
 });
 

@@ -12,7 +12,8 @@ import { placementCauseOf } from '../../lambdas/domain/placement-cause';
 import { diagnosePlacement, type PlacementFacts, tasksToPlace } from '../../lambdas/domain/placement-diagnosis';
 import { parseServiceArn } from '../../lambdas/domain/service-arn';
 import { summariseStops } from '../../lambdas/domain/stopped-task-summary';
-import { diffRevisions, type RevisionSettings } from '../../lambdas/domain/task-definition-diff';
+import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../../lambdas/domain/task-definition';
+import { diffRevisions } from '../../lambdas/domain/task-definition-diff';
 import type { TaskStateChange } from '../../lambdas/domain/task-event';
 import { loadEvent } from '../support/events';
 
@@ -231,11 +232,13 @@ describe('diagnosePlacement', () => {
   });
 });
 
-const settings = (rev: number, patch: Partial<RevisionSettings['containers'][number]> = {}): RevisionSettings => ({
+const settings = (rev: number, patch: Partial<ContainerDefinitionFacts> = {}): TaskDefinitionFacts => ({
   arn: `arn:aws:ecs:us-east-1:1:task-definition/api:${rev}`,
   taskDefinition: `api:${rev}`,
-  cpu: '256',
-  memory: '512',
+  family: 'api',
+  revision: rev,
+  cpu: 256,
+  memoryMiB: 512,
   requiresCompatibilities: ['FARGATE'],
   containers: [
     {
