@@ -36,6 +36,8 @@ export function makeWatchdogDeps(
   clientConfig: ClientConfig,
   config: WatchdogConfig,
   now: () => number = Date.now,
+  /** Called with every SDK client made, e.g. to count the requests it sends. */
+  instrument: (client: { middlewareStack: unknown }) => void = () => {},
 ): WatchdogDeps {
   const ecs = new ECSClient(clientConfig);
   const sns = new SNSClient(clientConfig);
@@ -47,9 +49,11 @@ export function makeWatchdogDeps(
   // A log group in another region (awslogs-region) is read through the same endpoint.
   const logsClientFor = (region: string): CloudWatchLogsClient => {
     const client = new CloudWatchLogsClient({ ...clientConfig, region });
+    instrument(client);
     logsClients.push(client);
     return client;
   };
+  for (const client of [ecs, sns, cloudWatch, dynamodb, ec2, sqs, ...logsClients]) instrument(client);
   return {
     config,
     ecs: new EcsReader(ecs),
