@@ -4,7 +4,7 @@
  *   npx tsx bench/bundle.ts [--runs N]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +17,7 @@ const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 9;
 const HANDLER_ENV = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:bench',
   STATE_TABLE_NAME: 'bench',
+  TIMER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/bench',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
@@ -42,7 +43,7 @@ async function measure(entry: string) {
       logLevel: 'error',
     });
     const bytes = statSync(file).size;
-    const gzipBytes = gzipSync(require('node:fs').readFileSync(file), { level: 9 }).length;
+    const gzipBytes = gzipSync(readFileSync(file), { level: 9 }).length;
     const probe = join(out, 'probe.mjs');
     writeFileSync(
       probe,
@@ -50,7 +51,10 @@ async function measure(entry: string) {
     );
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const ms = execFileSync(process.execPath, [probe], { env: { ...process.env, ...HANDLER_ENV } }).toString();
+      const ms = execFileSync(process.execPath, [probe], {
+        env: { ...process.env, ...HANDLER_ENV },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString();
       times.push(Number(ms));
     }
     times.sort((a, b) => a - b);
@@ -69,7 +73,10 @@ async function measure(entry: string) {
 }
 
 async function main() {
-  const entries = readdirSync(HANDLERS_DIR).filter((f) => f.endsWith('.ts') && !f.startsWith('process-'));
+  // Lambda entries are the handler files that export `handler`; the rest are their processing code.
+  const entries = readdirSync(HANDLERS_DIR).filter(
+    (f) => f.endsWith('.ts') && readFileSync(join(HANDLERS_DIR, f), 'utf8').includes('export const handler'),
+  );
   for (const entry of entries) console.log(JSON.stringify(await measure(entry)));
 }
 
