@@ -22,7 +22,8 @@ export function memoryFacts(input: MemoryEvidenceInput): Fact[] {
   const container = input.current?.containers.find((c) => c.name === input.container);
   const hard = container?.memoryHardMiB;
   const soft = container?.memorySoftMiB;
-  const taskMemory = input.current?.memoryMiB ?? input.taskMemoryMiB;
+  // The event's task size is what ran (it includes RunTask overrides); the task definition's is the fallback.
+  const taskMemory = input.taskMemoryMiB ?? input.current?.memoryMiB;
   if (container) {
     facts.push({
       label: `Memory limits of ${input.container}`,
@@ -46,7 +47,7 @@ export function memoryFacts(input: MemoryEvidenceInput): Fact[] {
   const change = limitChange(input);
   if (change) facts.push({ label: 'Limit change', value: change });
 
-  const cpu = input.current?.cpu ?? input.taskCpu;
+  const cpu = input.taskCpu ?? input.current?.cpu;
   if (input.isFargate && cpu !== undefined && taskMemory !== undefined) {
     const next = nextFargateSize(cpu, taskMemory);
     facts.push({
