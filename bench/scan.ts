@@ -38,6 +38,7 @@ import { CapacityMetricsPublisher, PUT_METRIC_DATA_MAX_METRICS } from '../lambda
 import { DynamoDbCapacityStateStore } from '../lambdas/adapters/capacity-state-store';
 import { mapWithConcurrency } from '../lambdas/adapters/concurrency';
 import { type CallCounts, countCalls, totalCalls } from '../lambdas/adapters/sdk-call-counter';
+import { StateStore } from '../lambdas/adapters/state-store';
 import { batchCount } from '../lambdas/domain/batches';
 import { TRUNK_ATTRIBUTE } from '../lambdas/domain/eni-trunking';
 import { processCapacityScan } from '../lambdas/handlers/process-capacity-scan';
@@ -253,7 +254,7 @@ async function main(): Promise<void> {
         config: { freeIpThreshold: 25 },
         discovery: new CapacityDiscovery(ecs, ec2),
         metrics: new CapacityMetricsPublisher(cloudWatch),
-        state: new DynamoDbCapacityStateStore(dynamodb, seeded.tableName),
+        state: new DynamoDbCapacityStateStore(new StateStore(dynamodb, seeded.tableName)),
         publisher: new AlertPublisher(sns, seeded.topicArn),
         log: silentLog,
         counter,

@@ -162,6 +162,12 @@ function steadyState(service: string, atMs: number): Record<string, unknown> {
   };
 }
 
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
 /** Timers the handlers arm, fired in-process when simulated time reaches them (see the header). */
 class SimulatedTimers extends TimerQueue {
   readonly pending: TimerMessage[] = [];
@@ -203,8 +209,11 @@ async function main(): Promise<void> {
     const rand = random(7);
     const planned = plan(rand);
     // Deliveries: each planned stop once, ~10% of them twice (half of those at the same moment).
-    const deliveries: { at: number; event: Record<string, unknown>; planned: Planned }[] = [];
-    planned.forEach((p, i) => deliveries.push({ at: p.at, event: taskEvent(p, i + 1), planned: p }));
+    const deliveries: { at: number; event: Record<string, unknown>; planned: Planned }[] = planned.map((p, i) => ({
+      at: p.at,
+      event: taskEvent(p, i + 1),
+      planned: p,
+    }));
     for (let i = 0; deliveries.length < TOTAL; i++) {
       const original = deliveries[Math.floor(rand() * planned.length)];
       if (!original) continue;
@@ -250,8 +259,7 @@ async function main(): Promise<void> {
 
     const received = await drainSnsDeliveries(aws.clientConfig, seeded.alerts.allAlerts.queueUrl);
     const alerts = received.map((r) => JSON.parse(r.message) as Alert);
-    const alertsPerService: Record<string, number> = {};
-    for (const a of alerts) alertsPerService[a.service ?? '-'] = (alertsPerService[a.service ?? '-'] ?? 0) + 1;
+    const alertsPerService = countBy(alerts.map((a) => a.service ?? '-'));
     const alertedIncidents = new Set(alerts.map((a) => a.incidentId));
 
     // Every unique actionable stop must be alerted (published, or held and then released or replaced by
@@ -283,10 +291,7 @@ async function main(): Promise<void> {
         routineStops: uniqueEvents.size - actionable,
         alertsPublished: alerts.length,
         alertsPerService,
-        alertsByKind: alerts.reduce<Record<string, number>>(
-          (acc, a) => ({ ...acc, [a.kind]: (acc[a.kind] ?? 0) + 1 }),
-          {},
-        ),
+        alertsByKind: countBy(alerts.map((a) => a.kind)),
         stopsAlerted: alerted,
         stopsCountedInIncidents: counted,
         lost,

@@ -1,15 +1,15 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity-metrics.js';
 import type { ClusterRef } from './config.js';
+import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
 /** Time one scan may take: thousands of services under ECS throttling take more than the 30 s of the event handlers. */
@@ -17,6 +17,8 @@ export const CAPACITY_SCAN_TIMEOUT = Duration.minutes(5);
 
 export interface CapacityScanProps {
   readonly alertTopic: sns.ITopic;
+  /** The watchdog's state table, where the scan keeps its open incidents between runs (one item). */
+  readonly stateTable: dynamodb.ITable;
   readonly deadLetterQueue: sqs.IQueue;
   readonly logRetention: logs.RetentionDays;
   readonly teamTagKey: string;
@@ -33,45 +35,33 @@ export interface CapacityScanProps {
 
 /**
  * The scheduled capacity scan (DESIGN §5): an EventBridge schedule invoking the `capacity-scan`
- * function, and the DynamoDB table where it keeps its open incidents between runs (one item; on-demand,
- * encrypted, point-in-time recovery, TTL `expiresAt`). The function may call exactly the read APIs
- * discovery uses, PutMetricData in its own namespace, the two item operations, and SNS Publish.
+ * function, which keeps its open incidents between runs as one item of the watchdog's state table.
+ * The function may call exactly the read APIs discovery uses, PutMetricData in its own namespace,
+ * GetItem and PutItem on the state table, and SNS Publish.
  */
 export class CapacityScan extends Construct {
   readonly handler: WatchdogFunction;
   readonly rule: events.Rule;
-  readonly stateTable: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: CapacityScanProps) {
     super(scope, id);
     const schedule = props.schedule ?? Duration.minutes(15);
-
-    this.stateTable = new dynamodb.Table(this, 'StateTable', {
-      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.AWS_MANAGED,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'expiresAt',
-      // Open incidents only: losing them means at worst one repeated alert per troubled subnet.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
 
     this.handler = new WatchdogFunction(this, 'Function', {
       entry: handlerEntry('capacity-scan'),
       description: 'ECS Watchdog: scans subnets and container instances for capacity before deployments run out',
       logRetention: props.logRetention,
       deadLetterQueue: props.deadLetterQueue,
+      timeout: CAPACITY_SCAN_TIMEOUT,
       environment: {
         ALERT_TOPIC_ARN: props.alertTopic.topicArn,
         TEAM_TAG_KEY: props.teamTagKey,
         FREE_IP_THRESHOLD: String(props.freeIpThreshold ?? 25),
-        CAPACITY_STATE_TABLE: this.stateTable.tableName,
+        STATE_TABLE_NAME: props.stateTable.tableName,
         CAPACITY_METRICS_NAMESPACE,
         CLUSTER_ARNS: (props.clusters ?? []).map((ref) => clusterArn(this, ref)).join(','),
       },
     });
-    // WatchdogFunction fixes the event handlers' 30 s timeout; a scan of a large account needs longer.
-    (this.handler.function.node.defaultChild as lambda.CfnFunction).timeout = CAPACITY_SCAN_TIMEOUT.toSeconds();
 
     this.rule = new events.Rule(this, 'Schedule', {
       description: `ECS Watchdog capacity scan, every ${schedule.toMinutes()} minutes`,
@@ -130,7 +120,7 @@ export class CapacityScan extends Construct {
       {
         sid: 'KeepOpenIncidents',
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-        resources: [this.stateTable.tableArn],
+        resources: [props.stateTable.tableArn],
       },
     ];
     for (const statement of statements) role.addToPolicy(new iam.PolicyStatement(statement));
@@ -139,12 +129,7 @@ export class CapacityScan extends Construct {
       .flatMap((p) => [p.cluster, p.service, p.containerInstance])
       .filter((p) => p.nagArn.includes('*'));
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Added by topic.grantPublish for the KMS-encrypted alert topic: SNS needs a data key to encrypt the message. ' +
-          'The statement is limited to the topic key.',
-      },
+      TOPIC_KEY_GRANT_ACKNOWLEDGEMENT,
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:

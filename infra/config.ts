@@ -34,7 +34,45 @@ export interface WatchdogSettingsInput {
   readonly mutedCategories?: readonly string[];
   readonly severityOverrides?: Readonly<Record<string, string>>;
   readonly redactPatterns?: readonly string[];
+  readonly restartLoop?: RestartLoopSettingsInput;
 }
+
+/**
+ * When stops of one service become a RESTART_LOOP incident, and when it closes (DESIGN §5). Each
+ * duration is whole seconds.
+ */
+export interface RestartLoopSettingsInput {
+  /** Actionable stops of one service within {@link window} that open an incident: an integer from 2 to 100. @default 3 */
+  readonly threshold?: number;
+  /** The sliding window the stops are counted in: from 1 minute to 24 hours. @default Duration.minutes(10) */
+  readonly window?: Duration;
+  /**
+   * How long a first actionable stop is held before its alert goes out, so that a loop starting right
+   * behind it pages once (as the loop) instead of twice: from 0 (no wait) to 15 minutes (the longest
+   * delay an SQS timer message can have). @default Duration.seconds(60)
+   */
+  readonly groupWait?: Duration;
+  /** An open incident with no further stop for this long closes with a RECOVERED alert: from 1 minute to 24 hours. @default Duration.minutes(15) */
+  readonly quietPeriod?: Duration;
+}
+
+export interface RestartLoopSettings {
+  readonly threshold: number;
+  readonly window: Duration;
+  readonly groupWait: Duration;
+  readonly quietPeriod: Duration;
+}
+
+export const DEFAULT_RESTART_LOOP: RestartLoopSettings = {
+  threshold: 3,
+  window: Duration.minutes(10),
+  groupWait: Duration.seconds(60),
+  quietPeriod: Duration.minutes(15),
+};
+export const MIN_LOOP_THRESHOLD = 2;
+export const MAX_LOOP_THRESHOLD = 100;
+/** SQS delays a message by at most 15 minutes: the group wait is one such delay. */
+export const MAX_GROUP_WAIT = Duration.minutes(15);
 
 /** A watched cluster: either its name (resolved to an ARN in the stack's account and region) or its full ARN. */
 export type ClusterRef =
@@ -51,6 +89,7 @@ export interface WatchdogSettings {
   readonly mutedCategories: readonly StopCategory[];
   readonly severityOverrides: Readonly<Partial<Record<StopCategory, Severity>>>;
   readonly redactPatterns: readonly string[];
+  readonly restartLoop: RestartLoopSettings;
 }
 
 function fail(message: string): never {
@@ -194,6 +233,72 @@ export function resolveSettings(input: WatchdogSettingsInput): WatchdogSettings 
     mutedCategories: validateMutedCategories(input.mutedCategories),
     severityOverrides: validateSeverityOverrides(input.severityOverrides),
     redactPatterns: validateRedactPatterns(input.redactPatterns),
+    restartLoop: validateRestartLoop(input.restartLoop),
+  };
+}
+
+const SECONDS_PER_MINUTE = 60;
+const SECONDS_PER_HOUR = 3600;
+
+/** "90 s", "10 min", "24 h": how a range bound reads in a message. */
+function describeSeconds(seconds: number): string {
+  if (seconds === 0) return '0 s';
+  if (seconds % SECONDS_PER_HOUR === 0) return `${seconds / SECONDS_PER_HOUR} h`;
+  if (seconds % SECONDS_PER_MINUTE === 0) return `${seconds / SECONDS_PER_MINUTE} min`;
+  return `${seconds} s`;
+}
+
+/** A literal duration of whole seconds within [min, max]; the handlers read it as an integer number of seconds. */
+function validateSeconds(name: string, value: Duration, min: Duration, max: Duration): Duration {
+  if (!(value instanceof Duration)) fail(`${name} must be a Duration, got ${quote(value)}`);
+  if (value.isUnresolved()) fail(`${name} must be a literal duration, not a token`);
+  const seconds = value.toMilliseconds() / 1000;
+  const low = min.toSeconds();
+  const high = max.toSeconds();
+  if (!Number.isInteger(seconds) || seconds < low || seconds > high) {
+    fail(
+      `${name} must be whole seconds from ${describeSeconds(low)} to ${describeSeconds(high)}, got ${value.toMilliseconds() / 1000} s`,
+    );
+  }
+  return value;
+}
+
+export function validateRestartLoop(input: RestartLoopSettingsInput | undefined): RestartLoopSettings {
+  if (input === undefined) return DEFAULT_RESTART_LOOP;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    fail(`restartLoop must be an object ({ threshold, window, groupWait, quietPeriod }), got ${quote(input)}`);
+  }
+  const threshold = input.threshold ?? DEFAULT_RESTART_LOOP.threshold;
+  if (
+    typeof threshold !== 'number' ||
+    !Number.isInteger(threshold) ||
+    threshold < MIN_LOOP_THRESHOLD ||
+    threshold > MAX_LOOP_THRESHOLD
+  ) {
+    fail(
+      `restartLoop.threshold must be an integer from ${MIN_LOOP_THRESHOLD} to ${MAX_LOOP_THRESHOLD}, got ${quote(threshold)}`,
+    );
+  }
+  return {
+    threshold,
+    window: validateSeconds(
+      'restartLoop.window',
+      input.window ?? DEFAULT_RESTART_LOOP.window,
+      Duration.minutes(1),
+      Duration.hours(24),
+    ),
+    groupWait: validateSeconds(
+      'restartLoop.groupWait',
+      input.groupWait ?? DEFAULT_RESTART_LOOP.groupWait,
+      Duration.seconds(0),
+      MAX_GROUP_WAIT,
+    ),
+    quietPeriod: validateSeconds(
+      'restartLoop.quietPeriod',
+      input.quietPeriod ?? DEFAULT_RESTART_LOOP.quietPeriod,
+      Duration.minutes(1),
+      Duration.hours(24),
+    ),
   };
 }
 

@@ -19,6 +19,13 @@ export const CONTEXT_KEYS = [
   'logExcerptLines',
   'enrichmentBudgetSeconds',
   'redactPatterns',
+  'loopThreshold',
+  'loopWindowMinutes',
+  'groupWaitSeconds',
+  'quietPeriodMinutes',
+  'capacityScanEnabled',
+  'capacityScanMinutes',
+  'freeIpThreshold',
 ] as const;
 
 function fail(key: string, expected: string, value: unknown): never {
@@ -65,6 +72,32 @@ function optionalNumber(read: ContextReader, key: string): number | undefined {
   return number;
 }
 
+/** true/false from cdk.json, "true"/"false" from `-c`. */
+function optionalBoolean(read: ContextReader, key: string): boolean | undefined {
+  const value = read(key);
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const text = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  return fail(key, 'true or false', value);
+}
+
+/** A number of seconds or minutes as a Duration (to the millisecond: the construct rejects what is not whole). */
+function optionalDuration(read: ContextReader, key: string, unitMs: number): Duration | undefined {
+  const amount = optionalNumber(read, key);
+  return amount === undefined ? undefined : Duration.millis(Math.round(amount * unitMs));
+}
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60_000;
+
+/** Leaves unset settings out, so that the construct's defaults apply; undefined when none is set. */
+function definedOnly<T extends object>(settings: T): T | undefined {
+  const entries = Object.entries(settings).filter(([, value]) => value !== undefined);
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+}
+
 function optionalObject(read: ContextReader, key: string): Record<string, Severity> | undefined {
   let value = read(key);
   if (value === undefined || value === '') return undefined;
@@ -80,7 +113,6 @@ function optionalObject(read: ContextReader, key: string): Record<string, Severi
 }
 
 export function watchdogPropsFromContext(read: ContextReader): EcsWatchdogProps {
-  const enrichmentBudgetSeconds = optionalNumber(read, 'enrichmentBudgetSeconds');
   const props: EcsWatchdogProps = {
     alertEmail: optionalString(read, 'alertEmail'),
     clusters: optionalList(read, 'clusters'),
@@ -89,9 +121,18 @@ export function watchdogPropsFromContext(read: ContextReader): EcsWatchdogProps 
     severityOverrides: optionalObject(read, 'severityOverrides'),
     logExcerptLines: optionalNumber(read, 'logExcerptLines'),
     redactPatterns: optionalList(read, 'redactPatterns'),
-    enrichmentBudget:
-      enrichmentBudgetSeconds === undefined ? undefined : Duration.millis(Math.round(enrichmentBudgetSeconds * 1000)),
+    enrichmentBudget: optionalDuration(read, 'enrichmentBudgetSeconds', SECOND_MS),
+    restartLoop: definedOnly({
+      threshold: optionalNumber(read, 'loopThreshold'),
+      window: optionalDuration(read, 'loopWindowMinutes', MINUTE_MS),
+      groupWait: optionalDuration(read, 'groupWaitSeconds', SECOND_MS),
+      quietPeriod: optionalDuration(read, 'quietPeriodMinutes', MINUTE_MS),
+    }),
+    capacityScan: definedOnly({
+      enabled: optionalBoolean(read, 'capacityScanEnabled'),
+      schedule: optionalDuration(read, 'capacityScanMinutes', MINUTE_MS),
+      freeIpThreshold: optionalNumber(read, 'freeIpThreshold'),
+    }),
   };
-  // Leave unset settings out, so the construct's defaults apply.
-  return Object.fromEntries(Object.entries(props).filter(([, value]) => value !== undefined)) as EcsWatchdogProps;
+  return definedOnly(props) ?? {};
 }

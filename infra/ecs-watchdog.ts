@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,10 +15,13 @@ import { CapacityScan } from './capacity-scan.js';
 import {
   type CapacityScanSettingsInput,
   type ClusterRef,
+  type RestartLoopSettingsInput,
   resolveCapacityScanSettings,
   resolveSettings,
   type WatchdogSettings,
 } from './config.js';
+import { Incidents, TIMER_MAX_RECEIVE_COUNT } from './incidents.js';
+import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { RolloutWatch } from './rollout-watch.js';
 import { handlerEntry, METRICS_NAMESPACE, SERVICE_NAME, WatchdogFunction } from './watchdog-function.js';
 
@@ -113,6 +116,27 @@ export interface EcsWatchdogProps {
   readonly capacityScan?: CapacityScanSettingsInput;
 
   /**
+   * When stops of one service become one RESTART_LOOP incident instead of one alert each, and when it
+   * closes (DESIGN §5). `threshold`: actionable stops (an integer from 2 to 100) within `window` (1 minute
+   * to 24 hours) that open the incident; `groupWait`: how long a first stop's alert is held so that a
+   * loop starting right behind it pages once (0 to 15 minutes, the longest SQS message delay);
+   * `quietPeriod`: an open incident with no further stop for this long closes with a RECOVERED alert
+   * (1 minute to 24 hours). A `SERVICE_STEADY_STATE` event closes it earlier. Durations are whole seconds.
+   *
+   * @default - threshold 3, window 10 minutes, groupWait 60 seconds, quietPeriod 15 minutes
+   */
+  readonly restartLoop?: RestartLoopSettingsInput;
+
+  /**
+   * What happens to the state table (open incidents, event claims, the capacity scan's open incidents)
+   * when it is removed from the stack or the stack is deleted. Every item expires by itself (TTL), so
+   * `RemovalPolicy.DESTROY` loses at most the memory of incidents still open: they may alert once more.
+   *
+   * @default RemovalPolicy.RETAIN - the table is left in the account, as for every DynamoDB table CDK creates
+   */
+  readonly stateTableRemovalPolicy?: RemovalPolicy;
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -142,8 +166,10 @@ export class EcsWatchdog extends Construct {
   readonly alertTopic: sns.ITopic;
   /** The key encrypting the alert topic, when this construct created the topic. */
   readonly alertTopicKey?: kms.IKey;
-  /** Events that could not be handled after all retries. */
+  /** Events and timers that could not be handled after all retries. */
   readonly deadLetterQueue: sqs.Queue;
+  /** The state table (incidents, duplicates, capacity scan state), the timer queue and its `timer` handler. */
+  readonly incidents: Incidents;
   /** The handler of ECS Task State Change (STOPPED) events. */
   readonly taskStopped: WatchdogFunction;
   /** The rule routing task stops to {@link taskStopped}. */
@@ -199,7 +225,15 @@ export class EcsWatchdog extends Construct {
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is the dead-letter queue of the watchdog rules and functions; messages stay 14 days and an alarm pages ops on the first one.',
+        'This queue is the dead-letter queue of the watchdog rules, functions and timer queue; messages stay 14 days and an alarm pages ops on the first one.',
+    });
+
+    this.incidents = new Incidents(this, 'Incidents', {
+      restartLoop: this.settings.restartLoop,
+      alertTopic: this.alertTopic,
+      deadLetterQueue: this.deadLetterQueue,
+      logRetention,
+      stateTableRemovalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
     this.taskStopped = this.taskStoppedHandler(logRetention);
@@ -217,6 +251,7 @@ export class EcsWatchdog extends Construct {
     this.rolloutWatch = new RolloutWatch(this, 'RolloutWatch', {
       settings: this.settings,
       alertTopic: this.alertTopic,
+      incidents: this.incidents,
       deadLetterQueue: this.deadLetterQueue,
       logRetention,
       services: this.servicePatterns(),
@@ -227,6 +262,7 @@ export class EcsWatchdog extends Construct {
     if (capacityScan.enabled) {
       this.capacityScan = new CapacityScan(this, 'CapacityScan', {
         alertTopic: this.alertTopic,
+        stateTable: this.incidents.table,
         deadLetterQueue: this.deadLetterQueue,
         logRetention,
         teamTagKey: this.settings.teamTagKey,
@@ -242,7 +278,8 @@ export class EcsWatchdog extends Construct {
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmDescription:
         'ECS Watchdog could not handle an event after all retries: it is in the dead-letter queue. ' +
-        'Read the message (it carries the original event and the error), fix the cause, then redrive or delete it.',
+        `Read the message (an event with the error that stopped it, or a timer message the timer function failed ${TIMER_MAX_RECEIVE_COUNT} times; ` +
+        'see its logs), fix the cause, then redrive or delete it.',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -331,6 +368,7 @@ export class EcsWatchdog extends Construct {
         MUTED_CATEGORIES: settings.mutedCategories.join(','),
         SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
         REDACT_PATTERNS: JSON.stringify(settings.redactPatterns),
+        ...this.incidents.environment,
       },
     });
 
@@ -345,6 +383,7 @@ export class EcsWatchdog extends Construct {
     const services = this.servicePatterns();
     // Publish the alert (grantPublish adds kms:Decrypt / kms:GenerateDataKey* on the topic key).
     this.alertTopic.grantPublish(role);
+    this.incidents.grantIncidentTracking(role);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTaskDefinitions',
@@ -383,12 +422,7 @@ export class EcsWatchdog extends Construct {
 
     const policy = role.node.findChild('DefaultPolicy');
     Validations.of(policy).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Added by topic.grantPublish for the KMS-encrypted alert topic: SNS needs a data key to encrypt the message. ' +
-          'The statement is limited to the topic key.',
-      },
+      TOPIC_KEY_GRANT_ACKNOWLEDGEMENT,
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:

@@ -7,11 +7,15 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ClusterRef, WatchdogSettings } from './config.js';
+import type { Incidents } from './incidents.js';
+import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
 export interface RolloutWatchProps {
   readonly settings: WatchdogSettings;
   readonly alertTopic: sns.ITopic;
+  /** The incident store and timers: steady state closes incidents, failed rollouts open the ones stops fold into. */
+  readonly incidents: Incidents;
   readonly deadLetterQueue: sqs.IQueue;
   readonly logRetention: logs.RetentionDays;
   /** Services of the watched clusters (ARN patterns), each with the way cdk-nag prints it. */
@@ -43,6 +47,7 @@ export class RolloutWatch extends Construct {
         TEAM_TAG_KEY: settings.teamTagKey,
         ENRICHMENT_BUDGET_MS: String(settings.enrichmentBudget.toMilliseconds()),
         SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
+        ...props.incidents.environment,
       },
     });
     const target = () =>
@@ -90,6 +95,7 @@ export class RolloutWatch extends Construct {
     const arn = (resource: string, resourceName: string) =>
       stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     props.alertTopic.grantPublish(role);
+    props.incidents.grantIncidentTracking(role);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadServices',
@@ -120,12 +126,7 @@ export class RolloutWatch extends Construct {
     );
     const nag = (resource: string) => `arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:${resource}`;
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Added by topic.grantPublish for the KMS-encrypted alert topic: SNS needs a data key to encrypt the message. ' +
-          'The statement is limited to the topic key.',
-      },
+      TOPIC_KEY_GRANT_ACKNOWLEDGEMENT,
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:

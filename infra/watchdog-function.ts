@@ -33,13 +33,24 @@ export interface WatchdogFunctionProps {
   readonly environment?: Record<string, string>;
   /** Retention of the function's own log group. */
   readonly logRetention: logs.RetentionDays;
-  /** Where failed asynchronous invocations go after the retries (an SQS dead-letter queue). */
-  readonly deadLetterQueue: sqs.IQueue;
+  /**
+   * Where failed asynchronous invocations go after the retries (an SQS dead-letter queue). Omit it for a
+   * function invoked only through an SQS event source mapping: there the queue's redrive policy
+   * dead-letters what fails, and an asynchronous invocation configuration would be dead code.
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * How long one invocation may run.
+   *
+   * @default Duration.seconds(30)
+   */
+  readonly timeout?: Duration;
 }
 
 /**
  * The one place that makes a watchdog handler function: Node.js 24 on arm64, an ESM bundle with the
- * AWS SDK v3 inside, its own log group, Powertools settings, and failed async invocations sent to the DLQ.
+ * AWS SDK v3 inside, its own log group, Powertools settings, and failed async invocations sent to the DLQ
+ * (when it has one).
  *
  * The execution role is explicit (not AWSLambdaBasicExecutionRole): it may write only to this
  * function's log group. Callers add exactly the permissions their handler uses to {@link role}.
@@ -70,7 +81,7 @@ export class WatchdogFunction extends Construct {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
-      timeout: FUNCTION_TIMEOUT,
+      timeout: props.timeout ?? FUNCTION_TIMEOUT,
       role: this.role,
       logGroup: this.logGroup,
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
@@ -94,9 +105,11 @@ export class WatchdogFunction extends Construct {
         // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (TOOLCHAIN.md).
         externalModules: [],
       },
-      retryAttempts: ASYNC_RETRY_ATTEMPTS,
-      maxEventAge: ASYNC_MAX_EVENT_AGE,
-      onFailure: new SqsDestination(props.deadLetterQueue),
+      ...(props.deadLetterQueue && {
+        retryAttempts: ASYNC_RETRY_ATTEMPTS,
+        maxEventAge: ASYNC_MAX_EVENT_AGE,
+        onFailure: new SqsDestination(props.deadLetterQueue),
+      }),
     });
   }
 }

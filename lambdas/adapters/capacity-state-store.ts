@@ -1,10 +1,5 @@
-import {
-  ConditionalCheckFailedException,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import { type CapacityState, type CapacityStateStore, EMPTY_CAPACITY_STATE } from '../domain/capacity-incidents';
+import type { CapacityState, CapacityStateStore, OpenCapacityIncident } from '../domain/capacity-incidents';
+import { type StateStore, VersionConflictError } from './state-store';
 
 /** Key of the one item holding the capacity scan's open incidents. */
 export const CAPACITY_STATE_KEY = 'capacity-scan#open-incidents';
@@ -15,55 +10,28 @@ export class ConcurrentScanError extends Error {
   override readonly name = 'ConcurrentScanError';
 }
 
+type OpenIncidents = Record<string, OpenCapacityIncident>;
+
 /**
- * The capacity scan's open incidents, as one DynamoDB item (`pk` = {@link CAPACITY_STATE_KEY}): one
- * GetItem and at most one PutItem per scan whatever the number of subnets. A version attribute makes
- * the write conditional, so two overlapping scans cannot both open the same incident (the loser
- * fails, and its retry sees the winner's state). Each open incident is ~400 bytes: the 400 KB item
- * limit allows ~1000 subnets in trouble at once. When the shared incident store lands, a second
- * implementation of {@link CapacityStateStore} replaces this one; the decision logic does not change.
+ * The capacity scan's open incidents, as one versioned item of the watchdog's state table
+ * (`pk` = {@link CAPACITY_STATE_KEY}): one read and at most one write per scan whatever the number of
+ * subnets. The write is conditional on the version read, so two overlapping scans cannot both open the
+ * same incident (the loser fails, and its retry sees the winner's state). Each open incident is ~400
+ * bytes: the 400 KB item limit allows ~1000 subnets in trouble at once.
  */
 export class DynamoDbCapacityStateStore implements CapacityStateStore {
-  constructor(
-    private readonly dynamodb: DynamoDBClient,
-    private readonly tableName: string,
-    private readonly now: () => number = Date.now,
-  ) {}
+  constructor(private readonly store: StateStore) {}
 
   async load(): Promise<CapacityState> {
-    const out = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: CAPACITY_STATE_KEY } },
-        ConsistentRead: true,
-      }),
-    );
-    const item = out.Item;
-    if (!item) return EMPTY_CAPACITY_STATE;
-    return {
-      version: Number(item.version?.N ?? '0'),
-      incidents: JSON.parse(item.incidents?.S ?? '{}'),
-    };
+    const { value, version } = await this.store.get<OpenIncidents>(CAPACITY_STATE_KEY, {});
+    return { version, incidents: value };
   }
 
   async save(state: CapacityState, previous: CapacityState): Promise<void> {
     try {
-      await this.dynamodb.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: { S: CAPACITY_STATE_KEY },
-            version: { N: String(previous.version + 1) },
-            incidents: { S: JSON.stringify(state.incidents) },
-            expiresAt: { N: String(Math.floor(this.now() / 1000) + CAPACITY_STATE_TTL_SECONDS) },
-          },
-          ConditionExpression: previous.version === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-          ExpressionAttributeValues:
-            previous.version === 0 ? undefined : { ':expected': { N: String(previous.version) } },
-        }),
-      );
+      await this.store.put(CAPACITY_STATE_KEY, state.incidents, previous.version, CAPACITY_STATE_TTL_SECONDS);
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (error instanceof VersionConflictError) {
         throw new ConcurrentScanError('another capacity scan saved its state first; this scan will be retried');
       }
       throw error;

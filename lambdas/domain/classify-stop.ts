@@ -26,6 +26,9 @@ const STOP_CODE_CATEGORIES: Record<string, StopCategory> = {
   InfrastructureHealth: 'HOST_FAILURE',
 };
 
+/** 126: the command is not executable; 127: it does not exist. The container never ran its program. */
+const COMMAND_NOT_RUNNABLE = new Set([126, 127]);
+
 const ACTIVE_STATUSES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']);
 
 /**
@@ -108,6 +111,13 @@ function diagnoseExit(task: TaskStateChange, containers: ContainerState[]): Stop
     c.exitCode !== undefined && c.exitCode !== 0 && !isStopSignal(c.exitCode);
 
   const failed = [...apps, ...sidecars].find(exitedOnItsOwn);
+  if (failed && COMMAND_NOT_RUNNABLE.has(failed.exitCode ?? -1)) {
+    return diagnosis(
+      'CONTAINER_START',
+      `container ${failed.name} exit ${failed.exitCode}: its command could not run`,
+      failed,
+    );
+  }
   if (failed) return withDependency(diagnosis('APP_CRASH', `container ${failed.name} exit code`, failed), containers);
 
   const killed = apps.find((c) => c.exitCode === 137);

@@ -88,6 +88,7 @@ const CONTAINER_FAILURES: Family[] = [
       /container ?runtime ?error/,
       /exec format error/,
       /oci runtime (create|exec|start) failed/,
+      /error during (start|create)container/,
       /executable file not found/,
       /starting container process caused/,
       /exec: .*(permission denied|no such file)/,

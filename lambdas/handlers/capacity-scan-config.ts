@@ -20,8 +20,8 @@ export function readCapacityScanConfig(env: NodeJS.ProcessEnv = process.env): Ca
   const alertTopicArn = env.ALERT_TOPIC_ARN;
   if (!alertTopicArn?.startsWith('arn:'))
     throw new ConfigError(`ALERT_TOPIC_ARN must be an SNS topic ARN, got "${alertTopicArn ?? ''}"`);
-  const stateTableName = env.CAPACITY_STATE_TABLE;
-  if (!stateTableName) throw new ConfigError('CAPACITY_STATE_TABLE must name the DynamoDB table of the capacity scan');
+  const stateTableName = env.STATE_TABLE_NAME;
+  if (!stateTableName) throw new ConfigError("STATE_TABLE_NAME must name the watchdog's DynamoDB state table");
   const clusters = (env.CLUSTER_ARNS ?? '')
     .split(',')
     .map((s) => s.trim())

@@ -7,6 +7,7 @@ import { AlertPublisher } from '../adapters/alert-publisher';
 import { CapacityDiscovery } from '../adapters/capacity-discovery';
 import { CapacityMetricsPublisher } from '../adapters/capacity-metrics-publisher';
 import { DynamoDbCapacityStateStore } from '../adapters/capacity-state-store';
+import { StateStore } from '../adapters/state-store';
 import { readCapacityScanConfig } from './capacity-scan-config';
 import { processCapacityScan } from './process-capacity-scan';
 import { counter, lambdaHandler, log } from './shared/lambda-runtime';
@@ -23,7 +24,7 @@ const deps = {
     clusterArns: config.clusterArns,
   }),
   metrics: new CapacityMetricsPublisher(new CloudWatchClient({}), config.metricsNamespace),
-  state: new DynamoDbCapacityStateStore(new DynamoDBClient({}), config.stateTableName),
+  state: new DynamoDbCapacityStateStore(new StateStore(new DynamoDBClient({}), config.stateTableName)),
   publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
   log,
   counter,

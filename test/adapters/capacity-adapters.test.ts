@@ -26,6 +26,7 @@ import { CapacityDiscovery } from '../../lambdas/adapters/capacity-discovery';
 import { CapacityMetricsPublisher } from '../../lambdas/adapters/capacity-metrics-publisher';
 import { ConcurrentScanError, DynamoDbCapacityStateStore } from '../../lambdas/adapters/capacity-state-store';
 import { createLimiter } from '../../lambdas/adapters/concurrency';
+import { StateStore } from '../../lambdas/adapters/state-store';
 import type { MetricPoint } from '../../lambdas/domain/capacity-metrics';
 
 const ecsMock = mockClient(ECSClient);
@@ -253,24 +254,53 @@ describe('CapacityMetricsPublisher', () => {
   });
 });
 
-describe('DynamoDbCapacityStateStore', () => {
+describe('DynamoDbCapacityStateStore (one item of the shared StateStore)', () => {
   const store = () =>
-    new DynamoDbCapacityStateStore(new DynamoDBClient({ region: 'us-east-1' }), 'state', () => 1_000_000);
+    new DynamoDbCapacityStateStore(
+      new StateStore(new DynamoDBClient({ region: 'us-east-1' }), 'state', () => 1_000_000),
+    );
 
   it('loads an empty state when nothing was saved yet, and saves the first version only if still absent', async () => {
     ddbMock.on(GetItemCommand).resolves({});
     ddbMock.on(PutItemCommand).resolves({});
     const previous = await store().load();
     expect(previous).toEqual({ version: 0, incidents: {} });
+    expect(ddbMock.commandCalls(GetItemCommand)[0]?.args[0].input).toEqual({
+      TableName: 'state',
+      Key: { pk: { S: 'capacity-scan#open-incidents' } },
+      ConsistentRead: true,
+    });
     await store().save({ version: 0, incidents: {} }, previous);
     const put = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(put?.Item?.pk).toEqual({ S: 'capacity-scan#open-incidents' });
     expect(put?.Item?.version).toEqual({ N: '1' });
     expect(put?.Item?.expiresAt).toEqual({ N: String(1000 + 14 * 24 * 3600) });
   });
 
+  it('round-trips the open incidents through the versioned item', async () => {
+    const incident = {
+      subnetId: 'subnet-a',
+      incidentId: 'capacity:subnet-a:1',
+      openedAt: '2025-01-01T00:00:00.000Z',
+      lastSeenAt: '2025-01-01T00:15:00.000Z',
+      findings: [],
+      freeAddresses: 10,
+      surgeHeadroom: -20,
+      servicesAtRisk: ['prod/api'],
+      cidr: '10.0.1.0/24',
+      availabilityZone: 'us-east-1a',
+    };
+    ddbMock.on(PutItemCommand).resolves({});
+    await store().save({ version: 3, incidents: { 'subnet-a': incident } }, { version: 2, incidents: {} });
+    const item = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
+    expect(item?.version).toEqual({ N: '3' });
+    ddbMock.on(GetItemCommand).resolves({ Item: item });
+    expect(await store().load()).toEqual({ version: 3, incidents: { 'subnet-a': incident } });
+  });
+
   it('refuses to overwrite a newer state (overlapping scans)', async () => {
-    ddbMock.on(GetItemCommand).resolves({ Item: { pk: { S: 'x' }, version: { N: '4' }, incidents: { S: '{}' } } });
+    ddbMock.on(GetItemCommand).resolves({ Item: { pk: { S: 'x' }, version: { N: '4' }, state: { S: '{}' } } });
     ddbMock
       .on(PutItemCommand)
       .rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }));

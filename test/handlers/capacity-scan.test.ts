@@ -141,7 +141,7 @@ describe('processCapacityScan', () => {
 });
 
 describe('readCapacityScanConfig', () => {
-  const env = { ALERT_TOPIC_ARN: TOPIC, CAPACITY_STATE_TABLE: 'state' };
+  const env = { ALERT_TOPIC_ARN: TOPIC, STATE_TABLE_NAME: 'state' };
 
   it('fills in the defaults', () => {
     expect(readCapacityScanConfig(env)).toEqual({
@@ -157,7 +157,7 @@ describe('readCapacityScanConfig', () => {
 
   it('names the bad variable', () => {
     expect(() => readCapacityScanConfig({ ...env, FREE_IP_THRESHOLD: '-1' })).toThrow('FREE_IP_THRESHOLD');
-    expect(() => readCapacityScanConfig({ ALERT_TOPIC_ARN: TOPIC })).toThrow('CAPACITY_STATE_TABLE');
+    expect(() => readCapacityScanConfig({ ALERT_TOPIC_ARN: TOPIC })).toThrow('STATE_TABLE_NAME');
     expect(() => readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'prod' })).toThrow('CLUSTER_ARNS');
     expect(
       readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' }).clusterArns,

@@ -49,18 +49,25 @@ describe('capacity scan construct', () => {
       TEAM_TAG_KEY: 'team',
       CAPACITY_METRICS_NAMESPACE: 'EcsWatchdog/Capacity',
       CLUSTER_ARNS: '',
-      CAPACITY_STATE_TABLE: { Ref: stack.getLogicalId(scan?.stateTable.node.defaultChild as never) },
+      STATE_TABLE_NAME: { Ref: stack.getLogicalId(watchdog.incidents.table.node.defaultChild as never) },
     });
+    expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('CAPACITY_STATE_TABLE');
   });
 
-  it('keeps its state in an on-demand, encrypted table with TTL and point-in-time recovery', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      SSESpecification: { SSEEnabled: true },
-      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-    });
+  it("keeps its state in the watchdog's one state table, with only GetItem and PutItem on it", () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    const tableArn = { 'Fn::GetAtt': [stack.getLogicalId(watchdog.incidents.table.node.defaultChild as never), 'Arn'] };
+    const dynamodb = scanStatements(template, watchdog).filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+    );
+    expect(dynamodb).toEqual([
+      {
+        Sid: 'KeepOpenIncidents',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: tableArn,
+      },
+    ]);
   });
 
   it('may call exactly what the scan calls (plus its own log group and the dead-letter queue, from WatchdogFunction)', () => {
@@ -102,7 +109,7 @@ describe('capacity scan construct', () => {
     const services = statements.find((s) => s.Action === 'ecs:DescribeServices');
     expect(JSON.stringify(services.Resource)).toContain(':service/prod/*');
     const fn = Object.values(t.findResources('AWS::Lambda::Function')).find(
-      (f: Json) => 'CAPACITY_STATE_TABLE' in (f.Properties.Environment?.Variables ?? {}),
+      (f: Json) => 'FREE_IP_THRESHOLD' in (f.Properties.Environment?.Variables ?? {}),
     ) as Json;
     expect(JSON.stringify(fn.Properties.Environment.Variables.CLUSTER_ARNS)).toContain(':cluster/prod');
   });
@@ -115,7 +122,9 @@ describe('capacity scan construct', () => {
     });
     const { template: off, watchdog: offWatchdog } = synth({ capacityScan: { enabled: false } });
     expect(offWatchdog.capacityScan).toBeUndefined();
-    off.resourceCountIs('AWS::DynamoDB::Table', 0);
+    off.resourceCountIs('AWS::Events::Rule', 3);
+    // The state table is the incidents' too: it stays.
+    off.resourceCountIs('AWS::DynamoDB::Table', 1);
   });
 });
 

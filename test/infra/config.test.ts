@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ENRICHMENT_BUDGET,
+  DEFAULT_RESTART_LOOP,
   resolveSettings,
   validateAlertEmail,
   validateClusters,
@@ -9,6 +10,7 @@ import {
   validateLogExcerptLines,
   validateMutedCategories,
   validateRedactPatterns,
+  validateRestartLoop,
   validateSeverityOverrides,
   validateTeamTagKey,
 } from '../../infra/config.js';
@@ -24,6 +26,7 @@ describe('resolveSettings', () => {
       mutedCategories: [],
       severityOverrides: {},
       redactPatterns: [],
+      restartLoop: DEFAULT_RESTART_LOOP,
     });
     expect(DEFAULT_ENRICHMENT_BUDGET.toMilliseconds()).toBe(3000);
   });
@@ -107,5 +110,63 @@ describe('redactPatterns', () => {
     expect(() => validateRedactPatterns(['('])).toThrow(
       'EcsWatchdog: redactPatterns: "(" is not a valid regular expression',
     );
+  });
+});
+
+describe('restartLoop', () => {
+  it('defaults to 3 stops in 10 minutes, a 60 s group wait and a 15 minute quiet period', () => {
+    const loop = validateRestartLoop(undefined);
+    expect(loop.threshold).toBe(3);
+    expect(loop.window.toSeconds()).toBe(600);
+    expect(loop.groupWait.toSeconds()).toBe(60);
+    expect(loop.quietPeriod.toSeconds()).toBe(900);
+    expect(validateRestartLoop({})).toEqual(loop);
+  });
+
+  it('keeps valid settings at the edges of their ranges, filling in the rest', () => {
+    const low = validateRestartLoop({
+      threshold: 2,
+      window: Duration.minutes(1),
+      groupWait: Duration.seconds(0),
+      quietPeriod: Duration.seconds(60),
+    });
+    expect([low.threshold, low.window.toSeconds(), low.groupWait.toSeconds(), low.quietPeriod.toSeconds()]).toEqual([
+      2, 60, 0, 60,
+    ]);
+    const high = validateRestartLoop({
+      threshold: 100,
+      window: Duration.hours(24),
+      groupWait: Duration.minutes(15),
+      quietPeriod: Duration.days(1),
+    });
+    expect([high.threshold, high.window.toSeconds(), high.groupWait.toSeconds(), high.quietPeriod.toSeconds()]).toEqual(
+      [100, 86_400, 900, 86_400],
+    );
+    expect(validateRestartLoop({ threshold: 4 }).window.toSeconds()).toBe(600);
+  });
+
+  it.each([
+    [{ threshold: 1 }, 'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got 1'],
+    [{ threshold: '3' as never }, 'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got "3"'],
+    [
+      { window: Duration.seconds(59) },
+      'EcsWatchdog: restartLoop.window must be whole seconds from 1 min to 24 h, got 59 s',
+    ],
+    [{ window: Duration.millis(60_500) }, 'restartLoop.window must be whole seconds from 1 min to 24 h, got 60.5 s'],
+    [
+      { groupWait: Duration.minutes(16) },
+      'EcsWatchdog: restartLoop.groupWait must be whole seconds from 0 s to 15 min, got 960 s',
+    ],
+    [
+      { quietPeriod: Duration.hours(25) },
+      'EcsWatchdog: restartLoop.quietPeriod must be whole seconds from 1 min to 24 h, got 90000 s',
+    ],
+    [{ quietPeriod: 600 as never }, 'EcsWatchdog: restartLoop.quietPeriod must be a Duration, got 600'],
+    [
+      'often' as never,
+      'EcsWatchdog: restartLoop must be an object ({ threshold, window, groupWait, quietPeriod }), got "often"',
+    ],
+  ])('names the bad setting: %j', (input, message) => {
+    expect(() => validateRestartLoop(input)).toThrow(message);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../../infra/config.js';
 import { watchdogPropsFromContext } from '../../infra/context.js';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
@@ -64,5 +65,63 @@ describe('watchdogPropsFromContext', () => {
     ['teamTagKey', ['a'], 'cdk context "teamTagKey" must be a string'],
   ])('a malformed %s fails naming it', (key, value, message) => {
     expect(() => watchdogPropsFromContext(reader({ [key]: value }))).toThrow(message);
+  });
+});
+
+describe('restart-loop and capacity-scan context keys', () => {
+  it('reads them from cdk.json values', () => {
+    const props = watchdogPropsFromContext(
+      reader({
+        loopThreshold: 4,
+        loopWindowMinutes: 20,
+        groupWaitSeconds: 0,
+        quietPeriodMinutes: 30,
+        capacityScanEnabled: true,
+        capacityScanMinutes: 60,
+        freeIpThreshold: 50,
+      }),
+    );
+    expect(props.restartLoop?.threshold).toBe(4);
+    expect(props.restartLoop?.window?.toSeconds()).toBe(1200);
+    expect(props.restartLoop?.groupWait?.toSeconds()).toBe(0);
+    expect(props.restartLoop?.quietPeriod?.toSeconds()).toBe(1800);
+    expect(props.capacityScan?.enabled).toBe(true);
+    expect(props.capacityScan?.schedule?.toMinutes()).toBe(60);
+    expect(props.capacityScan?.freeIpThreshold).toBe(50);
+  });
+
+  it('reads them from `-c key=value` strings, and leaves unset ones to the construct defaults', () => {
+    const props = watchdogPropsFromContext(
+      reader({ loopThreshold: '5', loopWindowMinutes: '1.5', capacityScanEnabled: 'false' }),
+    );
+    expect(Object.keys(props.restartLoop ?? {})).toEqual(['threshold', 'window']);
+    expect(props.restartLoop?.threshold).toBe(5);
+    expect(props.restartLoop?.window?.toSeconds()).toBe(90);
+    expect(props.capacityScan).toEqual({ enabled: false });
+  });
+
+  it('sets neither group when none of its keys is given', () => {
+    const props = watchdogPropsFromContext(reader({ teamTagKey: 'owner' }));
+    expect(props).toEqual({ teamTagKey: 'owner' });
+  });
+
+  it.each([
+    ['loopThreshold', 'three', 'cdk context "loopThreshold" must be a number, got "three"'],
+    ['loopWindowMinutes', [10], 'cdk context "loopWindowMinutes" must be a number'],
+    ['groupWaitSeconds', 'soon', 'cdk context "groupWaitSeconds" must be a number'],
+    ['quietPeriodMinutes', {}, 'cdk context "quietPeriodMinutes" must be a number'],
+    ['capacityScanEnabled', 'yes', 'cdk context "capacityScanEnabled" must be true or false, got "yes"'],
+    ['capacityScanEnabled', 1, 'cdk context "capacityScanEnabled" must be true or false, got 1'],
+    ['capacityScanMinutes', 'hourly', 'cdk context "capacityScanMinutes" must be a number'],
+    ['freeIpThreshold', 'many', 'cdk context "freeIpThreshold" must be a number'],
+  ])('a malformed %s fails naming it', (key, value, message) => {
+    expect(() => watchdogPropsFromContext(reader({ [key]: value }))).toThrow(message);
+  });
+
+  it('leaves ranges to the construct, which names the setting', () => {
+    const props = watchdogPropsFromContext(reader({ loopThreshold: '1' }));
+    expect(() => resolveSettings(props)).toThrow(
+      'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got 1',
+    );
   });
 });

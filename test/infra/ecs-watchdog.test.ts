@@ -5,16 +5,20 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EcsWatchdog } from '../../infra/ecs-watchdog.js';
-import { type Json, onlyResource, synthWatchdog, testApp } from './helpers.js';
+import {
+  actionsOf,
+  defined,
+  type Json,
+  logicalIdOf,
+  resourceOf,
+  roleStatements,
+  synthWatchdog,
+  testApp,
+} from './helpers.js';
 
 afterAll(() => CloudAssembly.cleanupTemporaryDirectories());
 
 const ref = (logicalId: string) => ({ Ref: logicalId });
-const logicalIdOf = (template: ReturnType<typeof synthWatchdog>['template'], type: string): string => {
-  const ids = Object.keys(template.findResources(type));
-  if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
-  return ids[0] as string;
-};
 
 /** `arn:${Partition}:SERVICE:${Region}:${AccountId}:RESOURCE` as CDK renders Stack.formatArn in an agnostic stack. */
 const agnosticArn = (service: string, resource: string) => ({
@@ -32,20 +36,21 @@ const agnosticArn = (service: string, resource: string) => ({
   ],
 });
 
-function policyStatements(template: ReturnType<typeof synthWatchdog>['template']): Json[] {
-  return onlyResource(template, 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
-}
-
-function actionsOf(statement: Json): string[] {
-  return [statement.Action].flat();
+/** The task-stopped function's policy statements, selected through the construct. */
+function policyStatements({ template, watchdog }: ReturnType<typeof synthWatchdog>): Json[] {
+  return roleStatements(template, watchdog.taskStopped.role);
 }
 
 describe('EcsWatchdog with defaults', () => {
-  const { template } = synthWatchdog();
-  const topicId = logicalIdOf(template, 'AWS::SNS::Topic');
-  const keyId = logicalIdOf(template, 'AWS::KMS::Key');
-  const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
-  const functionId = logicalIdOf(template, 'AWS::Lambda::Function');
+  const synthesized = synthWatchdog();
+  const { template, watchdog } = synthesized;
+  const topicId = logicalIdOf(watchdog.alertTopic);
+  const keyId = logicalIdOf(defined(watchdog.alertTopicKey));
+  const queueId = logicalIdOf(watchdog.deadLetterQueue);
+  const functionId = logicalIdOf(watchdog.taskStopped.function);
+  const logGroupId = logicalIdOf(watchdog.taskStopped.logGroup);
+  const tableId = logicalIdOf(watchdog.incidents.table);
+  const timerQueueId = logicalIdOf(watchdog.incidents.timerQueue);
 
   it('creates an alert topic encrypted with a rotating customer managed key', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
@@ -86,9 +91,19 @@ describe('EcsWatchdog with defaults', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
+  it('has four functions: task-stopped, rollout, timer and capacity scan', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 4);
+    const ids = [
+      watchdog.taskStopped.function,
+      watchdog.rolloutWatch.handler.function,
+      watchdog.incidents.timer.function,
+      watchdog.capacityScan?.handler.function,
+    ].map((fn) => (fn ? logicalIdOf(fn) : undefined));
+    expect(new Set(ids)).toEqual(new Set(Object.keys(template.findResources('AWS::Lambda::Function'))));
+  });
+
   it('runs the task-stopped handler on Node.js 24, arm64, 256 MB, 30 s', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 1);
-    template.hasResourceProperties('AWS::Lambda::Function', {
+    expect(resourceOf(template, watchdog.taskStopped.function).Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 256,
@@ -98,7 +113,7 @@ describe('EcsWatchdog with defaults', () => {
   });
 
   it('passes the settings in the environment', () => {
-    const fn = onlyResource(template, 'AWS::Lambda::Function');
+    const fn = resourceOf(template, watchdog.taskStopped.function);
     expect(fn.Properties.Environment.Variables).toEqual({
       POWERTOOLS_SERVICE_NAME: 'ecs-watchdog',
       POWERTOOLS_METRICS_NAMESPACE: 'EcsWatchdog',
@@ -110,18 +125,27 @@ describe('EcsWatchdog with defaults', () => {
       MUTED_CATEGORIES: '',
       SEVERITY_OVERRIDES: '{}',
       REDACT_PATTERNS: '[]',
+      STATE_TABLE_NAME: ref(tableId),
+      TIMER_QUEUE_URL: ref(timerQueueId),
+      LOOP_THRESHOLD: '3',
+      LOOP_WINDOW_SECONDS: '600',
+      GROUP_WAIT_SECONDS: '60',
+      QUIET_PERIOD_SECONDS: '900',
     });
   });
 
   it('gives the function its own log group, kept one month', () => {
-    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup');
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
-    template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: ref(logGroupId) } });
+    expect(resourceOf(template, watchdog.taskStopped.logGroup).Properties.RetentionInDays).toBe(30);
+    expect(resourceOf(template, watchdog.taskStopped.function).Properties.LoggingConfig).toEqual({
+      LogGroup: ref(logGroupId),
+    });
   });
 
-  it('does not attach AWSLambdaBasicExecutionRole', () => {
-    const role = onlyResource(template, 'AWS::IAM::Role');
-    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  it('attaches AWSLambdaBasicExecutionRole to no function role', () => {
+    expect(resourceOf(template, watchdog.taskStopped.role).Properties.ManagedPolicyArns).toBeUndefined();
+    for (const role of Object.values(template.findResources('AWS::IAM::Role')) as Json[]) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
   });
 
   it('sends failed async invocations to the dead-letter queue after 2 retries within 6 hours', () => {
@@ -134,8 +158,10 @@ describe('EcsWatchdog with defaults', () => {
   });
 
   it('grants exactly what the handler calls, each on its narrowest resource', () => {
-    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup');
-    const statements = policyStatements(template).map((s) => ({ actions: actionsOf(s).sort(), resource: s.Resource }));
+    const statements = policyStatements(synthesized).map((s) => ({
+      actions: actionsOf(s).sort(),
+      resource: s.Resource,
+    }));
     expect(statements).toEqual(
       expect.arrayContaining([
         { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
@@ -150,11 +176,20 @@ describe('EcsWatchdog with defaults', () => {
         { actions: ['ecs:DescribeClusters'], resource: agnosticArn('ecs', 'cluster/*') },
         { actions: ['logs:GetLogEvents'], resource: agnosticArn('logs', 'log-group:*:log-stream:*') },
         { actions: ['cloudwatch:GetMetricData'], resource: '*' },
+        {
+          actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        },
+        { actions: ['sqs:SendMessage'], resource: { 'Fn::GetAtt': [timerQueueId, 'Arn'] } },
       ]),
     );
-    const allActions = policyStatements(template).flatMap(actionsOf).sort();
+    const allActions = policyStatements(synthesized).flatMap(actionsOf).sort();
     expect(allActions).toEqual([
       'cloudwatch:GetMetricData',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'ecs:DescribeClusters',
       'ecs:DescribeTaskDefinition',
       'ecs:ListTagsForResource',
@@ -167,12 +202,13 @@ describe('EcsWatchdog with defaults', () => {
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
+      'sqs:SendMessage',
     ]);
-    for (const statement of policyStatements(template)) expect(statement.Effect).toBe('Allow');
+    for (const statement of policyStatements(synthesized)) expect(statement.Effect).toBe('Allow');
   });
 
   it('has an encrypted, TLS-only dead-letter queue that keeps messages 14 days', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', {
+    expect(resourceOf(template, watchdog.deadLetterQueue).Properties).toEqual({
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
     });
@@ -186,36 +222,43 @@ describe('EcsWatchdog with defaults', () => {
     });
   });
 
-  it('lets only the rule send its undeliverable events to the dead-letter queue', () => {
-    const ruleId = logicalIdOf(template, 'AWS::Events::Rule');
-    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Effect: 'Allow',
-            Action: 'sqs:SendMessage',
-            Principal: { Service: 'events.amazonaws.com' },
-            Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
-          }),
-        ]),
-      },
-    });
+  it('lets only the rules send their undeliverable events to the dead-letter queue', () => {
+    const rules = [
+      watchdog.taskStoppedRule,
+      watchdog.rolloutWatch.deploymentRule,
+      watchdog.rolloutWatch.serviceActionRule,
+      watchdog.capacityScan?.rule,
+    ].map((rule) => (rule ? logicalIdOf(rule) : undefined));
+    expect(Object.keys(template.findResources('AWS::Events::Rule')).sort()).toEqual([...rules].sort());
+    const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((p: Json) =>
+      p.Properties.Queues.some((q: Json) => q.Ref === queueId),
+    ) as Json[];
+    expect(queuePolicies).toHaveLength(1);
+    const allows = queuePolicies[0].Properties.PolicyDocument.Statement.filter((s: Json) => s.Effect === 'Allow');
+    expect(allows).toEqual(
+      rules.map((ruleId) => ({
+        Sid: expect.stringMatching(/^AllowEventRule/),
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Principal: { Service: 'events.amazonaws.com' },
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+      })),
+    );
   });
 
   it('targets the function with the maximum retry policy and the dead-letter queue', () => {
-    template.hasResourceProperties('AWS::Events::Rule', {
-      Targets: [
-        Match.objectLike({
-          Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
-          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 3600 },
-          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
-        }),
-      ],
-    });
+    expect(resourceOf(template, watchdog.taskStoppedRule).Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+      }),
+    ]);
   });
 
   it('alarms on the first dead-lettered message, notifying the alert topic', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    expect(resourceOf(template, watchdog.deadLetterAlarm).Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
@@ -228,7 +271,7 @@ describe('EcsWatchdog with defaults', () => {
   });
 
   it('alarms on the first invalid event reported by the handler', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    expect(resourceOf(template, watchdog.invalidEventsAlarm).Properties).toMatchObject({
       Namespace: 'EcsWatchdog',
       MetricName: 'InvalidEvents',
       Dimensions: [{ Name: 'service', Value: 'ecs-watchdog' }],
@@ -249,10 +292,10 @@ describe('EcsWatchdog with settings', () => {
 
   it('restricts the rule and the tag permission to the watched clusters', () => {
     const arn = 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch';
-    const { template } = synthWatchdog({ clusters: ['prod', arn] });
-    const rule = onlyResource(template, 'AWS::Events::Rule');
+    const synthesized = synthWatchdog({ clusters: ['prod', arn] });
+    const rule = resourceOf(synthesized.template, synthesized.watchdog.taskStoppedRule);
     expect(rule.Properties.EventPattern.detail.clusterArn).toEqual([agnosticArn('ecs', 'cluster/prod'), arn]);
-    const tags = policyStatements(template).find((s) => actionsOf(s).includes('ecs:ListTagsForResource'));
+    const tags = policyStatements(synthesized).find((s) => actionsOf(s).includes('ecs:ListTagsForResource'));
     expect(tags.Resource).toEqual([
       agnosticArn('ecs', 'service/prod/*'),
       'arn:aws:ecs:eu-west-1:123456789012:service/batch/*',
@@ -260,7 +303,7 @@ describe('EcsWatchdog with settings', () => {
   });
 
   it('passes team tag, budget, excerpt, muted categories and overrides to the handler', () => {
-    const { template } = synthWatchdog({
+    const { template, watchdog } = synthWatchdog({
       teamTagKey: 'owner',
       enrichmentBudget: Duration.millis(1500),
       logExcerptLines: 0,
@@ -268,18 +311,16 @@ describe('EcsWatchdog with settings', () => {
       severityOverrides: { HEALTH_CHECK_ELB: 'CRITICAL', TIMEOUT: 'LOW' },
       logRetention: logs.RetentionDays.ONE_WEEK,
     });
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: {
-        Variables: Match.objectLike({
-          TEAM_TAG_KEY: 'owner',
-          ENRICHMENT_BUDGET_MS: '1500',
-          LOG_EXCERPT_LINES: '0',
-          MUTED_CATEGORIES: 'COMPLETED,USER_STOPPED',
-          SEVERITY_OVERRIDES: '{"HEALTH_CHECK_ELB":"CRITICAL","TIMEOUT":"LOW"}',
-        }),
-      },
+    expect(resourceOf(template, watchdog.taskStopped.function).Properties.Environment.Variables).toMatchObject({
+      TEAM_TAG_KEY: 'owner',
+      ENRICHMENT_BUDGET_MS: '1500',
+      LOG_EXCERPT_LINES: '0',
+      MUTED_CATEGORIES: 'COMPLETED,USER_STOPPED',
+      SEVERITY_OVERRIDES: '{"HEALTH_CHECK_ELB":"CRITICAL","TIMEOUT":"LOW"}',
     });
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
+    for (const logGroup of Object.values(template.findResources('AWS::Logs::LogGroup')) as Json[]) {
+      expect(logGroup.Properties.RetentionInDays).toBe(7);
+    }
   });
 
   it('uses an existing alert topic and a separate ops topic', () => {
@@ -291,9 +332,9 @@ describe('EcsWatchdog with settings', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ ALERT_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:alerts' }) },
-    });
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Json[]) {
+      expect(fn.Properties.Environment.Variables.ALERT_TOPIC_ARN).toBe('arn:aws:sns:eu-west-1:123456789012:alerts');
+    }
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms).toHaveLength(2);
     for (const alarm of alarms)
@@ -309,6 +350,11 @@ describe('EcsWatchdog with settings', () => {
     [{ mutedCategories: ['OOM'] }, 'EcsWatchdog: mutedCategories: "OOM" is not a stop category (valid: '],
     // biome-ignore lint/suspicious/noExplicitAny: an untyped (context-fed) value
     [{ severityOverrides: { OOM_KILLED: 'URGENT' as any } }, 'EcsWatchdog: severityOverrides: "URGENT"'],
+    [{ restartLoop: { threshold: 1 } }, 'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got 1'],
+    [
+      { restartLoop: { groupWait: Duration.minutes(16) } },
+      'EcsWatchdog: restartLoop.groupWait must be whole seconds from 0 s to 15 min, got 960 s',
+    ],
   ])('rejects bad configuration at synth: %j', (props, message) => {
     expect(() => synthWatchdog(props)).toThrow(message);
   });

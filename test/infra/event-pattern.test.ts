@@ -1,7 +1,7 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { taskStoppedPattern } from '../../infra/ecs-watchdog.js';
-import { type Json, matchesPattern, onlyResource, synthWatchdog } from './helpers.js';
+import { type Json, matchesPattern, resourceOf, synthWatchdog } from './helpers.js';
 
 afterAll(() => CloudAssembly.cleanupTemporaryDirectories());
 
@@ -17,8 +17,8 @@ const NOT_ROUTINE = [
 
 describe('the task-stopped rule pattern', () => {
   it('is exactly this, for all clusters', () => {
-    const { template } = synthWatchdog();
-    expect(onlyResource(template, 'AWS::Events::Rule').Properties.EventPattern).toEqual({
+    const { template, watchdog } = synthWatchdog();
+    expect(resourceOf(template, watchdog.taskStoppedRule).Properties.EventPattern).toEqual({
       source: ['aws.ecs'],
       'detail-type': ['ECS Task State Change'],
       detail: { lastStatus: ['STOPPED'], $or: NOT_ROUTINE },
@@ -27,8 +27,8 @@ describe('the task-stopped rule pattern', () => {
 
   it('adds the cluster ARNs when clusters are given', () => {
     const arn = 'arn:aws:ecs:eu-west-1:123456789012:cluster/prod';
-    const { template } = synthWatchdog({ clusters: [arn] });
-    expect(onlyResource(template, 'AWS::Events::Rule').Properties.EventPattern).toEqual({
+    const { template, watchdog } = synthWatchdog({ clusters: [arn] });
+    expect(resourceOf(template, watchdog.taskStoppedRule).Properties.EventPattern).toEqual({
       source: ['aws.ecs'],
       'detail-type': ['ECS Task State Change'],
       detail: { lastStatus: ['STOPPED'], clusterArn: [arn], $or: NOT_ROUTINE },

@@ -1,33 +1,39 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deploymentPattern, serviceActionPattern } from '../../infra/rollout-watch.js';
-import { type Json, matchesPattern, synthWatchdog } from './helpers.js';
+import {
+  actionsOf,
+  type Json,
+  logicalIdOf,
+  matchesPattern,
+  resourceOf,
+  roleStatements,
+  synthWatchdog,
+} from './helpers.js';
 
 afterAll(() => CloudAssembly.cleanupTemporaryDirectories());
 
-function rule(template: ReturnType<typeof synthWatchdog>['template'], detailType: string): Json {
-  const found = Object.values(template.findResources('AWS::Events::Rule')).filter((r: Json) =>
-    r.Properties.EventPattern?.['detail-type']?.includes(detailType),
-  );
-  expect(found).toHaveLength(1);
-  return found[0];
-}
+type Synthesized = ReturnType<typeof synthWatchdog>;
 
-function rolloutFunctionId(template: ReturnType<typeof synthWatchdog>['template']): string {
-  const ids = Object.entries(template.findResources('AWS::Lambda::Function'))
-    .filter(([, fn]: [string, Json]) => fn.Properties.Description?.includes('failed deployments'))
-    .map(([id]) => id);
-  expect(ids).toHaveLength(1);
-  return ids[0] as string;
+/** The rule for one detail type, selected through the RolloutWatch construct. */
+function rule({ template, watchdog }: Synthesized, detailType: string): Json {
+  const rules = {
+    'ECS Deployment State Change': watchdog.rolloutWatch.deploymentRule,
+    'ECS Service Action': watchdog.rolloutWatch.serviceActionRule,
+  } as const;
+  const found = resourceOf(template, rules[detailType as keyof typeof rules]);
+  expect(found.Properties.EventPattern['detail-type']).toEqual([detailType]);
+  return found;
 }
 
 describe('RolloutWatch', () => {
-  const { template } = synthWatchdog();
-  const functionId = rolloutFunctionId(template);
+  const synthesized = synthWatchdog();
+  const { template, watchdog } = synthesized;
+  const functionId = logicalIdOf(watchdog.rolloutWatch.handler.function);
 
   it('routes deployment and service-action events to the rollout function with the DLQ and retry policy', () => {
     for (const detailType of ['ECS Deployment State Change', 'ECS Service Action']) {
-      const target = rule(template, detailType).Properties.Targets[0];
+      const target = rule(synthesized, detailType).Properties.Targets[0];
       expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
       expect(target.RetryPolicy).toEqual({ MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 3600 });
       expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][1]).toBe('Arn');
@@ -39,11 +45,11 @@ describe('RolloutWatch', () => {
   });
 
   it('has exactly the rule patterns, for all clusters', () => {
-    expect(rule(template, 'ECS Deployment State Change').Properties.EventPattern).toEqual({
+    expect(rule(synthesized, 'ECS Deployment State Change').Properties.EventPattern).toEqual({
       source: ['aws.ecs'],
       'detail-type': ['ECS Deployment State Change'],
     });
-    expect(rule(template, 'ECS Service Action').Properties.EventPattern).toEqual({
+    expect(rule(synthesized, 'ECS Service Action').Properties.EventPattern).toEqual({
       source: ['aws.ecs'],
       'detail-type': ['ECS Service Action'],
       detail: { $or: [{ eventType: ['WARN', 'ERROR'] }, { eventName: ['SERVICE_STEADY_STATE'] }] },
@@ -52,7 +58,7 @@ describe('RolloutWatch', () => {
 
   it('restricts both rules to the watched clusters', () => {
     const arn = 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch';
-    const { template: scoped } = synthWatchdog({ clusters: [arn] });
+    const scoped = synthWatchdog({ clusters: [arn] });
     expect(rule(scoped, 'ECS Deployment State Change').Properties.EventPattern.resources).toEqual([
       { prefix: 'arn:aws:ecs:eu-west-1:123456789012:service/batch/' },
     ]);
@@ -60,13 +66,13 @@ describe('RolloutWatch', () => {
   });
 
   it('grants exactly the calls the handler makes', () => {
-    const role = Object.entries(template.findResources('AWS::IAM::Role')).find(([id]) => id.includes('RolloutWatch'));
-    expect(role).toBeDefined();
-    const policy = Object.values(template.findResources('AWS::IAM::Policy')).find((p: Json) =>
-      p.Properties.Roles.some((r: Json) => r.Ref === role?.[0]),
-    ) as Json;
-    const actions = policy.Properties.PolicyDocument.Statement.flatMap((s: Json) => [s.Action].flat()).sort();
+    const statements = roleStatements(template, watchdog.rolloutWatch.handler.role);
+    const actions = statements.flatMap(actionsOf).sort();
     expect(actions).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'ec2:DescribeInstanceTypes',
       'ec2:DescribeSubnets',
       'ecs:DescribeContainerInstances',
@@ -83,6 +89,20 @@ describe('RolloutWatch', () => {
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
       'sqs:SendMessage',
+      'sqs:SendMessage',
+    ]);
+    const timerQueueArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.timerQueue), 'Arn'] };
+    const tableArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.table), 'Arn'] };
+    expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))).toEqual([
+      {
+        Sid: 'TrackIncidents',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: tableArn,
+      },
+    ]);
+    expect(statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify(timerQueueArn))).toEqual([
+      { Sid: 'ArmTimers', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: timerQueueArn },
     ]);
   });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../lambdas/adapters/capacity-metrics-publisher';
 import { DynamoDbCapacityStateStore } from '../../lambdas/adapters/capacity-state-store';
 import { mapWithConcurrency } from '../../lambdas/adapters/concurrency';
+import { StateStore } from '../../lambdas/adapters/state-store';
 import type { Alert } from '../../lambdas/domain/alert';
 import { type CapacityScanOutcome, processCapacityScan } from '../../lambdas/handlers/process-capacity-scan';
 import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
@@ -37,7 +38,7 @@ describe('capacity scan against the local AWS', () => {
       config: { freeIpThreshold: 25 },
       discovery: new CapacityDiscovery(new ECSClient(adaptive), new EC2Client(adaptive)),
       metrics: new CapacityMetricsPublisher(new CloudWatchClient(config)),
-      state: new DynamoDbCapacityStateStore(new DynamoDBClient(config), TABLE),
+      state: new DynamoDbCapacityStateStore(new StateStore(new DynamoDBClient(config), TABLE)),
       publisher: new AlertPublisher(new SNSClient(config), seeded.alerts.topicArn),
       log: silentLog,
       counter: new MemoryCounter(),

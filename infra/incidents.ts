@@ -1,0 +1,109 @@
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FUNCTION_TIMEOUT, type RestartLoopSettings } from './config.js';
+import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
+import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
+
+/** The TTL attribute of every state item (epoch seconds): incidents, event claims, the capacity scan's state. */
+export const STATE_TTL_ATTRIBUTE = 'expiresAt';
+export const STATE_PARTITION_KEY = 'pk';
+
+/** SQS event source guidance: a visibility timeout of at least six times the function timeout. */
+export const TIMER_VISIBILITY_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT.toSeconds() * 6);
+/** A timer that fails this many times goes to the dead-letter queue (which pages ops). */
+export const TIMER_MAX_RECEIVE_COUNT = 5;
+export const TIMER_BATCH_SIZE = 10;
+
+export interface IncidentsProps {
+  readonly restartLoop: RestartLoopSettings;
+  readonly alertTopic: sns.ITopic;
+  /** Where timers that keep failing end up; the construct's dead-letter queue, watched by its alarm. */
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly logRetention: logs.RetentionDays;
+  readonly stateTableRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * The watchdog's memory and clock (DESIGN §5 "Incidents, not alert storms"):
+ * - {@link table}: one DynamoDB table keyed by `pk` (open incidents, event claims against duplicates,
+ *   the capacity scan's open incidents), on-demand, encrypted, point-in-time recovery, TTL `expiresAt`;
+ * - {@link timerQueue}: timers as delayed SQS messages (group wait, quiet period), consumed by
+ *   {@link timer}, retried per message and dead-lettered after {@link TIMER_MAX_RECEIVE_COUNT} failures.
+ */
+export class Incidents extends Construct {
+  readonly table: dynamodb.Table;
+  readonly timerQueue: sqs.Queue;
+  readonly timer: WatchdogFunction;
+  /** What a handler that tracks incidents needs in its environment (the alert topic is the caller's). */
+  readonly environment: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: IncidentsProps) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'StateTable', {
+      partitionKey: { name: STATE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: STATE_TTL_ATTRIBUTE,
+      removalPolicy: props.stateTableRemovalPolicy,
+    });
+
+    this.timerQueue = new sqs.Queue(this, 'TimerQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: TIMER_VISIBILITY_TIMEOUT,
+      deadLetterQueue: { queue: props.deadLetterQueue, maxReceiveCount: TIMER_MAX_RECEIVE_COUNT },
+    });
+
+    const loop = props.restartLoop;
+    this.environment = {
+      STATE_TABLE_NAME: this.table.tableName,
+      TIMER_QUEUE_URL: this.timerQueue.queueUrl,
+      LOOP_THRESHOLD: String(loop.threshold),
+      LOOP_WINDOW_SECONDS: String(loop.window.toSeconds()),
+      GROUP_WAIT_SECONDS: String(loop.groupWait.toSeconds()),
+      QUIET_PERIOD_SECONDS: String(loop.quietPeriod.toSeconds()),
+    };
+
+    this.timer = new WatchdogFunction(this, 'Timer', {
+      entry: handlerEntry('timer'),
+      description: 'ECS Watchdog: releases held alerts and closes quiet incidents when their timers fire',
+      logRetention: props.logRetention,
+      timeout: FUNCTION_TIMEOUT,
+      environment: { ALERT_TOPIC_ARN: props.alertTopic.topicArn, ...this.environment },
+    });
+    this.timer.function.addEventSource(
+      new SqsEventSource(this.timerQueue, { batchSize: TIMER_BATCH_SIZE, reportBatchItemFailures: true }),
+    );
+    this.grantIncidentTracking(this.timer.role);
+    props.alertTopic.grantPublish(this.timer.role);
+    Validations.of(this.timer.role.node.findChild('DefaultPolicy')).acknowledge(TOPIC_KEY_GRANT_ACKNOWLEDGEMENT);
+  }
+
+  /**
+   * What the incident flow calls: read and conditionally write incident items, claim / complete /
+   * release event ids (UpdateItem, DeleteItem), and arm timers.
+   */
+  grantIncidentTracking(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'TrackIncidents',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ArmTimers',
+        actions: ['sqs:SendMessage'],
+        resources: [this.timerQueue.queueArn],
+      }),
+    );
+  }
+}
