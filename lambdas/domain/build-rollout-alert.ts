@@ -108,7 +108,7 @@ function tellStory(event: DeploymentStateChange, diagnosis: RolloutDiagnosis, fa
         .filter(Boolean)
         .join('; ');
       return {
-        title: `${facts.revision ?? `${event.service} ${event.deploymentId}`} - ${short}`,
+        title: `${facts.revision ?? where} - ${short}`,
         summary: [
           `Deployment ${event.deploymentId} of service ${event.service} (${event.cluster ?? 'cluster unknown'}) failed: ${revision} did not reach a steady state${event.reason ? ` (${event.reason})` : ''}.`,
           why ? `Why: ${why}.` : 'The stopped tasks of the deployment could not be found, so why they died is unknown.',
