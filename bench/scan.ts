@@ -13,7 +13,7 @@
  * Options (environment): BENCH_CLUSTERS, BENCH_SERVICES_PER_CLUSTER, BENCH_SUBNETS, BENCH_SEED_CONCURRENCY.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -44,6 +44,7 @@ import { TRUNK_ATTRIBUTE } from '../lambdas/domain/eni-trunking';
 import { processCapacityScan } from '../lambdas/handlers/process-capacity-scan';
 import { MemoryCounter, silentLog } from '../lambdas/handlers/shared/telemetry';
 import { type LocalAwsClientConfig, withLocalAws } from '../local/emulator';
+import { createStateResources } from '../local/state-resources';
 
 const CLUSTERS = intEnv('BENCH_CLUSTERS', 100);
 const SERVICES_PER_CLUSTER = intEnv('BENCH_SERVICES_PER_CLUSTER', 50);
@@ -186,17 +187,8 @@ async function seed(config: LocalAwsClientConfig): Promise<Seeded> {
 
   const sns = new SNSClient(config);
   const topic = await sns.send(new CreateTopicCommand({ Name: 'bench-alerts' }));
-  const dynamodb = new DynamoDBClient(config);
-  const tableName = 'bench-capacity-state';
-  await dynamodb.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
-  for (const client of [ec2, ecs, sns, dynamodb]) client.destroy();
+  const { tableName } = await createStateResources(config, { table: 'bench-capacity-state' });
+  for (const client of [ec2, ecs, sns]) client.destroy();
   return {
     subnetIds,
     instances: { trunked, untrunked: instanceJobs.length - trunked, types: 1 },

@@ -8,6 +8,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity-metrics.js';
+import { type ArnPattern, clusterArnOf, nagArn } from './arns.js';
 import type { ClusterRef } from './config.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
@@ -59,7 +60,7 @@ export class CapacityScan extends Construct {
         FREE_IP_THRESHOLD: String(props.freeIpThreshold ?? 25),
         STATE_TABLE_NAME: props.stateTable.tableName,
         CAPACITY_METRICS_NAMESPACE,
-        CLUSTER_ARNS: (props.clusters ?? []).map((ref) => clusterArn(this, ref)).join(','),
+        CLUSTER_ARNS: (props.clusters ?? []).map((ref) => clusterArnOf(this, ref)).join(','),
       },
     });
 
@@ -148,17 +149,6 @@ export class CapacityScan extends Construct {
   }
 }
 
-interface ArnPattern {
-  arn: string;
-  /** How cdk-nag prints the ARN (tokens of an environment-agnostic stack as <AWS::…>). */
-  nagArn: string;
-}
-
-function clusterArn(scope: Construct, ref: ClusterRef): string {
-  if (ref.kind === 'arn') return ref.arn;
-  return Stack.of(scope).formatArn({ service: 'ecs', resource: 'cluster', resourceName: ref.name });
-}
-
 /** Cluster, service and container-instance ARN patterns of the watched clusters (or of all clusters). */
 function resourcePatterns(
   scope: Construct,
@@ -167,7 +157,7 @@ function resourcePatterns(
   const stack = Stack.of(scope);
   const local = (resource: string, name: string): ArnPattern => ({
     arn: stack.formatArn({ service: 'ecs', resource, resourceName: name }),
-    nagArn: `arn:<AWS::Partition>:ecs:<AWS::Region>:<AWS::AccountId>:${resource}/${name}`,
+    nagArn: nagArn('ecs', `${resource}/${name}`),
   });
   if (clusters === undefined) {
     return [

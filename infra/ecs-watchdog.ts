@@ -11,10 +11,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Severity } from '../lambdas/domain/taxonomy.js';
+import { clusterArnOf, nagArn } from './arns.js';
 import { CapacityScan } from './capacity-scan.js';
 import {
   type CapacityScanSettingsInput,
-  type ClusterRef,
   type RestartLoopSettingsInput,
   resolveCapacityScanSettings,
   resolveSettings,
@@ -312,17 +312,7 @@ export class EcsWatchdog extends Construct {
 
   /** The watched clusters' ARNs, or undefined for all clusters. */
   private clusterArns(): string[] | undefined {
-    return this.settings.clusters?.map((ref) => this.clusterArn(ref));
-  }
-
-  private clusterArn(ref: ClusterRef): string {
-    if (ref.kind === 'arn') return ref.arn;
-    return Stack.of(this).formatArn({
-      service: 'ecs',
-      resource: 'cluster',
-      resourceName: ref.name,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
+    return this.settings.clusters?.map((ref) => clusterArnOf(this, ref));
   }
 
   /**
@@ -454,11 +444,6 @@ export class EcsWatchdog extends Construct {
     );
     return handler;
   }
-}
-
-/** How cdk-nag renders an ARN built with Stack.formatArn in an environment-agnostic stack. */
-function nagArn(service: string, resource: string): string {
-  return `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>:${resource}`;
 }
 
 /**

@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { clusterArnOf } from './arns.js';
 import type { ClusterRef, WatchdogSettings } from './config.js';
 import type { Incidents } from './incidents.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
@@ -64,20 +65,10 @@ export class RolloutWatch extends Construct {
     });
     this.serviceActionRule = new events.Rule(this, 'ServiceActionRule', {
       description: 'ECS service actions: WARN and ERROR events, and SERVICE_STEADY_STATE (closes incidents)',
-      eventPattern: serviceActionPattern(clusters?.map((ref) => this.clusterArn(ref))),
+      eventPattern: serviceActionPattern(clusters?.map((ref) => clusterArnOf(this, ref))),
       targets: [target()],
     });
     this.grant(props);
-  }
-
-  private clusterArn(ref: ClusterRef): string {
-    if (ref.kind === 'arn') return ref.arn;
-    return Stack.of(this).formatArn({
-      service: 'ecs',
-      resource: 'cluster',
-      resourceName: ref.name,
-      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-    });
   }
 
   /** Deployment events name only the service (in `resources`): `arn:...:service/CLUSTER/`. */

@@ -1,5 +1,5 @@
 import type { Container, Task } from '@aws-sdk/client-ecs';
-import { type ContainerState, lastSegment, type TaskStateChange } from '../domain/task-event';
+import { type ContainerState, lastSegment, serviceOfGroup, type TaskStateChange } from '../domain/task-event';
 
 /**
  * Maps a task from DescribeTasks onto the shape of an `ECS Task State Change` event, so the stop
@@ -22,7 +22,7 @@ export function toTaskStateChange(task: Task, account: string, region: string): 
     taskDefinitionArn,
     taskDefinition: lastSegment(taskDefinitionArn),
     group,
-    service: group?.startsWith('service:') ? group.slice('service:'.length) : undefined,
+    service: serviceOfGroup(group),
     startedBy: task.startedBy,
     lastStatus: task.lastStatus ?? 'STOPPED',
     desiredStatus: task.desiredStatus,

@@ -83,7 +83,7 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
     taskDefinitionArn,
     taskDefinition: lastSegment(taskDefinitionArn),
     group,
-    service: group?.startsWith('service:') ? group.slice('service:'.length) : undefined,
+    service: serviceOfGroup(group),
     startedBy: optionalString(d, 'startedBy', path),
     lastStatus: requireString(d, 'lastStatus', path),
     desiredStatus: optionalString(d, 'desiredStatus', path),
@@ -131,6 +131,11 @@ function findSubnetId(attachments: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A task's group is `service:NAME` for service tasks, `family:NAME` for standalone ones. */
+export function serviceOfGroup(group: string | undefined): string | undefined {
+  return group?.startsWith('service:') ? group.slice('service:'.length) : undefined;
 }
 
 /** `arn:aws:ecs:r:a:task/cluster/id` → `id`; also works for cluster and task-definition ARNs. */

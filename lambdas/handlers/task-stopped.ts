@@ -1,18 +1,15 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { AlertPublisher } from '../adapters/alert-publisher';
 import { EcsReader } from '../adapters/ecs-reader';
 import { LogsReader } from '../adapters/logs-reader';
 import { MetricsReader } from '../adapters/metrics-reader';
-import { StateStore } from '../adapters/state-store';
-import { TimerQueue } from '../adapters/timer-queue';
 import { makeRedactor } from '../domain/redact';
 import { processTaskStopped } from './process-task-stopped';
 import { readConfig } from './shared/config';
+import { incidentAdapters } from './shared/incident-adapters';
 import { counter, lambdaHandler, log } from './shared/lambda-runtime';
 
 const config = readConfig();
@@ -23,10 +20,7 @@ const deps = {
   metrics: new MetricsReader(new CloudWatchClient({})),
   redactor: makeRedactor(config.redactPatterns),
   publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
-  incidents: config.incidents && {
-    store: new StateStore(new DynamoDBClient({}), config.incidents.tableName),
-    timers: new TimerQueue(new SQSClient({}), config.incidents.timerQueueUrl),
-  },
+  incidents: config.incidents && incidentAdapters(config.incidents),
   log,
   counter,
 };

@@ -1,21 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { AlertPublisher } from '../adapters/alert-publisher';
-import { StateStore } from '../adapters/state-store';
-import { TimerQueue } from '../adapters/timer-queue';
 import { processTimer } from './process-timer';
 import { errorMessage } from './shared/budget';
 import { readConfig } from './shared/config';
+import { incidentAdapters } from './shared/incident-adapters';
 import { counter, lambdaHandler, log } from './shared/lambda-runtime';
 
 const config = readConfig();
 const incidents = config.incidents;
 if (!incidents) throw new Error('the timer handler needs STATE_TABLE_NAME and TIMER_QUEUE_URL');
 const deps = {
-  store: new StateStore(new DynamoDBClient({}), incidents.tableName),
-  timers: new TimerQueue(new SQSClient({}), incidents.timerQueueUrl),
+  ...incidentAdapters(incidents),
   publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
   policy: incidents.policy,
   log,
