@@ -35,6 +35,7 @@ function recentFacts(incident: Incident): Fact[] {
 export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPolicy): Alert {
   const minutes = Math.max(1, minutesBetween(incident.openedAt, incident.lastSeenAt));
   const category = dominantCategory(incident);
+  if (category === 'SPOT_INTERRUPTION') return buildSpotStormAlert(incident, latest, policy, minutes);
   const culprit = incident.recent.at(-1)?.culprit;
   const revision = incident.taskDefinition;
   const severity = 'CRITICAL';
@@ -82,16 +83,17 @@ export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPo
 export function buildRecoveredAlert(incident: Incident, closedAt: string, reason: string): Alert {
   const minutes = minutesBetween(incident.openedAt, closedAt);
   const category = dominantCategory(incident);
+  const story = category === 'SPOT_INTERRUPTION' ? 'Spot storm' : 'restart loop';
   return {
     kind: 'RECOVERED',
     category: isStopCategory(category) ? category : 'UNKNOWN',
     severity: 'INFO',
     actionable: false,
     title: toSubject(
-      `RECOVERED: ${owner(incident)} in ${incident.scope.cluster ?? '?'} - restart loop over after ${minutes} min (${incident.stopCount} stops)`,
+      `RECOVERED: ${owner(incident)} in ${incident.scope.cluster ?? '?'} - ${story} over after ${minutes} min (${incident.stopCount} stops)`,
     ),
     summary:
-      `The restart loop of ${owner(incident)} (${incident.taskDefinition}) is over: ${reason}. ` +
+      `The ${story} of ${owner(incident)} (${incident.taskDefinition}) is over: ${reason}. ` +
       `It lasted ${minutes} min and absorbed ${incident.stopCount} stops (${describeCategories(incident)}).`,
     ...incident.scope,
     taskDefinition: incident.taskDefinition,
@@ -111,5 +113,48 @@ export function buildRecoveredAlert(incident: Incident, closedAt: string, reason
     incidentId: incident.id,
     occurredAt: closedAt,
     enrichmentErrors: [],
+  };
+}
+
+/**
+ * One Spot interruption is routine; many in a short time mean the service keeps losing capacity
+ * (DESIGN §4: "SPOT_INTERRUPTION ... yes as a storm").
+ */
+function buildSpotStormAlert(incident: Incident, latest: Alert, policy: LoopPolicy, minutes: number): Alert {
+  const severity = 'HIGH';
+  const where = `${owner(incident)} in ${incident.scope.cluster ?? '?'}`;
+  return {
+    ...latest,
+    kind: 'RESTART_LOOP',
+    category: 'SPOT_INTERRUPTION',
+    severity,
+    actionable: true,
+    title: toSubject(
+      `${severity} SPOT_INTERRUPTION storm: ${where} - ${incident.stopCount} tasks reclaimed in ${minutes} min`,
+    ),
+    summary:
+      `Spot capacity of ${where} is being reclaimed faster than usual: ${incident.stopCount} tasks interrupted in ${minutes} min. ` +
+      'ECS replaces them, but while Spot capacity is scarce the service may run below its desired count.',
+    culpritContainer: undefined,
+    evidence: {
+      facts: [
+        { label: 'Interruptions in incident', value: String(incident.stopCount) },
+        { label: 'First interruption', value: incident.openedAt },
+        { label: 'Latest interruption', value: incident.lastSeenAt },
+        {
+          label: 'Storm rule',
+          value: `${policy.threshold} interruptions within ${Math.round(policy.windowMs / 60_000)} min`,
+        },
+        ...latest.evidence.facts,
+      ],
+    },
+    nextSteps: [
+      'Add an on-demand base to the capacity provider strategy (e.g. FARGATE base 1-2 tasks, then FARGATE_SPOT weights), so the service keeps a floor.',
+      'Spread the service over more Availability Zones (subnets), and for EC2 Spot over more instance types (capacity-optimized allocation).',
+      'Check the service runs at its desired count: aws ecs describe-services --query "services[].[runningCount,desiredCount]".',
+    ],
+    dedupeKey: `${incident.id}/spot-storm`,
+    incidentId: incident.id,
+    occurredAt: incident.lastSeenAt,
   };
 }

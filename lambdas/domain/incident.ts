@@ -121,6 +121,7 @@ export function recordStop(
   stop: StopRecord,
   firstAlert: Alert,
   policy: LoopPolicy,
+  options: { pageSingleStops: boolean } = { pageSingleStops: true },
 ): Transition {
   if (state.stops.some((s) => s.eventId === stop.eventId)) return { state, effects: [{ type: 'duplicate' }] };
   const effects: Effect[] = [];
@@ -133,9 +134,11 @@ export function recordStop(
     effects.push({ type: 'closed-silently', incidentId: incident.id, reason: `superseded by ${stop.taskDefinition}` });
     incident = undefined;
   }
+  // The newest `threshold` stops decide whether there is a loop; keeping no more bounds the item size.
   stops = [...stops.filter((s) => s.taskDefinition === stop.taskDefinition), stop]
     .filter((s) => Date.parse(stop.at) - Date.parse(s.at) < policy.windowMs)
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .slice(-policy.threshold);
   const quietCheck = (id: string): Effect => ({
     type: 'check-quiet',
     incidentId: id,
@@ -144,6 +147,7 @@ export function recordStop(
 
   if (!incident) {
     const id = incidentIdFor(scope, stop.taskDefinition, stop.at);
+    const hold = options.pageSingleStops && policy.groupWaitMs > 0;
     const opened: Incident = {
       id,
       scope: {
@@ -154,7 +158,7 @@ export function recordStop(
         team: firstAlert.team,
         links: firstAlert.links.filter((l) => !l.label.startsWith('Task') || l.label.startsWith('Task definition')),
       },
-      status: policy.groupWaitMs > 0 ? 'HELD' : 'OPEN',
+      status: hold ? 'HELD' : 'OPEN',
       kind: 'TASK_STOPPED',
       openedAt: stop.at,
       lastSeenAt: stop.at,
@@ -162,14 +166,14 @@ export function recordStop(
       stopCount: 1,
       categories: { [stop.category]: 1 },
       recent: [stop],
-      heldAlert: policy.groupWaitMs > 0 ? { ...firstAlert, incidentId: id } : undefined,
+      heldAlert: hold ? { ...firstAlert, incidentId: id } : undefined,
     };
-    effects.push(
-      policy.groupWaitMs > 0
-        ? { type: 'hold', incidentId: id, releaseAt: new Date(Date.parse(stop.at) + policy.groupWaitMs).toISOString() }
-        : { type: 'page-single' },
-      quietCheck(id),
-    );
+    const first: Effect = hold
+      ? { type: 'hold', incidentId: id, releaseAt: new Date(Date.parse(stop.at) + policy.groupWaitMs).toISOString() }
+      : options.pageSingleStops
+        ? { type: 'page-single' }
+        : { type: 'absorbed', incidentId: id };
+    effects.push(first, quietCheck(id));
     return { state: { stops, incident: opened }, effects };
   }
 

@@ -20,6 +20,12 @@ export interface EnrichDeps {
 }
 
 const MEMORY_WINDOW_MINUTES = 60;
+/** Long lines (stack traces on one line, JSON dumps) are cut: the alert must fit SNS and the state store. */
+export const MAX_LOG_LINE_CHARS = 1000;
+
+function truncate(line: string): string {
+  return line.length > MAX_LOG_LINE_CHARS ? `${line.slice(0, MAX_LOG_LINE_CHARS - 1)}…` : line;
+}
 
 type Lookups = {
   'task definition': TaskDefinitionFacts;
@@ -113,7 +119,8 @@ async function logExcerpt(
     container: container?.name ?? '',
     logGroup: source.location.logGroup,
     logStream: source.location.logStream,
-    lines: lines.map(deps.redactor),
+    // Redact first: a secret cut in half by the truncation would no longer match its rule.
+    lines: lines.map((line) => truncate(deps.redactor(line))),
   };
 }
 

@@ -97,13 +97,10 @@ async function closeServiceIncident(event: ServiceAction, deps: RolloutDeps): Pr
   const policy = deps.config.incidents?.policy;
   if (!incidents || !policy || !event.cluster) return;
   const scope = `${event.cluster}/${event.service}`;
-  await advance(scope, (state) => closeOnSteadyState(state, event.time), {
-    ...incidents,
-    publisher: deps.publisher,
-    policy,
-    log: deps.log,
-    counter: deps.counter,
-  });
+  const flow = { ...incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
+  // The service's failure incident and its Spot-storm incident (see process-task-stopped).
+  for (const key of [scope, `${scope}#spot`])
+    await advance(key, (state) => closeOnSteadyState(state, event.time), flow);
 }
 
 /** Task stops of a failed deployment fold into its rollout incident instead of paging one by one. */

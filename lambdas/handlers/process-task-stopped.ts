@@ -27,6 +27,9 @@ export type TaskStoppedOutcome =
   | { status: 'routine' | 'muted' | 'held' | 'absorbed' | 'folded' | 'duplicate'; alert: Alert }
   | { status: 'invalid'; error: InvalidEventError };
 
+/** Spot interruptions of one service within the loop window that make a storm worth a page. */
+export const SPOT_STORM_THRESHOLD = 5;
+
 /** Claim lease: longer than one invocation (30 s timeout), shorter than Lambda's first retry. */
 const CLAIM_LEASE_SECONDS = 45;
 
@@ -41,6 +44,10 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
   }
 
   const first = classifyStop(task);
+  if (first.category === 'SPOT_INTERRUPTION' && deps.incidents && task.service) {
+    const storm = await recordSpotInterruption(task, first, deps);
+    if (storm) return storm;
+  }
   if (!first.actionable || config.mutedCategories.has(first.category)) {
     const alert = buildTaskStoppedAlert(task, first, undefined, config.severityOverrides);
     const status = first.actionable ? 'muted' : 'routine';
@@ -174,6 +181,36 @@ async function advanceRollout(deployment: string, task: TaskStateChange, inciden
       if (!(error instanceof VersionConflictError)) throw error;
     }
   }
+}
+
+/**
+ * Spot interruptions are routine one by one, but counted per service: `threshold` of them within the
+ * window page once as a Spot storm. Returns the outcome when this interruption paged, else undefined.
+ */
+async function recordSpotInterruption(
+  task: TaskStateChange,
+  first: StopDiagnosis,
+  deps: TaskStoppedDeps,
+): Promise<TaskStoppedOutcome | undefined> {
+  const incidents = incidentDeps(deps);
+  const scope = spotScope(task);
+  const bare = buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides);
+  const stop = stopRecord(task, first);
+  const policy = { ...incidents.policy, threshold: Math.max(SPOT_STORM_THRESHOLD, incidents.policy.threshold) };
+  const transition = await advance(
+    scope,
+    (state) => recordStop(scope, state, stop, bare, policy, { pageSingleStops: false }),
+    { ...incidents, policy },
+    bare,
+  );
+  if (!transition.effects.some((e) => e.type === 'page-loop')) return undefined;
+  deps.log.info('Spot storm paged', { taskArn: task.taskArn, incidentId: transition.state.incident?.id });
+  return { status: 'published', alert: { ...bare, incidentId: transition.state.incident?.id ?? bare.incidentId } };
+}
+
+/** Spot interruptions of a service are counted apart from its failures: they are another story. */
+export function spotScope(task: TaskStateChange): string {
+  return `${incidentScope(task)}#spot`;
 }
 
 /** Stops of one service (or one standalone task family) in one cluster share an incident. */

@@ -132,6 +132,27 @@ describe('restart loop window', () => {
   });
 });
 
+describe('storms of routine stops (Spot)', () => {
+  it('opens silently and pages once when the threshold is reached', () => {
+    const spot = (minute: number) => stop(minute, { category: 'SPOT_INTERRUPTION', culprit: undefined, exitCode: 143 });
+    let state = EMPTY_STATE;
+    const types: string[][] = [];
+    for (const s of [spot(0), spot(1), spot(2), spot(3)]) {
+      const t = recordStop('production/checkout-service#spot', state, s, ALERT, POLICY, { pageSingleStops: false });
+      state = t.state;
+      types.push(t.effects.map((e) => e.type).filter((type) => type !== 'check-quiet'));
+    }
+    expect(types).toEqual([['absorbed'], ['absorbed'], ['page-loop'], ['absorbed']]);
+    const loop = recordStop('s', EMPTY_STATE, spot(0), ALERT, { ...POLICY, threshold: 2 }, { pageSingleStops: false });
+    const effect = recordStop('s', loop.state, spot(1), ALERT, { ...POLICY, threshold: 2 }, { pageSingleStops: false })
+      .effects[0];
+    if (effect?.type !== 'page-loop') throw new Error('expected a storm page');
+    const alert = buildLoopAlert(effect.incident, ALERT, POLICY);
+    expect(alert).toMatchObject({ kind: 'RESTART_LOOP', category: 'SPOT_INTERRUPTION', severity: 'HIGH' });
+    expect(alert.title).toBe('HIGH SPOT_INTERRUPTION storm: api-service in production - 2 tasks reclaimed in 1 min');
+  });
+});
+
 describe('closing incidents', () => {
   it('announces recovery of a loop on steady state, then a new loop opens a new incident', () => {
     const loop = play([stop(0), stop(1), stop(2)], NO_WAIT);

@@ -131,4 +131,35 @@ describe('incidents against DynamoDB', () => {
     expect(await processTimer(body, timerDeps)).toBe('done');
     expect(await delivered()).toHaveLength(0);
   });
+
+  it('pages one Spot storm when a service keeps losing Spot capacity, not one alert per interruption', async () => {
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' });
+    const outcomes: TaskStoppedOutcome[] = [];
+    for (let minute = 0; minute < 7; minute++) {
+      const event = oomStop('checkout-service', minute);
+      const detail = event.detail as Record<string, unknown>;
+      Object.assign(detail, {
+        stopCode: 'SpotInterruption',
+        stoppedReason: 'Your Spot Task was interrupted.',
+        containers: [{ name: 'app', exitCode: 143 }],
+      });
+      outcomes.push(await processTaskStopped(event, deps));
+    }
+    expect(outcomes.map((o) => o.status)).toEqual([
+      'routine',
+      'routine',
+      'routine',
+      'routine',
+      'published',
+      'routine',
+      'routine',
+    ]);
+    const alerts = await delivered();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({
+      kind: 'RESTART_LOOP',
+      category: 'SPOT_INTERRUPTION',
+      service: 'checkout-service',
+    });
+  });
 });
