@@ -11,6 +11,15 @@ Usage:
                                   A file that is not JSON or not an ECS event: a one-line
                                   error on stderr naming it; the other files are still
                                   classified; the exit code is then 1.
+  ecs-watchdog replay [options] FILE...
+                                  Send saved events through the same processing the Lambda
+                                  functions run, against AWS (your credentials) or --endpoint.
+                                  Settings from the functions' environment variables
+                                  (ALERT_TOPIC_ARN, STATE_TABLE_NAME, TIMER_QUEUE_URL, ...)
+                                  or: --topic ARN, --table NAME, --timer-queue URL,
+                                  --team-tag KEY, --region REGION, --endpoint URL.
+                                  Prints one JSON line per file: status, kind, category,
+                                  incidentId, messageId. Exit 1 if any event failed.
   ecs-watchdog demo               Start a local AWS emulator, seed an ECS account, replay
                                   events/ through the real handlers and print what on-call
                                   receives. Needs python3 (installs the emulator into .venv).
@@ -34,8 +43,24 @@ async function main(argv: string[]): Promise<number> {
     for (const { file, problem } of problems) process.stderr.write(`ecs-watchdog: ${file}: ${problem}\n`);
     return problems.length > 0 ? 1 : 0;
   }
+  if (command === 'replay') {
+    // Loaded on demand (require, which the bin's CommonJS loader resolves): classify needs no AWS SDK.
+    const { parseReplayArgs, runReplay } = require('./replay-command') as typeof import('./replay-command.js');
+    let parsed: ReturnType<typeof parseReplayArgs>;
+    try {
+      parsed = parseReplayArgs(args);
+    } catch (error) {
+      process.stderr.write(`ecs-watchdog replay: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
+    return runReplay(
+      parsed,
+      (line) => process.stdout.write(`${line}\n`),
+      (line) => process.stderr.write(`${line}\n`),
+    );
+  }
   if (command === 'demo') {
-    const { runDemo } = await import('./demo.js');
+    const { runDemo } = require('./demo') as typeof import('./demo.js');
     return runDemo();
   }
   process.stderr.write(`ecs-watchdog: unknown command "${command}" (see ecs-watchdog --help)\n`);
