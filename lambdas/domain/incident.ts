@@ -54,7 +54,15 @@ export interface Incident {
   status: IncidentStatus;
   kind: 'TASK_STOPPED' | 'RESTART_LOOP';
   openedAt: string;
+  /** Event time of the latest stop. */
   lastSeenAt: string;
+  /**
+   * Wall-clock time the watchdog last recorded a stop. Timers run on it, not on event times: events
+   * retried late by EventBridge must not open and close an incident in the same instant.
+   */
+  lastActivityAt: string;
+  /** Wall-clock time the held alert is due, while one is held. */
+  heldUntil?: string;
   taskDefinition: string;
   stopCount: number;
   categories: Record<string, number>;
@@ -121,8 +129,10 @@ export function recordStop(
   stop: StopRecord,
   firstAlert: Alert,
   policy: LoopPolicy,
-  options: { pageSingleStops: boolean } = { pageSingleStops: true },
+  options: { pageSingleStops?: boolean; now?: string } = {},
 ): Transition {
+  const pageSingleStops = options.pageSingleStops ?? true;
+  const now = options.now ?? stop.at;
   if (state.stops.some((s) => s.eventId === stop.eventId)) return { state, effects: [{ type: 'duplicate' }] };
   const effects: Effect[] = [];
   let incident = state.incident;
@@ -142,12 +152,12 @@ export function recordStop(
   const quietCheck = (id: string): Effect => ({
     type: 'check-quiet',
     incidentId: id,
-    checkAt: new Date(Date.parse(stop.at) + policy.quietMs).toISOString(),
+    checkAt: later(now, policy.quietMs),
   });
 
   if (!incident) {
     const id = incidentIdFor(scope, stop.taskDefinition, stop.at);
-    const hold = options.pageSingleStops && policy.groupWaitMs > 0;
+    const hold = pageSingleStops && policy.groupWaitMs > 0;
     const opened: Incident = {
       id,
       scope: {
@@ -162,6 +172,8 @@ export function recordStop(
       kind: 'TASK_STOPPED',
       openedAt: stop.at,
       lastSeenAt: stop.at,
+      lastActivityAt: now,
+      heldUntil: hold ? later(now, policy.groupWaitMs) : undefined,
       taskDefinition: stop.taskDefinition,
       stopCount: 1,
       categories: { [stop.category]: 1 },
@@ -169,8 +181,8 @@ export function recordStop(
       heldAlert: hold ? { ...firstAlert, incidentId: id } : undefined,
     };
     const first: Effect = hold
-      ? { type: 'hold', incidentId: id, releaseAt: new Date(Date.parse(stop.at) + policy.groupWaitMs).toISOString() }
-      : options.pageSingleStops
+      ? { type: 'hold', incidentId: id, releaseAt: later(now, policy.groupWaitMs) }
+      : pageSingleStops
         ? { type: 'page-single' }
         : { type: 'absorbed', incidentId: id };
     effects.push(first, quietCheck(id));
@@ -180,6 +192,7 @@ export function recordStop(
   const updated: Incident = {
     ...incident,
     lastSeenAt: maxTime(incident.lastSeenAt, stop.at),
+    lastActivityAt: maxTime(incident.lastActivityAt ?? incident.lastSeenAt, now),
     stopCount: incident.stopCount + 1,
     categories: { ...incident.categories, [stop.category]: (incident.categories[stop.category] ?? 0) + 1 },
     recent: [...incident.recent, stop].slice(-RECENT),
@@ -190,6 +203,7 @@ export function recordStop(
       kind: 'RESTART_LOOP',
       status: 'OPEN',
       heldAlert: undefined,
+      heldUntil: undefined,
       loopPagedAt: stop.at,
     };
     effects.push({ type: 'page-loop', incident: loop });
@@ -206,7 +220,7 @@ export function releaseHeld(state: ServiceState, incidentId: string): Transition
     return { state, effects: [] };
   }
   return {
-    state: { ...state, incident: { ...incident, status: 'OPEN', heldAlert: undefined } },
+    state: { ...state, incident: { ...incident, status: 'OPEN', heldAlert: undefined, heldUntil: undefined } },
     effects: [{ type: 'page-held', alert: incident.heldAlert }],
   };
 }
@@ -215,7 +229,7 @@ export function releaseHeld(state: ServiceState, incidentId: string): Transition
 export function closeIfQuiet(state: ServiceState, incidentId: string, now: string, policy: LoopPolicy): Transition {
   const incident = state.incident;
   if (!incident || incident.id !== incidentId) return { state, effects: [] };
-  const quietAt = Date.parse(incident.lastSeenAt) + policy.quietMs;
+  const quietAt = Date.parse(incident.lastActivityAt ?? incident.lastSeenAt) + policy.quietMs;
   if (Date.parse(now) < quietAt) {
     // Stops came since the check was armed: check again when the last one has been quiet long enough.
     return { state, effects: [{ type: 'check-quiet', incidentId, checkAt: new Date(quietAt).toISOString() }] };
@@ -224,9 +238,38 @@ export function closeIfQuiet(state: ServiceState, incidentId: string, now: strin
 }
 
 /** The service reached a steady state: whatever was open is over. */
-export function closeOnSteadyState(state: ServiceState, now: string): Transition {
-  if (!state.incident) return { state, effects: [] };
-  return close(state, now, 'the service reached a steady state');
+/**
+ * The service reached a steady state: whatever was open is over. ECS also reports steady state
+ * between the crashes of tasks that die minutes after starting, so one that comes within the grace
+ * period of the last stop does not close the incident (the quiet-period timer will).
+ */
+export function closeOnSteadyState(state: ServiceState, eventTime: string): Transition {
+  const incident = state.incident;
+  if (!incident) return { state, effects: [] };
+  if (Date.parse(eventTime) - Date.parse(incident.lastSeenAt) < STEADY_STATE_GRACE_MS) return { state, effects: [] };
+  return close(state, eventTime, 'the service reached a steady state');
+}
+
+export const STEADY_STATE_GRACE_MS = 2 * 60_000;
+
+/**
+ * The timers an incident needs, derived from its state: re-armed when a retry finds its stop
+ * already recorded (the attempt that recorded it may have died before arming them).
+ */
+export function timersOf(state: ServiceState, policy: LoopPolicy): Effect[] {
+  const incident = state.incident;
+  if (!incident) return [];
+  const timers: Effect[] = [];
+  if (incident.status === 'HELD' && incident.heldUntil) {
+    timers.push({ type: 'hold', incidentId: incident.id, releaseAt: incident.heldUntil });
+  }
+  const activity = incident.lastActivityAt ?? incident.lastSeenAt;
+  timers.push({ type: 'check-quiet', incidentId: incident.id, checkAt: later(activity, policy.quietMs) });
+  return timers;
+}
+
+function later(time: string, ms: number): string {
+  return new Date(Date.parse(time) + ms).toISOString();
 }
 
 function close(state: ServiceState, now: string, reason: string): Transition {

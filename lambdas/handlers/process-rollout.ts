@@ -84,19 +84,21 @@ async function handle(parsed: Parsed, deps: RolloutDeps): Promise<RolloutOutcome
     });
     return { status: 'routine', alert: result.alert };
   }
-  const outcome = await deliver(result.alert, deps);
+  // Remembered before publishing: the record is idempotent, so a failed publish retried later finds it
+  // already there, and the deployment's task stops fold into the rollout from the start.
   if (parsed.kind === 'deployment' && parsed.event.eventName === 'SERVICE_DEPLOYMENT_FAILED') {
     await rememberFailedDeployment(parsed.event.deploymentId, result.alert, deps);
   }
-  return outcome;
+  return deliver(result.alert, deps);
 }
 
 /** A steady state ends the service's open incident: a restart loop announces its recovery. */
 async function closeServiceIncident(event: ServiceAction, deps: RolloutDeps): Promise<void> {
   const incidents = deps.incidents;
   const policy = deps.config.incidents?.policy;
-  if (!incidents || !policy || !event.cluster) return;
-  const scope = `${event.cluster}/${event.service}`;
+  const service = event.service?.service;
+  if (!incidents || !policy || !event.cluster || !service) return;
+  const scope = `${event.cluster}/${service}`;
   const flow = { ...incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
   // The service's failure incident and its Spot-storm incident (see process-task-stopped).
   for (const key of [scope, `${scope}#spot`])

@@ -141,7 +141,7 @@ async function recordInIncident(
   const alert = pages(preview) ? await enrichedAlert(task, first, deps) : bare;
   const transition = await advance(
     scope,
-    (state) => recordStop(scope, state, stop, alert, incidents.policy),
+    (state, now) => recordStop(scope, state, stop, alert, incidents.policy, { now }),
     incidents,
     alert,
   );
@@ -199,7 +199,7 @@ async function recordSpotInterruption(
   const policy = { ...incidents.policy, threshold: Math.max(SPOT_STORM_THRESHOLD, incidents.policy.threshold) };
   const transition = await advance(
     scope,
-    (state) => recordStop(scope, state, stop, bare, policy, { pageSingleStops: false }),
+    (state, now) => recordStop(scope, state, stop, bare, policy, { pageSingleStops: false, now }),
     { ...incidents, policy },
     bare,
   );

@@ -11,6 +11,7 @@ import {
   releaseHeld,
   type ServiceState,
   type StopRecord,
+  timersOf,
 } from '../../lambdas/domain/incident';
 
 const POLICY: LoopPolicy = { threshold: 3, windowMs: 10 * 60_000, groupWaitMs: 60_000, quietMs: 15 * 60_000 };
@@ -184,10 +185,33 @@ describe('closing incidents', () => {
     ]);
   });
 
-  it('never drops a held alert when the incident closes before the group wait ends', () => {
+  it('never drops a held alert when the incident closes before it was released', () => {
     const held = play([stop(0)]);
-    const closed = closeOnSteadyState(held.state, at(0.5));
+    const closed = closeOnSteadyState(held.state, at(3));
     expect(closed.effects.map((e) => e.type)).toEqual(['page-held', 'closed-silently']);
+  });
+
+  it('ignores a steady state reported within the grace period of the last stop (tasks that crash minutes after starting)', () => {
+    const loop = play([stop(0), stop(1), stop(2)], NO_WAIT);
+    expect(closeOnSteadyState(loop.state, at(3)).effects).toEqual([]);
+    expect(closeOnSteadyState(loop.state, at(4)).effects.map((e) => e.type)).toEqual(['page-recovered']);
+  });
+
+  it('runs its timers on the wall clock, so a stop delivered late is not closed at once', () => {
+    const late = recordStop('s', EMPTY_STATE, stop(0), ALERT, POLICY, { now: at(120) });
+    expect(late.effects).toContainEqual(expect.objectContaining({ type: 'hold', releaseAt: at(121) }));
+    const id = late.state.incident?.id ?? '';
+    expect(closeIfQuiet(late.state, id, at(130), POLICY).effects.map((e) => e.type)).toEqual(['check-quiet']);
+  });
+
+  it('derives the timers an incident needs from its state', () => {
+    const held = play([stop(0)]);
+    const id = held.state.incident?.id ?? '';
+    expect(timersOf(held.state, POLICY)).toEqual([
+      { type: 'hold', incidentId: id, releaseAt: at(1) },
+      { type: 'check-quiet', incidentId: id, checkAt: at(15) },
+    ]);
+    expect(timersOf(EMPTY_STATE, POLICY)).toEqual([]);
   });
 
   it('ignores a stale check for an incident that is already gone', () => {

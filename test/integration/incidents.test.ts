@@ -4,6 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeWatchdogDeps, type WatchdogDeps } from '../../lambdas/cli/watchdog-deps';
+import { processRollout } from '../../lambdas/handlers/process-rollout';
 import { processTaskStopped, type TaskStoppedOutcome } from '../../lambdas/handlers/process-task-stopped';
 import { processTimer } from '../../lambdas/handlers/process-timer';
 import { readConfig } from '../../lambdas/handlers/shared/config';
@@ -161,5 +162,50 @@ describe('incidents against DynamoDB', () => {
       category: 'SPOT_INTERRUPTION',
       service: 'checkout-service',
     });
+  });
+
+  it('publishes on the retry an alert whose first publish failed after the decision was written', async () => {
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' });
+    let failures = 1;
+    const flaky = {
+      publish: (alert: Parameters<typeof deps.publisher.publish>[0]) => {
+        if (failures-- > 0) return Promise.reject(new Error('Throttling: rate exceeded'));
+        return deps.publisher.publish(alert);
+      },
+    } as typeof deps.publisher;
+    const event = oomStop('billing-service');
+    await expect(processTaskStopped(event, { ...deps, publisher: flaky })).rejects.toThrow('Throttling');
+    expect(await delivered()).toHaveLength(0);
+    // Lambda retries the same event: the stop is already recorded, and its alert still goes out.
+    expect((await processTaskStopped(event, { ...deps, publisher: flaky })).status).toBe('duplicate');
+    const alerts = await delivered();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'TASK_STOPPED', service: 'billing-service' });
+  });
+
+  it('closes a restart loop with one RECOVERED when the service reports a steady state', async () => {
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' });
+    for (const minute of [0, 1, 2]) await processTaskStopped(oomStop('search-service', minute), deps);
+    expect((await delivered()).map((a) => a.kind)).toEqual(['TASK_STOPPED', 'RESTART_LOOP']);
+    const steady = {
+      version: '0',
+      id: 'steady-search',
+      'detail-type': 'ECS Service Action',
+      source: 'aws.ecs',
+      account: '123456789012',
+      time: '2026-11-26T03:10:00Z',
+      region: 'us-east-1',
+      resources: ['arn:aws:ecs:us-east-1:123456789012:service/production/search-service'],
+      detail: {
+        eventType: 'INFO',
+        eventName: 'SERVICE_STEADY_STATE',
+        clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/production',
+      },
+    };
+    await processRollout(steady, deps);
+    const alerts = await delivered();
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'RECOVERED', service: 'search-service', category: 'OOM_KILLED' });
+    expect(alerts[0].title).toBe('RECOVERED: search-service in production - restart loop over after 10 min (3 stops)');
   });
 });

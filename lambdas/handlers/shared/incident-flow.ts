@@ -3,11 +3,13 @@ import { type StateStore, VersionConflictError } from '../../adapters/state-stor
 import type { TimerQueue } from '../../adapters/timer-queue';
 import type { Alert } from '../../domain/alert';
 import {
+  type Effect,
   EMPTY_STATE,
   type LoopPolicy,
   type OutboxEntry,
   type ServiceState,
   type Transition,
+  timersOf,
   withPages,
 } from '../../domain/incident';
 import type { Counter, Log } from './telemetry';
@@ -42,14 +44,15 @@ export function readState(scope: string, deps: IncidentDeps) {
  */
 export async function advance(
   scope: string,
-  step: (state: ServiceState) => Transition,
+  step: (state: ServiceState, now: string) => Transition,
   deps: IncidentDeps,
   latest?: Alert,
 ): Promise<Transition> {
   const now = deps.now ?? Date.now;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const { value, version } = await readState(scope, deps);
-    const transition = withPages(step(value), deps.policy, new Date(now()).toISOString(), latest);
+    const nowIso = new Date(now()).toISOString();
+    const transition = withPages(step(value, nowIso), deps.policy, nowIso, latest);
     if (transition.state !== value) {
       try {
         await deps.store.put(stateKey(scope), transition.state, version, STATE_TTL_SECONDS);
@@ -61,10 +64,13 @@ export async function advance(
         throw error;
       }
     }
+    // A retry finds its stop already recorded: the attempt that recorded it failed after the write, so
+    // it may have left alerts in the outbox and timers unarmed. Finish its work.
+    const retry = transition.effects.some((e) => e.type === 'duplicate');
     const mine = new Set((transition.state.outbox ?? []).map((e) => e.alert.dedupeKey));
-    for (const old of value.outbox ?? []) mine.delete(old.alert.dedupeKey);
+    if (!retry) for (const old of value.outbox ?? []) mine.delete(old.alert.dedupeKey);
     await flushOutbox(scope, transition.state.outbox ?? [], mine, deps);
-    await armTimers(scope, transition, deps);
+    await armTimers(scope, retry ? timersOf(transition.state, deps.policy) : transition.effects, deps);
     return transition;
   }
   throw new Error(`${scope}: gave up after ${MAX_ATTEMPTS} conflicting writes`);
@@ -107,8 +113,8 @@ async function removeFromOutbox(scope: string, dedupeKey: string, deps: Incident
   throw new Error(`${scope}: could not clear ${dedupeKey} from the outbox`);
 }
 
-async function armTimers(scope: string, transition: Transition, deps: IncidentDeps): Promise<void> {
-  for (const effect of transition.effects) {
+async function armTimers(scope: string, effects: Effect[], deps: IncidentDeps): Promise<void> {
+  for (const effect of effects) {
     if (effect.type === 'hold') {
       await deps.timers.schedule({
         type: 'release-held',
