@@ -211,6 +211,28 @@ export class EcsWatchdog extends Construct {
         masterKey: key,
         enforceSSL: true,
       });
+      // A topic policy (here the TLS one) replaces SNS's default policy, which is what let CloudWatch
+      // alarms in the account publish: allow them explicitly, limited to this account's alarms.
+      const stack = Stack.of(this);
+      this.alertTopic.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublish',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [this.alertTopic.topicArn],
+          conditions: {
+            StringEquals: { 'aws:SourceAccount': stack.account },
+            ArnLike: {
+              'aws:SourceArn': stack.formatArn({
+                service: 'cloudwatch',
+                resource: 'alarm',
+                resourceName: '*',
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
     }
     if (this.settings.alertEmail !== undefined) {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(this.settings.alertEmail));
@@ -363,8 +385,10 @@ export class EcsWatchdog extends Construct {
     });
 
     const stack = Stack.of(this);
+    // Any region: a container's awslogs-region may differ from the watchdog's, and the reader follows it.
     const logStreams = stack.formatArn({
       service: 'logs',
+      region: '*',
       resource: 'log-group',
       resourceName: '*:log-stream:*',
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
@@ -420,10 +444,11 @@ export class EcsWatchdog extends Construct {
           '(Service Authorization Reference: no resource type), so they need "*"; both are read-only.',
       },
       {
-        id: `AwsSolutions-IAM5[Resource::${nagArn('logs', 'log-group:*:log-stream:*')}]`,
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:*:<AWS::AccountId>:log-group:*:log-stream:*]',
         reason:
-          'logs:GetLogEvents reads the awslogs stream of the container that stopped; its log group is chosen per task ' +
-          'definition by each service team, so it cannot be known at deploy time. Read-only, limited to log streams.',
+          'logs:GetLogEvents reads the awslogs stream of the container that stopped; its log group (and awslogs-region) ' +
+          'is chosen per task definition by each service team, so it cannot be known at deploy time. Read-only, ' +
+          'limited to log streams of this account.',
       },
       ...(this.settings.clusters === undefined
         ? [

@@ -19,7 +19,8 @@ export class VersionConflictError extends Error {
 
 export type Claim = 'claimed' | 'duplicate';
 
-const DAY_SECONDS = 24 * 3600;
+/** Claims outlive the dead-letter queue's 14 days, so a redriven event is still recognised. */
+const CLAIM_TTL_SECONDS = 15 * 24 * 3600;
 
 /**
  * The watchdog's memory, one DynamoDB table keyed by `pk`: versioned JSON items (incidents), written
@@ -80,7 +81,7 @@ export class StateStore {
             pk: { S: `event#${eventId}` },
             status: { S: 'IN_PROGRESS' },
             leaseUntil: { N: String(now + leaseSeconds) },
-            expiresAt: { N: String(now + DAY_SECONDS) },
+            expiresAt: { N: String(now + CLAIM_TTL_SECONDS) },
           },
           ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now)',
           ExpressionAttributeNames: { '#status': 'status' },

@@ -23,6 +23,21 @@ const MEMORY_WINDOW_MINUTES = 60;
 /** Long lines (stack traces on one line, JSON dumps) are cut: the alert must fit SNS and the state store. */
 export const MAX_LOG_LINE_CHARS = 1000;
 
+/** The whole excerpt stays small enough for SNS and for the incident store's 400 KB items. */
+export const MAX_LOG_EXCERPT_CHARS = 16_000;
+
+/** The newest lines whose total length fits. */
+function newestWithin(lines: string[], maxChars: number): string[] {
+  const kept: string[] = [];
+  let total = 0;
+  for (const line of [...lines].reverse()) {
+    total += line.length;
+    if (total > maxChars) break;
+    kept.unshift(line);
+  }
+  return kept;
+}
+
 function truncate(line: string): string {
   return line.length > MAX_LOG_LINE_CHARS ? `${line.slice(0, MAX_LOG_LINE_CHARS - 1)}…` : line;
 }
@@ -120,7 +135,10 @@ async function logExcerpt(
     logGroup: source.location.logGroup,
     logStream: source.location.logStream,
     // Redact first: a secret cut in half by the truncation would no longer match its rule.
-    lines: lines.map((line) => truncate(deps.redactor(line))),
+    lines: newestWithin(
+      lines.map((line) => truncate(deps.redactor(line))),
+      MAX_LOG_EXCERPT_CHARS,
+    ),
   };
 }
 

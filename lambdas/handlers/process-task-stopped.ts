@@ -44,7 +44,12 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
   }
 
   const first = classifyStop(task);
-  if (first.category === 'SPOT_INTERRUPTION' && deps.incidents && task.service) {
+  if (
+    first.category === 'SPOT_INTERRUPTION' &&
+    deps.incidents &&
+    task.service &&
+    !config.mutedCategories.has(first.category)
+  ) {
     const storm = await recordSpotInterruption(task, first, deps);
     if (storm) return storm;
   }

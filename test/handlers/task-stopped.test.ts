@@ -395,4 +395,22 @@ describe('processTaskStopped', () => {
     await processTaskStopped({ ...OOM, id: 'evt-4' }, deps);
     expect(count()).toBe(11 + 3);
   });
+
+  it('cuts long log lines after redacting them, and keeps the newest lines within the excerpt budget', async () => {
+    const secret = 'password=hunter2';
+    logsMock.on(GetLogEventsCommand).resolves({
+      events: Array.from({ length: 20 }, (_, i) => ({
+        timestamp: i,
+        message: `${i} ${'x'.repeat(990)} ${secret} ${'y'.repeat(4000)}`,
+      })),
+    });
+    const { deps } = makeDeps();
+    await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
+    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const lines: string[] = alert.evidence.logExcerpt.lines;
+    expect(lines.every((line) => line.length <= 1000)).toBe(true);
+    expect(lines.join('').length).toBeLessThanOrEqual(16_000);
+    expect(lines.at(-1)?.startsWith('19 ')).toBe(true);
+    expect(JSON.stringify(alert)).not.toContain('hunter2');
+  });
 });

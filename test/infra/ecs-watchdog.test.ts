@@ -87,6 +87,26 @@ describe('EcsWatchdog with defaults', () => {
     });
   });
 
+  it("lets this account's CloudWatch alarms publish to the topic (the TLS policy replaces SNS's default one)", () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [ref(topicId)],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Resource: ref(topicId),
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
   it('creates no e-mail subscription unless asked', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
@@ -174,7 +194,15 @@ describe('EcsWatchdog with defaults', () => {
         { actions: ['ecs:DescribeTaskDefinition'], resource: '*' },
         { actions: ['ecs:ListTagsForResource'], resource: agnosticArn('ecs', 'service/*') },
         { actions: ['ecs:DescribeClusters'], resource: agnosticArn('ecs', 'cluster/*') },
-        { actions: ['logs:GetLogEvents'], resource: agnosticArn('logs', 'log-group:*:log-stream:*') },
+        {
+          actions: ['logs:GetLogEvents'],
+          resource: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':logs:*:', { Ref: 'AWS::AccountId' }, ':log-group:*:log-stream:*'],
+            ],
+          },
+        },
         { actions: ['cloudwatch:GetMetricData'], resource: '*' },
         {
           actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
