@@ -1,5 +1,11 @@
 import { isStopSignal } from './exit-codes';
-import { looksLikeSidecar, matchContainerFailure, matchTaskReason, normalizeReason } from './stop-reasons';
+import {
+  looksLikeSidecar,
+  matchContainerFailure,
+  matchTaskFailure,
+  matchTaskReason,
+  normalizeReason,
+} from './stop-reasons';
 import type { ContainerState, TaskStateChange } from './task-event';
 import { isActionable, type StopCategory } from './taxonomy';
 
@@ -16,6 +22,14 @@ export interface ClassifyOptions {
   /** Essential container names from the task definition, when enrichment found it. */
   essentialContainers?: ReadonlySet<string>;
 }
+
+/** Stop codes of stops decided outside the task: the scheduler, a user, the Spot service. */
+const STOPPED_FROM_OUTSIDE = new Set([
+  'ServiceSchedulerInitiated',
+  'UserInitiated',
+  'SpotInterruption',
+  'TerminationNotice',
+]);
 
 /** Stop codes that decide the category when no reason text did. */
 const STOP_CODE_CATEGORIES: Record<string, StopCategory> = {
@@ -48,13 +62,17 @@ export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {
     if (match)
       return withDependency(diagnosis(match.category, `container ${container.name} reason`, container), containers);
   }
-  const taskFailure = matchContainerFailure(task.stoppedReason);
+  // When the scheduler, a user or Spot stopped the task, its reason is about that first.
+  const scheduler = matchTaskReason(task.stoppedReason);
+  if (scheduler && STOPPED_FROM_OUTSIDE.has(task.stopCode ?? '')) {
+    return diagnosis(scheduler.category, 'task stoppedReason', culpritForTaskReason(scheduler.category, containers));
+  }
+  const taskFailure = matchTaskFailure(task.stoppedReason);
   if (taskFailure) {
     return diagnosis(taskFailure.category, 'task stoppedReason');
   }
 
   if (task.stopCode === 'SpotInterruption') return diagnosis('SPOT_INTERRUPTION', 'stopCode SpotInterruption');
-  const scheduler = matchTaskReason(task.stoppedReason);
   if (scheduler)
     return diagnosis(scheduler.category, 'task stoppedReason', culpritForTaskReason(scheduler.category, containers));
   const byStopCode = STOP_CODE_CATEGORIES[task.stopCode ?? ''];

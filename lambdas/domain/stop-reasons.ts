@@ -102,12 +102,12 @@ const CONTAINER_FAILURES: Family[] = [
       /failed to validate logger args/,
       /log group does not exist/,
       /(logging|log) driver/,
-      /\befs\b/,
+      /\befs\b.*(mount|fail|error|denied|timeout)/,
       /mount (target|failed|callback)/,
       /failed to (download|fetch) env/,
       /environment files?/,
       /failed to (configure|attach|create) (eni|network interface)/,
-      /volume/,
+      /(mount|attach|create|provision)\w* [^.]*volume|volume [^.]*(mount|attach|fail|error|not found)/,
     ],
   },
 ];
@@ -184,12 +184,36 @@ export function matchContainerFailure(text: string | undefined): ReasonMatch | u
   return matchFamilies(CONTAINER_FAILURES, text);
 }
 
-export function matchTaskReason(text: string | undefined): ReasonMatch | undefined {
-  return matchFamilies(TASK_REASONS, text);
+/** A task's stoppedReason read as a container failure, with the names in it set aside (see withoutNames). */
+export function matchTaskFailure(text: string | undefined): ReasonMatch | undefined {
+  return matchFamilies(CONTAINER_FAILURES, text, withoutNames);
 }
 
-function matchFamilies(families: Family[], text: string | undefined): ReasonMatch | undefined {
-  const normalized = normalizeReason(text);
+export function matchTaskReason(text: string | undefined): ReasonMatch | undefined {
+  return matchFamilies(TASK_REASONS, text, withoutNames);
+}
+
+/**
+ * Task-level reasons embed names users chose: "Service volume-api: ECS is performing maintenance...",
+ * "Task failed ELB health checks in (target-group arn:...:targetgroup/efs-gateway-tg/...)". A family
+ * keyword inside such a name must not decide the category, so ARNs, parenthesised resources and the
+ * "Service NAME:" prefix are removed before matching.
+ */
+function withoutNames(normalized: string): string {
+  return normalized
+    .replace(/^service [^\s:]+:\s*/, '')
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\barn:\S+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function matchFamilies(
+  families: Family[],
+  text: string | undefined,
+  prepare: (normalized: string) => string = (t) => t,
+): ReasonMatch | undefined {
+  const normalized = prepare(normalizeReason(text));
   if (!normalized) return undefined;
   for (const family of families) {
     if (family.category === 'SECRETS_PULL' || family.category === 'IMAGE_PULL') {
@@ -218,24 +242,40 @@ function splitSecretsOrRegistry(text: string): 'SECRETS_PULL' | 'IMAGE_PULL' | u
   return 'SECRETS_PULL';
 }
 
-const SIDECAR = [
-  /log[_-]?router/,
-  /firelens/,
-  /fluent/,
-  /envoy/,
-  /x-?ray/,
-  /datadog|dd-agent/,
-  /otel|opentelemetry|adot/,
-  /cloudwatch-agent|cwagent/,
-  /istio|linkerd/,
-  /appmesh/,
-  /newrelic|splunk|sumo/,
-  /sidecar/,
-  /proxy/,
-];
+/** Whole words (of a container name, or of an image's last two path segments) that mark a sidecar. */
+const SIDECAR_WORDS = new Set([
+  'firelens',
+  'fluent',
+  'fluentbit',
+  'fluentd',
+  'envoy',
+  'xray',
+  'datadog',
+  'otel',
+  'adot',
+  'cwagent',
+  'istio',
+  'linkerd',
+  'appmesh',
+  'newrelic',
+  'splunk',
+  'sumologic',
+  'sidecar',
+]);
+const SIDECAR_NAMES = [/log[-_]?router/, /x-ray/, /dd-agent/, /cloudwatch-agent/, /datadog\/agent/];
 
-/** Log routers, service-mesh proxies and telemetry agents: their death takes the app down with them. */
+/**
+ * Log routers, service-mesh proxies and telemetry agents: their death takes the app down with them.
+ * Matched on whole words, so an app named `proxy-api` or an image under `.../hotels/api` is not one.
+ */
 export function looksLikeSidecar(name: string, image?: string): boolean {
-  const text = `${name} ${image ?? ''}`.toLowerCase();
-  return SIDECAR.some((p) => p.test(text));
+  const repository = (image ?? '')
+    .toLowerCase()
+    .replace(/[@:][^/]*$/, '')
+    .split('/')
+    .slice(-2)
+    .join('/');
+  const text = `${name.toLowerCase()} ${repository}`;
+  const words = text.split(/[^a-z0-9]+/);
+  return words.some((w) => SIDECAR_WORDS.has(w)) || SIDECAR_NAMES.some((p) => p.test(text));
 }

@@ -204,4 +204,65 @@ describe('classifyStop: the traps of DESIGN §4', () => {
       expected,
     );
   });
+
+  it.each([
+    [
+      'Service volume-api: ECS is performing maintenance on the underlying infrastructure hosting the task',
+      'PLATFORM_MAINTENANCE',
+    ],
+    [
+      'Service efs-sync: ECS is performing maintenance on the underlying infrastructure hosting the task',
+      'PLATFORM_MAINTENANCE',
+    ],
+    [
+      'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/trade-volume-tg/abc)',
+      'HEALTH_CHECK_ELB',
+    ],
+    [
+      'Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/efs-gateway-tg/abc)',
+      'HEALTH_CHECK_ELB',
+    ],
+  ])('does not let a name inside the reason decide: %s', (stoppedReason, expected) => {
+    expect(classify(scheduler(stoppedReason)).category).toBe(expected);
+  });
+
+  it('still reads real volume and EFS failures', () => {
+    const efs =
+      'ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: Connection timed out';
+    expect(
+      classify({ stopCode: 'TaskFailedToStart', stoppedReason: efs, containers: [{ name: 'api' }] }).category,
+    ).toBe('RESOURCE_INIT');
+    const volume = 'CannotCreateContainerError: failed to mount volume data: no such file';
+    expect(
+      classify({ stopCode: 'TaskFailedToStart', stoppedReason: volume, containers: [{ name: 'api' }] }).category,
+    ).toBe('CONTAINER_START');
+  });
+
+  it('recognises sidecars by whole words, not by substrings of app names or image paths', () => {
+    const crash = (containers: unknown[]) => classify({ containers }).category;
+    expect(
+      crash([
+        { name: 'proxy-api', exitCode: 1 },
+        { name: 'worker', exitCode: 143 },
+      ]),
+    ).toBe('APP_CRASH');
+    expect(
+      crash([
+        { name: 'api', exitCode: 1, image: '123.dkr.ecr.us-east-1.amazonaws.com/hotels/api:1' },
+        { name: 'web', exitCode: 143 },
+      ]),
+    ).toBe('APP_CRASH');
+    expect(
+      crash([
+        { name: 'app', exitCode: 143 },
+        { name: 'mesh', exitCode: 134, image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1.29' },
+      ]),
+    ).toBe('DEPENDENCY_EXITED');
+    expect(
+      crash([
+        { name: 'app', exitCode: 143 },
+        { name: 'collector', exitCode: 2, image: 'public.ecr.aws/aws-observability/aws-otel-collector:latest' },
+      ]),
+    ).toBe('DEPENDENCY_EXITED');
+  });
 });
