@@ -165,7 +165,8 @@ describe('incidents against DynamoDB', () => {
   });
 
   it('publishes on the retry an alert whose first publish failed after the decision was written', async () => {
-    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' });
+    let clock = Date.parse('2026-11-26T03:00:00Z');
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
     let failures = 1;
     const flaky = {
       publish: (alert: Parameters<typeof deps.publisher.publish>[0]) => {
@@ -176,7 +177,8 @@ describe('incidents against DynamoDB', () => {
     const event = oomStop('billing-service');
     await expect(processTaskStopped(event, { ...deps, publisher: flaky })).rejects.toThrow('Throttling');
     expect(await delivered()).toHaveLength(0);
-    // Lambda retries the same event: the stop is already recorded, and its alert still goes out.
+    // Lambda retries the same event a minute later: the stop is already recorded, and its alert still goes out.
+    clock += 60_000;
     expect((await processTaskStopped(event, { ...deps, publisher: flaky })).status).toBe('duplicate');
     const alerts = await delivered();
     expect(alerts).toHaveLength(1);

@@ -26,8 +26,12 @@ export interface IncidentDeps {
 
 /** Incident items outlive any incident: a week after the last write, DynamoDB's TTL removes them. */
 const STATE_TTL_SECONDS = 7 * 24 * 3600;
-/** An outbox entry this old was left by an attempt that died before publishing it. */
-const STALE_OUTBOX_MS = 60_000;
+/**
+ * An outbox entry older than a function's timeout (30 s) was left by an attempt that failed or died
+ * before publishing it: any invocation flushes it. Lambda retries a failed event after a minute at
+ * the earliest, so the retry always finds its own entries stale.
+ */
+const STALE_OUTBOX_MS = 30_000;
 const MAX_ATTEMPTS = 10;
 
 export const stateKey = (scope: string) => `scope#${scope}`;
@@ -64,11 +68,12 @@ export async function advance(
         throw error;
       }
     }
-    // A retry finds its stop already recorded: the attempt that recorded it failed after the write, so
-    // it may have left alerts in the outbox and timers unarmed. Finish its work.
+    // A stop already recorded is a retry (or a concurrent duplicate): the attempt that recorded it may
+    // have died before arming its timers, so they are re-armed (a timer that is no longer needed does
+    // nothing when it fires). What it left in the outbox is stale by now and flushed below.
     const retry = transition.effects.some((e) => e.type === 'duplicate');
     const mine = new Set((transition.state.outbox ?? []).map((e) => e.alert.dedupeKey));
-    if (!retry) for (const old of value.outbox ?? []) mine.delete(old.alert.dedupeKey);
+    for (const old of value.outbox ?? []) mine.delete(old.alert.dedupeKey);
     await flushOutbox(scope, transition.state.outbox ?? [], mine, deps);
     await armTimers(scope, retry ? timersOf(transition.state, deps.policy) : transition.effects, deps);
     return transition;
