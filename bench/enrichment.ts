@@ -3,7 +3,8 @@
  * task-stopped processing against a seeded local AWS (moto), every AWS request counted by an SDK
  * middleware. Per fixture: the AWS calls of one alert from a cold function instance (new clients,
  * empty caches) and from a warm one (caches filled), and the latency enrichment adds (p50 / p90 of
- * `enrichTask`, cold and warm). Prints ONE JSON line.
+ * `enrichTask`, cold and warm), without and with incident tracking (as deployed: event claims, the
+ * service's incident item, timers). Prints ONE JSON line.
  *
  *   npx tsx bench/enrichment.ts [--runs N]
  */
@@ -18,6 +19,7 @@ import { readConfig } from '../lambdas/handlers/shared/config';
 import { MemoryCounter, silentLog } from '../lambdas/handlers/shared/telemetry';
 import { type LocalAwsClientConfig, withLocalAws } from '../local/emulator';
 import { drainSnsDeliveries, rewriteFixtureIds, seedAccount } from '../local/seed';
+import { createStateResources } from '../local/state-resources';
 import { loadEvent } from '../test/support/events';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 21;
@@ -31,7 +33,12 @@ function percentile(values: number[], p: number): number {
 type Config = ReturnType<typeof readConfig>;
 
 /** AWS calls of one alert, from a cold instance and then from the same instance warm. */
-async function callsPerAlert(clientConfig: LocalAwsClientConfig, config: Config, event: Record<string, unknown>) {
+async function callsPerAlert(
+  clientConfig: LocalAwsClientConfig,
+  config: Config,
+  event: Record<string, unknown>,
+  id: string,
+) {
   const counts: CallCounts = {};
   const deps = makeWatchdogDeps(clientConfig, config, Date.now, (client) => countCalls(client, counts));
   const telemetry = { log: silentLog, counter: new MemoryCounter() };
@@ -40,9 +47,9 @@ async function callsPerAlert(clientConfig: LocalAwsClientConfig, config: Config,
     for (const op of Object.keys(counts)) delete counts[op];
     return taken;
   };
-  await processTaskStopped({ ...event, id: 'calls-cold' }, { ...deps, ...telemetry });
+  await processTaskStopped({ ...event, id: `${id}-cold` }, { ...deps, ...telemetry });
   const cold = take();
-  await processTaskStopped({ ...event, id: 'calls-warm' }, { ...deps, ...telemetry });
+  await processTaskStopped({ ...event, id: `${id}-warm` }, { ...deps, ...telemetry });
   const warm = take();
   deps.destroy();
   return { cold, warm };
@@ -52,12 +59,23 @@ async function main(): Promise<void> {
   await withLocalAws(async (aws) => {
     const seeded = await seedAccount(aws.clientConfig);
     const config = readConfig({ ALERT_TOPIC_ARN: seeded.alerts.topicArn });
+    const state = await createStateResources(aws.clientConfig);
+    // As deployed: incident tracking on (claims, the service's incident item, timers).
+    const deployed = readConfig({
+      ALERT_TOPIC_ARN: seeded.alerts.topicArn,
+      STATE_TABLE_NAME: state.tableName,
+      TIMER_QUEUE_URL: state.timerQueueUrl,
+      // Paged at once, so the alert's calls are counted in one invocation (with the default 60 s group
+      // wait the publish moves to the timer's invocation: one more read and write of the incident item).
+      GROUP_WAIT_SECONDS: '0',
+    });
     const results: Record<string, unknown> = {};
     for (const name of FIXTURES) {
       const event = rewriteFixtureIds(loadEvent(`events/task-stopped/${name}`), seeded.fixtureIds);
       const task = parseTaskStateChange(parseEnvelope(event));
       const first = classifyStop(task);
-      const calls = await callsPerAlert(aws.clientConfig, config, event);
+      const calls = await callsPerAlert(aws.clientConfig, config, event, name);
+      const deployedCalls = await callsPerAlert(aws.clientConfig, deployed, event, `incidents-${name}`);
 
       const cold: number[] = [];
       const warm: number[] = [];
@@ -77,6 +95,12 @@ async function main(): Promise<void> {
         awsCallsColdTotal: totalCalls(calls.cold),
         awsCallsWarm: calls.warm,
         awsCallsWarmTotal: totalCalls(calls.warm),
+        withIncidentTracking: {
+          firstStopPagesCold: deployedCalls.cold,
+          firstStopPagesColdTotal: totalCalls(deployedCalls.cold),
+          nextStopAbsorbedWarm: deployedCalls.warm,
+          nextStopAbsorbedWarmTotal: totalCalls(deployedCalls.warm),
+        },
         enrichmentMsColdP50: percentile(cold, 0.5),
         enrichmentMsColdP90: percentile(cold, 0.9),
         enrichmentMsWarmP50: percentile(warm, 0.5),

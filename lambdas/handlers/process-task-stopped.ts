@@ -142,13 +142,15 @@ async function recordInIncident(
 
   const scope = incidentScope(task);
   const stop = stopRecord(task, first);
-  const preview = recordStop(scope, (await readState(scope, incidents)).value, stop, bare, incidents.policy);
+  const current = await readState(scope, incidents);
+  const preview = recordStop(scope, current.value, stop, bare, incidents.policy);
   const alert = pages(preview) ? await enrichedAlert(task, first, deps) : bare;
   const transition = await advance(
     scope,
     (state, now) => recordStop(scope, state, stop, alert, incidents.policy, { now }),
     incidents,
     alert,
+    current,
   );
 
   const effect = transition.effects.find(

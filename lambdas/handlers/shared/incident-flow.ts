@@ -1,5 +1,5 @@
 import type { AlertPublisher } from '../../adapters/alert-publisher';
-import { type StateStore, VersionConflictError } from '../../adapters/state-store';
+import { type StateStore, VersionConflictError, type Versioned } from '../../adapters/state-store';
 import type { TimerQueue } from '../../adapters/timer-queue';
 import type { Alert } from '../../domain/alert';
 import {
@@ -51,10 +51,14 @@ export async function advance(
   step: (state: ServiceState, now: string) => Transition,
   deps: IncidentDeps,
   latest?: Alert,
+  /** The state as the caller already read it: saves the first read. */
+  known?: Versioned<ServiceState>,
 ): Promise<Transition> {
   const now = deps.now ?? Date.now;
+  let fresh = known;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { value, version } = await readState(scope, deps);
+    const { value, version } = fresh ?? (await readState(scope, deps));
+    fresh = undefined;
     const nowIso = new Date(now()).toISOString();
     const transition = withPages(step(value, nowIso), deps.policy, nowIso, latest);
     if (transition.state !== value) {
@@ -74,7 +78,8 @@ export async function advance(
     const retry = transition.effects.some((e) => e.type === 'duplicate');
     const mine = new Set((transition.state.outbox ?? []).map((e) => e.alert.dedupeKey));
     for (const old of value.outbox ?? []) mine.delete(old.alert.dedupeKey);
-    await flushOutbox(scope, transition.state.outbox ?? [], mine, deps);
+    const written = { value: transition.state, version: transition.state !== value ? version + 1 : version };
+    await flushOutbox(scope, written, mine, deps);
     await armTimers(scope, retry ? timersOf(transition.state, deps.policy) : transition.effects, deps);
     return transition;
   }
@@ -82,9 +87,17 @@ export async function advance(
 }
 
 /** Publishes this transition's alerts and any stale leftovers, removing each from the outbox once SNS took it. */
-async function flushOutbox(scope: string, outbox: OutboxEntry[], mine: Set<string>, deps: IncidentDeps): Promise<void> {
+async function flushOutbox(
+  scope: string,
+  written: Versioned<ServiceState>,
+  mine: Set<string>,
+  deps: IncidentDeps,
+): Promise<void> {
   const now = (deps.now ?? Date.now)();
-  const due = outbox.filter((e) => mine.has(e.alert.dedupeKey) || now - Date.parse(e.queuedAt) >= STALE_OUTBOX_MS);
+  const due = (written.value.outbox ?? []).filter(
+    (e: OutboxEntry) => mine.has(e.alert.dedupeKey) || now - Date.parse(e.queuedAt) >= STALE_OUTBOX_MS,
+  );
+  let known: Versioned<ServiceState> | undefined = written;
   for (const entry of due) {
     const messageId = await deps.publisher.publish(entry.alert);
     deps.counter.count('AlertsPublished');
@@ -94,23 +107,27 @@ async function flushOutbox(scope: string, outbox: OutboxEntry[], mine: Set<strin
       incidentId: entry.alert.incidentId,
       messageId,
     });
-    await removeFromOutbox(scope, entry.alert.dedupeKey, deps);
+    known = await removeFromOutbox(scope, entry.alert.dedupeKey, deps, known);
   }
 }
 
-async function removeFromOutbox(scope: string, dedupeKey: string, deps: IncidentDeps): Promise<void> {
+/** Removes one published entry; tries the state this invocation wrote last before reading it again. */
+async function removeFromOutbox(
+  scope: string,
+  dedupeKey: string,
+  deps: IncidentDeps,
+  known?: Versioned<ServiceState>,
+): Promise<Versioned<ServiceState> | undefined> {
+  let fresh = known;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { value, version } = await readState(scope, deps);
+    const { value, version } = fresh ?? (await readState(scope, deps));
+    fresh = undefined;
     const outbox = value.outbox ?? [];
-    if (!outbox.some((e) => e.alert.dedupeKey === dedupeKey)) return;
+    if (!outbox.some((e) => e.alert.dedupeKey === dedupeKey)) return undefined;
+    const next = { ...value, outbox: outbox.filter((e) => e.alert.dedupeKey !== dedupeKey) };
     try {
-      await deps.store.put(
-        stateKey(scope),
-        { ...value, outbox: outbox.filter((e) => e.alert.dedupeKey !== dedupeKey) },
-        version,
-        STATE_TTL_SECONDS,
-      );
-      return;
+      await deps.store.put(stateKey(scope), next, version, STATE_TTL_SECONDS);
+      return { value: next, version: version + 1 };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
     }
