@@ -12,7 +12,7 @@ import {
 import type { ServiceEventFact } from '../domain/classify-rollout';
 import type { InstanceFacts } from '../domain/placement-diagnosis';
 import type { TaskStateChange } from '../domain/task-event';
-import { toTaskStateChange } from './task-state';
+import { iso, toTaskStateChange } from './task-state';
 
 /** One deployment of a service, as DescribeServices lists it (PRIMARY, ACTIVE; INACTIVE ones are dropped). */
 export interface DeploymentFacts {
@@ -158,10 +158,6 @@ export class EcsServiceReader {
   private count(operation: string): void {
     this.calls[operation] = (this.calls[operation] ?? 0) + 1;
   }
-}
-
-function iso(date: Date | undefined): string | undefined {
-  return date ? date.toISOString() : undefined;
 }
 
 export function toServiceFacts(s: Service): ServiceFacts {

@@ -59,7 +59,8 @@ function toContainerState(c: Container): ContainerState {
   };
 }
 
-function iso(date: Date | undefined): string | undefined {
+/** SDK dates as the ISO strings the domain works with. */
+export function iso(date: Date | undefined): string | undefined {
   return date ? date.toISOString() : undefined;
 }
 
