@@ -253,6 +253,28 @@ export function closeOnSteadyState(state: ServiceState, eventTime: string): Tran
 export const STEADY_STATE_GRACE_MS = 2 * 60_000;
 
 /**
+ * A failed deployment is being reported as one rollout story: the open incident of the failed
+ * revision (typically the restart loop its tasks made before the circuit breaker tripped) ends there,
+ * without a recovery notice of its own. Returns the folded incident for the rollout alert to mention.
+ */
+export function foldIntoRollout(
+  state: ServiceState,
+  failedRevision: string,
+  now: string,
+): Transition & { folded?: Incident } {
+  const incident = state.incident;
+  if (!incident || incident.taskDefinition !== failedRevision) return { state, effects: [] };
+  const effects: Effect[] = [];
+  if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
+  effects.push({
+    type: 'closed-silently',
+    incidentId: incident.id,
+    reason: `folded into the rollout of ${failedRevision} (${now})`,
+  });
+  return { state: { stops: [], outbox: state.outbox }, effects, folded: incident };
+}
+
+/**
  * The timers an incident needs, derived from its state: re-armed when a retry finds its stop
  * already recorded (the attempt that recorded it may have died before arming them).
  */
@@ -295,7 +317,12 @@ function maxTime(a: string, b: string): string {
  * stop being recorded (its evidence goes into a loop page); absent for timer and steady-state
  * transitions, which page only held or recovery alerts.
  */
-export function withPages(transition: Transition, policy: LoopPolicy, queuedAt: string, latest?: Alert): Transition {
+export function withPages<T extends Transition>(
+  transition: T,
+  policy: LoopPolicy,
+  queuedAt: string,
+  latest?: Alert,
+): T {
   const pages: Alert[] = [];
   for (const effect of transition.effects) {
     if (effect.type === 'page-single' && latest)

@@ -1,8 +1,9 @@
 import { VersionConflictError } from '../adapters/state-store';
 import type { Alert } from '../domain/alert';
+import type { DeploymentStateChange } from '../domain/deployment-event';
 import { parseDeploymentStateChange } from '../domain/deployment-event';
 import { DETAIL_TYPES, parseEnvelope } from '../domain/ecs-event';
-import { closeOnSteadyState } from '../domain/incident';
+import { closeOnSteadyState, foldIntoRollout } from '../domain/incident';
 import { InvalidEventError } from '../domain/invalid-event';
 import { type FoldedDeployment, rolloutKey } from '../domain/rollout-incident';
 import type { ServiceAction } from '../domain/service-action-event';
@@ -86,10 +87,33 @@ async function handle(parsed: Parsed, deps: RolloutDeps): Promise<RolloutOutcome
   }
   // Remembered before publishing: the record is idempotent, so a failed publish retried later finds it
   // already there, and the deployment's task stops fold into the rollout from the start.
+  let alert = result.alert;
   if (parsed.kind === 'deployment' && parsed.event.eventName === 'SERVICE_DEPLOYMENT_FAILED') {
-    await rememberFailedDeployment(parsed.event.deploymentId, result.alert, deps);
+    await rememberFailedDeployment(parsed.event.deploymentId, alert, deps);
+    alert = await foldServiceIncident(parsed.event, alert, deps);
   }
-  return deliver(result.alert, deps);
+  return deliver(alert, deps);
+}
+
+/** The failed revision's open incident (a restart loop, usually) becomes part of the rollout story. */
+async function foldServiceIncident(event: DeploymentStateChange, alert: Alert, deps: RolloutDeps): Promise<Alert> {
+  const incidents = deps.incidents;
+  const policy = deps.config.incidents?.policy;
+  const revision = alert.taskDefinition;
+  if (!incidents || !policy || !event.cluster || !revision) return alert;
+  const flow = { ...incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
+  const transition = await advance(
+    `${event.cluster}/${event.service}`,
+    (state, now) => foldIntoRollout(state, revision, now),
+    flow,
+  );
+  const folded = transition.folded;
+  if (!folded) return alert;
+  const fact = {
+    label: 'Folded in',
+    value: `${folded.kind === 'RESTART_LOOP' ? 'restart loop' : 'incident'} ${folded.id}: ${folded.stopCount} stops of ${revision} since ${folded.openedAt}`,
+  };
+  return { ...alert, evidence: { ...alert.evidence, facts: [...alert.evidence.facts, fact] } };
 }
 
 /** A steady state ends the service's open incident: a restart loop announces its recovery. */

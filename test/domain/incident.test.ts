@@ -257,3 +257,14 @@ describe('incident alerts', () => {
     expect(alert.title).toBe('RECOVERED: api-service in production - restart loop over after 25 min (4 stops)');
   });
 });
+
+describe('folding into a rollout', () => {
+  it("ends the failed revision's incident without a recovery notice, and leaves other revisions alone", () => {
+    const loop = play([stop(0), stop(1), stop(2)], NO_WAIT);
+    const folded = foldIntoRollout(loop.state, 'api-service:42', at(5));
+    expect(folded.folded?.kind).toBe('RESTART_LOOP');
+    expect(folded.effects.map((e) => e.type)).toEqual(['closed-silently']);
+    expect(folded.state.incident).toBeUndefined();
+    expect(foldIntoRollout(loop.state, 'api-service:43', at(5)).effects).toEqual([]);
+  });
+});

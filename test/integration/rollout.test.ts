@@ -27,11 +27,14 @@ import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import { Ec2Reader } from '../../lambdas/adapters/ec2-reader';
 import { EcsReader } from '../../lambdas/adapters/ecs-reader';
 import { EcsServiceReader } from '../../lambdas/adapters/ecs-service-reader';
+import { makeWatchdogDeps } from '../../lambdas/cli/watchdog-deps';
 import { processRollout, type RolloutDeps } from '../../lambdas/handlers/process-rollout';
+import { processTaskStopped } from '../../lambdas/handlers/process-task-stopped';
 import { readConfig } from '../../lambdas/handlers/shared/config';
 import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
 import { rewriteFixtureIds, type SeededAccount, seedAccount } from '../../local/seed';
-import { loadEvent } from '../support/events';
+import { createStateResources } from '../../local/state-resources';
+import { loadEvent, taskEvent } from '../support/events';
 import { awsClientConfig, resetAws } from './aws';
 
 const FIXTURE_FAILED_DEPLOYMENT = 'ecs-svc/4825019368231750719';
@@ -177,6 +180,57 @@ describe('rollout handler against the seeded emulator', () => {
     const outcome = await processRollout(loadEvent('events/service-action/steady-state.json'), deps);
     expect(outcome.status).toBe('routine');
     expect(await receiveAll()).toHaveLength(0);
+  });
+
+  it("folds the failed revision's restart loop into the rollout story, so the loop sends no recovery of its own", async () => {
+    const state = await createStateResources(awsClientConfig());
+    const env = {
+      ALERT_TOPIC_ARN: seeded.alerts.topicArn,
+      STATE_TABLE_NAME: state.tableName,
+      TIMER_QUEUE_URL: state.timerQueueUrl,
+      GROUP_WAIT_SECONDS: '0',
+      LOG_EXCERPT_LINES: '0',
+      ENRICHMENT_BUDGET_MS: '10000',
+    };
+    const watchdog = makeWatchdogDeps(awsClientConfig(), readConfig(env));
+    const telemetry = { log: silentLog, counter: new MemoryCounter() };
+    for (const minute of [0, 1, 2]) {
+      const stop = taskEvent(
+        {
+          taskArn: `arn:aws:ecs:us-east-1:123456789012:task/production/${'f'.repeat(31)}${minute}`,
+          stoppedAt: new Date(Date.parse('2026-11-26T03:00:00Z') + minute * 60_000).toISOString(),
+          containers: [
+            { name: 'api', exitCode: 137, reason: 'OutOfMemoryError: Container killed due to memory usage' },
+          ],
+        },
+        { id: `loop-${minute}` },
+      );
+      await processTaskStopped(stop, { ...watchdog, ...telemetry });
+    }
+    expect((await receiveAll()).map((a) => a.kind)).toEqual(['TASK_STOPPED', 'RESTART_LOOP']);
+
+    const failed = rewriteFixtureIds(loadEvent('events/deployment/failed-circuit-breaker.json'), {
+      [FIXTURE_FAILED_DEPLOYMENT]: failedDeploymentId,
+    });
+    const outcome = await processRollout(
+      { ...failed, id: 'failed-with-incidents' },
+      { ...deps, config: watchdog.config, incidents: watchdog.incidents },
+    );
+    expect(outcome.status).toBe('published');
+    const [rollout] = await receiveAll();
+    const facts = (rollout?.evidence as { facts: { label: string; value: string }[] }).facts;
+    expect(facts.find((f) => f.label === 'Folded in')?.value).toMatch(
+      /^restart loop incident\/production\/api-service\/42\/\d+: 3 stops of api-service:42/,
+    );
+
+    const steady = {
+      ...loadEvent('events/service-action/steady-state.json'),
+      id: 'steady-after-rollout',
+      time: '2026-11-26T03:30:00Z',
+    };
+    await processRollout(steady, { ...deps, config: watchdog.config, incidents: watchdog.incidents });
+    expect(await receiveAll()).toEqual([]);
+    watchdog.destroy();
   });
 });
 

@@ -46,14 +46,14 @@ export function readState(scope: string, deps: IncidentDeps) {
  * transition queued in the outbox and arms its timers. `latest` is the alert of the stop being
  * recorded, when there is one.
  */
-export async function advance(
+export async function advance<T extends Transition>(
   scope: string,
-  step: (state: ServiceState, now: string) => Transition,
+  step: (state: ServiceState, now: string) => T,
   deps: IncidentDeps,
   latest?: Alert,
   /** The state as the caller already read it: saves the first read. */
   known?: Versioned<ServiceState>,
-): Promise<Transition> {
+): Promise<T> {
   const now = deps.now ?? Date.now;
   let fresh = known;
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
