@@ -6,6 +6,7 @@ import {
   closeOnSteadyState,
   type Effect,
   EMPTY_STATE,
+  foldIntoRollout,
   type LoopPolicy,
   recordStop,
   releaseHeld,
