@@ -1,8 +1,8 @@
 import type { EcsReader } from '../adapters/ecs-reader';
 import type { LogsReader } from '../adapters/logs-reader';
 import type { MetricsReader } from '../adapters/metrics-reader';
-import type { Fact, LogExcerpt } from '../domain/alert';
-import type { TaskEnrichment } from '../domain/build-task-alert';
+import type { Alert, Fact, LogExcerpt } from '../domain/alert';
+import { buildTaskStoppedAlert, type TaskEnrichment } from '../domain/build-task-alert';
 import { classifyStop, type StopDiagnosis } from '../domain/classify-stop';
 import { type MemoryUsage, memoryFacts } from '../domain/memory-evidence';
 import type { Redactor } from '../domain/redact';
@@ -10,6 +10,7 @@ import { logSource, type TaskDefinitionFacts } from '../domain/task-definition';
 import type { TaskStateChange } from '../domain/task-event';
 import { errorMessage, withinBudget } from './shared/budget';
 import type { WatchdogConfig } from './shared/config';
+import type { Counter, Log } from './shared/telemetry';
 
 export interface EnrichDeps {
   config: WatchdogConfig;
@@ -168,4 +169,21 @@ export function previousRevisionArn(arn: string): string | undefined {
   if (!match) return undefined;
   const revision = Number(match[2]);
   return revision > 1 ? `${match[1]}${revision - 1}` : undefined;
+}
+
+/** The stop's alert with everything enrichment found; what it could not find is logged and counted. */
+export async function enrichedAlert(
+  task: TaskStateChange,
+  first: StopDiagnosis,
+  deps: EnrichDeps & { log: Log; counter: Counter },
+): Promise<Alert> {
+  const { diagnosis, enrichment } = await enrichTask(task, first, deps);
+  if (enrichment.errors.length > 0) {
+    deps.counter.count('EnrichmentErrors', enrichment.errors.length);
+    deps.log.warn('Enrichment incomplete; alerting without it', {
+      taskArn: task.taskArn,
+      enrichmentErrors: enrichment.errors,
+    });
+  }
+  return buildTaskStoppedAlert(task, diagnosis, enrichment, deps.config.severityOverrides);
 }

@@ -1,0 +1,149 @@
+/**
+ * Task stops under incident tracking: folded into a rollout already reported, recorded in the
+ * service's incident (absorbed, held, or paged alone or as a restart loop), and Spot interruptions
+ * counted towards a storm. Enrichment runs only when a stop pages.
+ */
+import { VersionConflictError } from '../adapters/state-store';
+import { buildTaskStoppedAlert } from '../domain/build-task-alert';
+import type { StopDiagnosis } from '../domain/classify-stop';
+import { pages, recordStop, type StopRecord } from '../domain/incident';
+import { type FoldedDeployment, foldStop, rolloutKey } from '../domain/rollout-incident';
+import type { TaskStateChange } from '../domain/task-event';
+import { enrichedAlert } from './enrich-task';
+import type { TaskStoppedDeps, TaskStoppedOutcome } from './process-task-stopped';
+import { advance, type IncidentDeps, readState } from './shared/incident-flow';
+
+/** Spot interruptions of one service within the loop window that make a storm worth a page. */
+export const SPOT_STORM_THRESHOLD = 5;
+
+/**
+ * One stop into its incident: folded into a rollout already reported, absorbed by an open incident,
+ * held for the group wait, or paged (alone or as a restart loop). Enrichment runs only when it pages.
+ */
+export async function recordInIncident(
+  task: TaskStateChange,
+  first: StopDiagnosis,
+  deps: TaskStoppedDeps,
+  incidents: IncidentDeps,
+): Promise<TaskStoppedOutcome> {
+  const { config, log, counter } = deps;
+  const bare = buildTaskStoppedAlert(task, first, undefined, config.severityOverrides);
+
+  const deployment = task.startedBy?.startsWith('ecs-svc/') ? task.startedBy : undefined;
+  if (deployment) {
+    const rollout = await incidents.store.get<FoldedDeployment | undefined>(rolloutKey(deployment), undefined);
+    if (rollout.value) {
+      await advanceRollout(deployment, task, incidents);
+      counter.count('StopsFolded');
+      log.info('Stop folded into the rollout incident', {
+        taskArn: task.taskArn,
+        incidentId: rollout.value.incidentId,
+      });
+      return { status: 'folded', alert: { ...bare, incidentId: rollout.value.incidentId } };
+    }
+  }
+
+  const scope = incidentScope(task);
+  const stop = stopRecord(task, first);
+  const current = await readState(scope, incidents);
+  const preview = recordStop(scope, current.value, stop, bare, incidents.policy);
+  const alert = pages(preview) ? await enrichedAlert(task, first, deps) : bare;
+  const transition = await advance(
+    scope,
+    (state, now) => recordStop(scope, state, stop, alert, incidents.policy, { now }),
+    incidents,
+    alert,
+    current,
+  );
+
+  const effect = transition.effects.find(
+    (e) => e.type !== 'check-quiet' && e.type !== 'closed-silently' && e.type !== 'page-held',
+  );
+  const incidentId = transition.state.incident?.id ?? alert.incidentId;
+  switch (effect?.type) {
+    case 'page-single':
+    case 'page-loop':
+      return { status: 'published', alert: { ...alert, incidentId } };
+    case 'hold':
+      counter.count('AlertsHeld');
+      return { status: 'held', alert: { ...alert, incidentId } };
+    case 'duplicate':
+      counter.count('DuplicateEvents');
+      return { status: 'duplicate', alert };
+    default:
+      counter.count('StopsAbsorbed');
+      log.info('Stop absorbed by the open incident', { taskArn: task.taskArn, incidentId });
+      return { status: 'absorbed', alert: { ...alert, incidentId } };
+  }
+}
+
+async function advanceRollout(deployment: string, task: TaskStateChange, incidents: IncidentDeps): Promise<void> {
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    const { value, version } = await incidents.store.get<FoldedDeployment | undefined>(
+      rolloutKey(deployment),
+      undefined,
+    );
+    if (!value) return;
+    try {
+      await incidents.store.put(rolloutKey(deployment), foldStop(value, task.taskArn), version, 7 * 24 * 3600);
+      return;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
+  }
+}
+
+/**
+ * Spot interruptions are routine one by one, but counted per service: `threshold` of them within the
+ * window page once as a Spot storm. Returns the outcome when this interruption paged, else undefined.
+ */
+export async function recordSpotInterruption(
+  task: TaskStateChange,
+  first: StopDiagnosis,
+  deps: TaskStoppedDeps,
+): Promise<TaskStoppedOutcome | undefined> {
+  const incidents = incidentDeps(deps);
+  const scope = spotScope(task);
+  const bare = buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides);
+  const stop = stopRecord(task, first);
+  const policy = { ...incidents.policy, threshold: Math.max(SPOT_STORM_THRESHOLD, incidents.policy.threshold) };
+  const transition = await advance(
+    scope,
+    (state, now) => recordStop(scope, state, stop, bare, policy, { pageSingleStops: false, now }),
+    { ...incidents, policy },
+    bare,
+  );
+  if (!transition.effects.some((e) => e.type === 'page-loop')) return undefined;
+  deps.log.info('Spot storm paged', { taskArn: task.taskArn, incidentId: transition.state.incident?.id });
+  return { status: 'published', alert: { ...bare, incidentId: transition.state.incident?.id ?? bare.incidentId } };
+}
+
+/** Spot interruptions of a service are counted apart from its failures: they are another story. */
+export function spotScope(task: TaskStateChange): string {
+  return `${incidentScope(task)}#spot`;
+}
+
+/** Stops of one service (or one standalone task family) in one cluster share an incident. */
+export function incidentScope(task: TaskStateChange): string {
+  return `${task.cluster}/${task.service ?? task.group ?? task.taskDefinition.split(':')[0]}`;
+}
+
+function stopRecord(task: TaskStateChange, diagnosis: StopDiagnosis): StopRecord {
+  return {
+    eventId: task.eventId,
+    at: task.stoppedAt ?? task.time,
+    taskArn: task.taskArn,
+    taskDefinition: task.taskDefinition,
+    category: diagnosis.category,
+    culprit: diagnosis.culprit?.name,
+    reason: diagnosis.culprit?.reason ?? task.stoppedReason,
+    exitCode: diagnosis.culprit?.exitCode,
+  };
+}
+
+export function incidentDeps(deps: TaskStoppedDeps): IncidentDeps {
+  const incidents = deps.incidents;
+  const policy = deps.config.incidents?.policy;
+  if (!incidents || !policy) throw new Error('incident tracking needs a state store, timers and a loop policy');
+  return { ...incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
+}
