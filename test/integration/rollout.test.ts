@@ -218,7 +218,7 @@ describe('rollout handler against the seeded emulator', () => {
     );
     expect(outcome.status).toBe('published');
     const [rollout] = await receiveAll();
-    const facts = (rollout?.evidence as { facts: { label: string; value: string }[] }).facts;
+    const facts = (rollout?.evidence as { facts: { label: string; value: string }[] } | undefined)?.facts ?? [];
     expect(facts.find((f) => f.label === 'Folded in')?.value).toMatch(
       /^restart loop incident\/production\/api-service\/42\/\d+: 3 stops of api-service:42/,
     );
