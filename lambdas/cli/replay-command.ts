@@ -2,7 +2,8 @@
  * `ecs-watchdog replay FILE...`: sends saved EventBridge events through the same processing
  * functions the Lambda handlers run, against AWS (your credentials and region) or any endpoint
  * (`--endpoint`, e.g. the local emulator). For checking a deployment end to end, or re-running an
- * event taken from the dead-letter queue once its cause is fixed. Settings come from the same
+ * event taken from the dead-letter queue once its cause is fixed (a Lambda on-failure record is
+ * unwrapped to the event it carries). Settings come from the same
  * environment variables the functions read (ALERT_TOPIC_ARN, STATE_TABLE_NAME, TIMER_QUEUE_URL, ...);
  * flags override them. Prints one JSON line per file; exit 1 when any event was rejected or failed.
  */
@@ -64,7 +65,7 @@ export async function runReplay(
     const replayed = await replayFiles(
       args.files.map((path) => ({ path, label: path })),
       watchdogProcessors(deps),
-      { contextFor: () => ({ log, counter: new MemoryCounter() }) },
+      { contextFor: () => ({ log, counter: new MemoryCounter() }), prepare: unwrapDeadLetter },
     );
     for (const { file, outcome } of replayed) {
       const alert = 'alert' in outcome ? outcome.alert : undefined;
@@ -87,4 +88,15 @@ export async function runReplay(
   } finally {
     deps.destroy();
   }
+}
+
+/**
+ * A message from the dead-letter queue holds the event itself (EventBridge's target DLQ) or a Lambda
+ * on-failure record around it (`requestPayload`, with `requestContext` and the error): both replay.
+ */
+export function unwrapDeadLetter(raw: unknown): unknown {
+  if (typeof raw === 'object' && raw !== null && 'requestPayload' in raw && 'requestContext' in raw) {
+    return (raw as { requestPayload: unknown }).requestPayload;
+  }
+  return raw;
 }

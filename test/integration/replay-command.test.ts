@@ -1,7 +1,7 @@
 /** `ecs-watchdog replay` against the local AWS: the same processing as the Lambda functions, one JSON line per file. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseReplayArgs, runReplay } from '../../lambdas/cli/replay-command';
+import { parseReplayArgs, runReplay, unwrapDeadLetter } from '../../lambdas/cli/replay-command';
 import { drainSnsDeliveries, type SeededAccount, seedAccount } from '../../local/seed';
 import { awsClientConfig, localAws, resetAws } from './aws';
 
@@ -42,6 +42,13 @@ describe('ecs-watchdog replay', () => {
     expect(results[2].error).toBe('event.source: expected "aws.ecs", got "aws.ec2"');
     const delivered = await drainSnsDeliveries(awsClientConfig(), seeded.alerts.allAlerts.queueUrl);
     expect(delivered.map((d) => d.messageId)).toEqual([results[0].messageId]);
+  });
+
+  it('unwraps a Lambda on-failure record from the dead-letter queue to the event it carries', () => {
+    const event = { id: 'e1', source: 'aws.ecs' };
+    const record = { version: '1.0', requestContext: { condition: 'RetriesExhausted' }, requestPayload: event };
+    expect(unwrapDeadLetter(record)).toBe(event);
+    expect(unwrapDeadLetter(event)).toBe(event);
   });
 
   it('names a bad option', () => {
