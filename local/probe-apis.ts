@@ -421,29 +421,9 @@ async function run(aws: LocalAws): Promise<void> {
     ];
   });
   await probe('DynamoDB TransactWriteItems', async () => {
-    await ddb.send(
-      new TransactWriteItems_({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table,
-              Item: { pk: { S: 'event#2' }, sk: { S: 'dedupe' } },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Update: {
-              TableName: table,
-              Key: { pk: { S: 'svc#api' }, sk: { S: 'incident' } },
-              UpdateExpression: 'ADD stops :one',
-              ExpressionAttributeValues: { ':one': { N: '1' } },
-            },
-          },
-        ],
-      }),
-    );
-    const dup = await ddb
-      .send(
+    // The same transaction twice: the second must be cancelled by the dedupe condition.
+    const transaction = () =>
+      ddb.send(
         new TransactWriteItems_({
           TransactItems: [
             {
@@ -463,14 +443,15 @@ async function run(aws: LocalAws): Promise<void> {
             },
           ],
         }),
-      )
-      .then(
-        () => 'succeeded (wrong)',
-        (e) =>
-          e instanceof TransactionCanceledException
-            ? `TransactionCanceledException, reasons ${JSON.stringify(e.CancellationReasons?.map((r) => r.Code))}`
-            : (e as Error).name,
       );
+    await transaction();
+    const dup = await transaction().then(
+      () => 'succeeded (wrong)',
+      (e) =>
+        e instanceof TransactionCanceledException
+          ? `TransactionCanceledException, reasons ${JSON.stringify(e.CancellationReasons?.map((r) => r.Code))}`
+          : (e as Error).name,
+    );
     return [dup.startsWith('TransactionCanceled') ? 'yes' : 'no', `duplicate transaction → ${dup}`];
   });
   await probe('DynamoDB Query', async () => {

@@ -1,14 +1,10 @@
-import { DETAIL_TYPES, type EcsEnvelope } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import { optionalString, requireString } from './read-fields';
 import { type ServiceRef, serviceOfResources } from './service-arn';
 
 /** One `ECS Deployment State Change` event (ecs_service_deployment_events docs). */
-export interface DeploymentStateChange extends ServiceRef {
-  eventId: string;
-  account: string;
-  region: string;
-  time: string;
+export interface DeploymentStateChange extends ServiceRef, EventOrigin {
   /** INFO or ERROR. */
   eventType: string;
   /** SERVICE_DEPLOYMENT_IN_PROGRESS, SERVICE_DEPLOYMENT_COMPLETED, SERVICE_DEPLOYMENT_FAILED, or a future name. */
@@ -31,10 +27,7 @@ export function parseDeploymentStateChange(envelope: EcsEnvelope): DeploymentSta
   const d = envelope.detail;
   return {
     ...service,
-    eventId: envelope.id,
-    account: envelope.account,
-    region: envelope.region,
-    time: envelope.time,
+    ...originOf(envelope),
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),
     deploymentId: requireString(d, 'deploymentId', 'detail'),

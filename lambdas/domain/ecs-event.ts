@@ -35,3 +35,15 @@ export function parseEnvelope(raw: unknown): EcsEnvelope {
     detail: requireObject(event.detail, 'event.detail'),
   };
 }
+
+/** Where and when an ECS event happened: the part of the envelope every parsed event keeps. */
+export interface EventOrigin {
+  eventId: string;
+  account: string;
+  region: string;
+  time: string;
+}
+
+export function originOf(envelope: EcsEnvelope): EventOrigin {
+  return { eventId: envelope.id, account: envelope.account, region: envelope.region, time: envelope.time };
+}

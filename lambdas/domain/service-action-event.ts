@@ -1,15 +1,11 @@
-import { DETAIL_TYPES, type EcsEnvelope } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import { optionalArray, optionalString, requireString } from './read-fields';
 import { type ServiceRef, serviceOfResources } from './service-arn';
 import { lastSegment } from './task-event';
 
 /** One `ECS Service Action` event (ecs_service_events docs). */
-export interface ServiceAction {
-  eventId: string;
-  account: string;
-  region: string;
-  time: string;
+export interface ServiceAction extends EventOrigin {
   /** INFO, WARN or ERROR. */
   eventType: string;
   /** SERVICE_TASK_PLACEMENT_FAILURE, SERVICE_STEADY_STATE, ... or a name ECS adds later. */
@@ -50,10 +46,7 @@ export function parseServiceAction(envelope: EcsEnvelope): ServiceAction {
     }
   }
   return {
-    eventId: envelope.id,
-    account: envelope.account,
-    region: envelope.region,
-    time: envelope.time,
+    ...originOf(envelope),
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),
     clusterArn,

@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type EcsEnvelope } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import { isObject, optionalArray, optionalNumber, optionalString, requireObject, requireString } from './read-fields';
 
@@ -18,11 +18,7 @@ export interface ContainerState {
 }
 
 /** One ECS Task State Change, flattened to what the watchdog reasons about. */
-export interface TaskStateChange {
-  eventId: string;
-  account: string;
-  region: string;
-  time: string;
+export interface TaskStateChange extends EventOrigin {
   taskArn: string;
   taskId: string;
   clusterArn: string;
@@ -72,10 +68,7 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
   const containers = optionalArray(d, 'containers', path).map((c, i) => parseContainer(c, `${path}.containers[${i}]`));
 
   return {
-    eventId: envelope.id,
-    account: envelope.account,
-    region: envelope.region,
-    time: envelope.time,
+    ...originOf(envelope),
     taskArn,
     taskId: lastSegment(taskArn),
     clusterArn,
