@@ -71,7 +71,7 @@ export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPo
     },
     nextSteps: [
       ...latest.nextSteps,
-      `If ${revision} is a new revision, roll back: aws ecs update-service --cluster ${incident.scope.cluster ?? 'CLUSTER'} --service ${owner(incident)} --task-definition ${revision.split(':')[0]}:<previous revision>`,
+      `If ${revision} is a new revision, roll back to the last good one: aws ecs update-service --cluster ${incident.scope.cluster ?? 'CLUSTER'} --service ${owner(incident)} --task-definition ${previousRevision(revision)}`,
     ],
     dedupeKey: `${incident.id}/loop`,
     incidentId: incident.id,
@@ -157,4 +157,11 @@ function buildSpotStormAlert(incident: Incident, latest: Alert, policy: LoopPoli
     incidentId: incident.id,
     occurredAt: incident.lastSeenAt,
   };
+}
+
+/** `api:42` → `api:41` (revisions are numbered in order; the one before is usually the last good one). */
+function previousRevision(taskDefinition: string): string {
+  const [family, revision] = taskDefinition.split(':');
+  const number = Number(revision);
+  return Number.isInteger(number) && number > 1 ? `${family}:${number - 1}` : `${family}:<previous revision>`;
 }
