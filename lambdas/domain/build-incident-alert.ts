@@ -41,6 +41,7 @@ export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPo
   const severity = 'CRITICAL';
   return {
     ...latest,
+    team: latest.team ?? incident.scope.team,
     kind: 'RESTART_LOOP',
     category,
     severity,
@@ -83,18 +84,20 @@ export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPo
 export function buildRecoveredAlert(incident: Incident, closedAt: string, reason: string): Alert {
   const minutes = minutesBetween(incident.openedAt, closedAt);
   const category = dominantCategory(incident);
-  const story = category === 'SPOT_INTERRUPTION' ? 'Spot storm' : 'restart loop';
+  const spot = category === 'SPOT_INTERRUPTION';
+  const story = spot ? 'Spot storm' : 'restart loop';
+  const events = spot ? 'interruptions' : 'stops';
   return {
     kind: 'RECOVERED',
     category: isStopCategory(category) ? category : 'UNKNOWN',
     severity: 'INFO',
     actionable: false,
     title: toSubject(
-      `RECOVERED: ${owner(incident)} in ${incident.scope.cluster ?? '?'} - ${story} over after ${minutes} min (${incident.stopCount} stops)`,
+      `RECOVERED: ${owner(incident)} in ${incident.scope.cluster ?? '?'} - ${story} over after ${minutes} min (${incident.stopCount} ${events})`,
     ),
     summary:
       `The ${story} of ${owner(incident)} (${incident.taskDefinition}) is over: ${reason}. ` +
-      `It lasted ${minutes} min and absorbed ${incident.stopCount} stops (${describeCategories(incident)}).`,
+      `It lasted ${minutes} min and absorbed ${incident.stopCount} ${events} (${describeCategories(incident)}).`,
     ...incident.scope,
     taskDefinition: incident.taskDefinition,
     culpritContainer: incident.recent.at(-1)?.culprit,
@@ -103,12 +106,16 @@ export function buildRecoveredAlert(incident: Incident, closedAt: string, reason
         { label: 'Opened', value: incident.openedAt },
         { label: 'Closed', value: closedAt },
         { label: 'Duration', value: `${minutes} min` },
-        { label: 'Stops absorbed', value: String(incident.stopCount) },
+        { label: spot ? 'Interruptions counted' : 'Stops absorbed', value: String(incident.stopCount) },
         { label: 'Categories', value: describeCategories(incident) },
         { label: 'Closed because', value: reason },
       ],
     },
-    nextSteps: ['Nothing urgent. Check why the loop happened before it recurs (see the incident’s first alerts).'],
+    nextSteps: [
+      spot
+        ? 'Nothing urgent. If Spot storms recur, give the service an on-demand base in its capacity provider strategy.'
+        : 'Nothing urgent. Check why the loop happened before it recurs (see the incident’s first alerts).',
+    ],
     dedupeKey: `${incident.id}/recovered`,
     incidentId: incident.id,
     occurredAt: closedAt,
@@ -125,6 +132,7 @@ function buildSpotStormAlert(incident: Incident, latest: Alert, policy: LoopPoli
   const where = `${owner(incident)} in ${incident.scope.cluster ?? '?'}`;
   return {
     ...latest,
+    team: latest.team ?? incident.scope.team,
     kind: 'RESTART_LOOP',
     category: 'SPOT_INTERRUPTION',
     severity,

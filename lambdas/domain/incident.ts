@@ -63,6 +63,11 @@ export interface Incident {
   lastActivityAt: string;
   /** Wall-clock time the held alert is due, while one is held. */
   heldUntil?: string;
+  /**
+   * Due time of the one live quiet-period timer. A timer for another time is a stale copy (a
+   * duplicate delivery re-armed it) and ends there, so copies never multiply into chains.
+   */
+  quietCheckAt?: string;
   taskDefinition: string;
   stopCount: number;
   categories: Record<string, number>;
@@ -90,6 +95,8 @@ export interface OutboxEntry {
   alert: Alert;
   /** Wall-clock time it was queued: an entry left behind by a crashed attempt is recognisably old. */
   queuedAt: string;
+  /** While an invocation publishes a left-behind entry, others leave it alone until this time. */
+  claimedUntil?: string;
 }
 
 export const EMPTY_STATE: ServiceState = { stops: [] };
@@ -129,7 +136,12 @@ export function recordStop(
   stop: StopRecord,
   firstAlert: Alert,
   policy: LoopPolicy,
-  options: { pageSingleStops?: boolean; now?: string } = {},
+  options: {
+    pageSingleStops?: boolean;
+    now?: string;
+    /** Count stops of every revision together (Spot interruptions take any revision's tasks). */
+    anyRevision?: boolean;
+  } = {},
 ): Transition {
   const pageSingleStops = options.pageSingleStops ?? true;
   const now = options.now ?? stop.at;
@@ -138,22 +150,21 @@ export function recordStop(
   let incident = state.incident;
   let stops = state.stops;
 
-  if (incident && incident.taskDefinition !== stop.taskDefinition) {
-    // A new revision is a new story: the old incident ends without a recovery notice.
+  // A newer revision is a new story: the old incident ends without a recovery notice. Stops of an
+  // older revision (still draining during a rolling deployment, or delivered late) join the open one.
+  const superseded =
+    !options.anyRevision && incident !== undefined && isNewerRevision(stop.taskDefinition, incident.taskDefinition);
+  if (incident && superseded) {
     if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
     effects.push({ type: 'closed-silently', incidentId: incident.id, reason: `superseded by ${stop.taskDefinition}` });
     incident = undefined;
   }
   // The newest `threshold` stops decide whether there is a loop; keeping no more bounds the item size.
-  stops = [...stops.filter((s) => s.taskDefinition === stop.taskDefinition), stop]
+  stops = [...stops.filter((s) => !superseded || s.taskDefinition === stop.taskDefinition), stop]
     .filter((s) => Date.parse(stop.at) - Date.parse(s.at) < policy.windowMs)
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
     .slice(-policy.threshold);
-  const quietCheck = (id: string): Effect => ({
-    type: 'check-quiet',
-    incidentId: id,
-    checkAt: later(now, policy.quietMs),
-  });
+  const quietCheckAt = later(now, policy.quietMs);
 
   if (!incident) {
     const id = incidentIdFor(scope, stop.taskDefinition, stop.at);
@@ -179,14 +190,15 @@ export function recordStop(
       categories: { [stop.category]: 1 },
       recent: [stop],
       heldAlert: hold ? { ...firstAlert, incidentId: id } : undefined,
+      quietCheckAt,
     };
     const first: Effect = hold
       ? { type: 'hold', incidentId: id, releaseAt: later(now, policy.groupWaitMs) }
       : pageSingleStops
         ? { type: 'page-single' }
         : { type: 'absorbed', incidentId: id };
-    effects.push(first, quietCheck(id));
-    return { state: { stops, incident: opened }, effects };
+    effects.push(first, { type: 'check-quiet', incidentId: id, checkAt: quietCheckAt });
+    return { state: { ...state, stops, incident: opened }, effects };
   }
 
   const updated: Incident = {
@@ -207,10 +219,10 @@ export function recordStop(
       loopPagedAt: stop.at,
     };
     effects.push({ type: 'page-loop', incident: loop });
-    return { state: { stops, incident: loop }, effects };
+    return { state: { ...state, stops, incident: loop }, effects };
   }
   effects.push({ type: 'absorbed', incidentId: updated.id });
-  return { state: { stops, incident: updated }, effects };
+  return { state: { ...state, stops, incident: updated }, effects };
 }
 
 /** The group wait is over: page the held alert unless a loop page replaced it. */
@@ -226,13 +238,23 @@ export function releaseHeld(state: ServiceState, incidentId: string): Transition
 }
 
 /** A quiet-period check fires: close the incident if no stop came for `quietMs`. */
-export function closeIfQuiet(state: ServiceState, incidentId: string, now: string, policy: LoopPolicy): Transition {
+export function closeIfQuiet(
+  state: ServiceState,
+  incidentId: string,
+  now: string,
+  policy: LoopPolicy,
+  dueAt?: string,
+): Transition {
   const incident = state.incident;
   if (!incident || incident.id !== incidentId) return { state, effects: [] };
-  const quietAt = Date.parse(incident.lastActivityAt ?? incident.lastSeenAt) + policy.quietMs;
-  if (Date.parse(now) < quietAt) {
+  if (dueAt && incident.quietCheckAt && dueAt !== incident.quietCheckAt) return { state, effects: [] };
+  const quietAt = new Date(Date.parse(incident.lastActivityAt ?? incident.lastSeenAt) + policy.quietMs).toISOString();
+  if (Date.parse(now) < Date.parse(quietAt)) {
     // Stops came since the check was armed: check again when the last one has been quiet long enough.
-    return { state, effects: [{ type: 'check-quiet', incidentId, checkAt: new Date(quietAt).toISOString() }] };
+    return {
+      state: { ...state, incident: { ...incident, quietCheckAt: quietAt } },
+      effects: [{ type: 'check-quiet', incidentId, checkAt: quietAt }],
+    };
   }
   return close(state, now, `no further stops for ${Math.round(policy.quietMs / 60_000)} min`);
 }
@@ -243,9 +265,15 @@ export function closeIfQuiet(state: ServiceState, incidentId: string, now: strin
  * between the crashes of tasks that die minutes after starting, so one that comes within the grace
  * period of the last stop does not close the incident (the quiet-period timer will).
  */
-export function closeOnSteadyState(state: ServiceState, eventTime: string): Transition {
+export function closeOnSteadyState(
+  state: ServiceState,
+  eventTime: string,
+  options: { onlyPaged?: boolean } = {},
+): Transition {
   const incident = state.incident;
   if (!incident) return { state, effects: [] };
+  // A Spot storm in the making is not over because ECS replaced the last reclaimed task.
+  if (options.onlyPaged && incident.kind !== 'RESTART_LOOP') return { state, effects: [] };
   if (Date.parse(eventTime) - Date.parse(incident.lastSeenAt) < STEADY_STATE_GRACE_MS) return { state, effects: [] };
   return close(state, eventTime, 'the service reached a steady state');
 }
@@ -264,8 +292,8 @@ export function foldIntoRollout(
 ): Transition & { folded?: Incident } {
   const incident = state.incident;
   if (!incident || incident.taskDefinition !== failedRevision) return { state, effects: [] };
+  // A held alert is not paged: the rollout alert tells its story and names the folded incident.
   const effects: Effect[] = [];
-  if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
   effects.push({
     type: 'closed-silently',
     incidentId: incident.id,
@@ -286,7 +314,11 @@ export function timersOf(state: ServiceState, policy: LoopPolicy): Effect[] {
     timers.push({ type: 'hold', incidentId: incident.id, releaseAt: incident.heldUntil });
   }
   const activity = incident.lastActivityAt ?? incident.lastSeenAt;
-  timers.push({ type: 'check-quiet', incidentId: incident.id, checkAt: later(activity, policy.quietMs) });
+  timers.push({
+    type: 'check-quiet',
+    incidentId: incident.id,
+    checkAt: incident.quietCheckAt ?? later(activity, policy.quietMs),
+  });
   return timers;
 }
 
@@ -340,4 +372,16 @@ export function withPages<T extends Transition>(
 /** Whether a transition pages (and so needs the stop's alert, enrichment included). */
 export function pages(transition: Transition): boolean {
   return transition.effects.some((e) => e.type === 'page-single' || e.type === 'page-loop' || e.type === 'hold');
+}
+
+/**
+ * Whether `candidate` is a newer revision than `current`: of the same family with a higher number,
+ * or of another family (a service moved to a new task definition family).
+ */
+export function isNewerRevision(candidate: string, current: string): boolean {
+  if (candidate === current) return false;
+  const [family, revision] = candidate.split(':');
+  const [currentFamily, currentRevision] = current.split(':');
+  if (family !== currentFamily) return true;
+  return Number(revision) > Number(currentRevision);
 }

@@ -125,8 +125,8 @@ async function closeServiceIncident(event: ServiceAction, deps: RolloutDeps): Pr
   const scope = `${event.cluster}/${service}`;
   const flow = { ...incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
   // The service's failure incident and its Spot-storm incident (see process-task-stopped).
-  for (const key of [scope, `${scope}#spot`])
-    await advance(key, (state) => closeOnSteadyState(state, event.time), flow);
+  await advance(scope, (state) => closeOnSteadyState(state, event.time), flow);
+  await advance(`${scope}#spot`, (state) => closeOnSteadyState(state, event.time, { onlyPaged: true }), flow);
 }
 
 /** Task stops of a failed deployment fold into its rollout incident instead of paging one by one. */

@@ -10,7 +10,7 @@ import { parseTaskStateChange, type TaskStateChange } from '../domain/task-event
 import { type EnrichDeps, enrichedAlert } from './enrich-task';
 import { rejectInvalid } from './shared/invalid-input';
 import type { Counter, Log } from './shared/telemetry';
-import { incidentDeps, recordInIncident, recordSpotInterruption } from './task-stop-incidents';
+import { CLAIM_LEASE_SECONDS, incidentDeps, recordInIncident, recordSpotInterruption } from './task-stop-incidents';
 
 export interface TaskStoppedDeps extends EnrichDeps {
   publisher: AlertPublisher;
@@ -24,9 +24,6 @@ export type TaskStoppedOutcome =
   | { status: 'published'; alert: Alert; messageId?: string }
   | { status: 'routine' | 'muted' | 'held' | 'absorbed' | 'folded' | 'duplicate'; alert: Alert }
   | { status: 'invalid'; error: InvalidEventError };
-
-/** Claim lease: longer than one invocation (30 s timeout), shorter than Lambda's first retry. */
-const CLAIM_LEASE_SECONDS = 45;
 
 /** parse → classify → (actionable only) incident decision → enrich within the budget when it pages → publish. */
 export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): Promise<TaskStoppedOutcome> {

@@ -23,7 +23,7 @@ export async function processTimer(body: string, deps: IncidentDeps): Promise<Ti
     (state) =>
       timer.type === 'release-held'
         ? releaseHeld(state, timer.incidentId)
-        : closeIfQuiet(state, timer.incidentId, nowIso, deps.policy),
+        : closeIfQuiet(state, timer.incidentId, nowIso, deps.policy, timer.dueAt),
     deps,
   );
   return 'done';

@@ -6,12 +6,16 @@
 import { VersionConflictError } from '../adapters/state-store';
 import { buildTaskStoppedAlert } from '../domain/build-task-alert';
 import type { StopDiagnosis } from '../domain/classify-stop';
-import { pages, recordStop, type StopRecord } from '../domain/incident';
+import { pages, recordStop, type StopRecord, type Transition } from '../domain/incident';
 import { type FoldedDeployment, foldStop, rolloutKey } from '../domain/rollout-incident';
 import type { TaskStateChange } from '../domain/task-event';
 import { enrichedAlert } from './enrich-task';
 import type { TaskStoppedDeps, TaskStoppedOutcome } from './process-task-stopped';
+import { errorMessage } from './shared/budget';
 import { advance, type IncidentDeps, readState } from './shared/incident-flow';
+
+/** Claim lease: longer than one invocation (30 s timeout), shorter than Lambda's first retry. */
+export const CLAIM_LEASE_SECONDS = 45;
 
 /** Spot interruptions of one service within the loop window that make a storm worth a page. */
 export const SPOT_STORM_THRESHOLD = 5;
@@ -47,14 +51,28 @@ export async function recordInIncident(
   const stop = stopRecord(task, first);
   const current = await readState(scope, incidents);
   const preview = recordStop(scope, current.value, stop, bare, incidents.policy);
-  const alert = pages(preview) ? await enrichedAlert(task, first, deps) : bare;
-  const transition = await advance(
-    scope,
-    (state, now) => recordStop(scope, state, stop, alert, incidents.policy, { now }),
-    incidents,
-    alert,
-    current,
-  );
+  let alert = pages(preview) ? await enrichedAlert(task, first, deps) : bare;
+  const record = (known?: typeof current) =>
+    advance(
+      scope,
+      (state, now) => {
+        const decided = recordStop(scope, state, stop, alert, incidents.policy, { now });
+        // Another invocation changed the incident since the preview, and now this stop pages.
+        if (alert === bare && pages(decided)) throw new NeedsEnrichment();
+        return decided;
+      },
+      incidents,
+      alert,
+      known,
+    );
+  let transition: Awaited<ReturnType<typeof record>>;
+  try {
+    transition = await record(current);
+  } catch (error) {
+    if (!(error instanceof NeedsEnrichment)) throw error;
+    alert = await enrichedAlert(task, first, deps);
+    transition = await record();
+  }
 
   const effect = transition.effects.find(
     (e) => e.type !== 'check-quiet' && e.type !== 'closed-silently' && e.type !== 'page-held',
@@ -75,6 +93,11 @@ export async function recordInIncident(
       log.info('Stop absorbed by the open incident', { taskArn: task.taskArn, incidentId });
       return { status: 'absorbed', alert: { ...alert, incidentId } };
   }
+}
+
+/** Thrown out of a decision that pages with an alert not yet enriched: enrich, then decide again. */
+class NeedsEnrichment extends Error {
+  override readonly name = 'NeedsEnrichment';
 }
 
 async function advanceRollout(deployment: string, task: TaskStateChange, incidents: IncidentDeps): Promise<void> {
@@ -103,16 +126,37 @@ export async function recordSpotInterruption(
   deps: TaskStoppedDeps,
 ): Promise<TaskStoppedOutcome | undefined> {
   const incidents = incidentDeps(deps);
+  // Claimed like any counted stop: a redelivery must not count twice towards a storm.
+  if ((await incidents.store.claimEvent(task.eventId, CLAIM_LEASE_SECONDS)) === 'duplicate') return undefined;
   const scope = spotScope(task);
-  const bare = buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides);
+  // The team, so that a storm page reaches the team's filtered subscription (one cached lookup).
+  const team = await deps.ecs
+    .serviceTags(task.clusterArn, task.service ?? '')
+    .then((tags) => tags[deps.config.teamTagKey] || undefined)
+    .catch(() => undefined);
+  const bare = { ...buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides), team };
   const stop = stopRecord(task, first);
   const policy = { ...incidents.policy, threshold: Math.max(SPOT_STORM_THRESHOLD, incidents.policy.threshold) };
-  const transition = await advance(
-    scope,
-    (state, now) => recordStop(scope, state, stop, bare, policy, { pageSingleStops: false, now }),
-    { ...incidents, policy },
-    bare,
-  );
+  let transition: Transition;
+  try {
+    transition = await advance(
+      scope,
+      (state, now) => recordStop(scope, state, stop, bare, policy, { pageSingleStops: false, now, anyRevision: true }),
+      { ...incidents, policy },
+      bare,
+    );
+    await incidents.store.completeEvent(task.eventId);
+  } catch (error) {
+    await incidents.store.releaseEvent(task.eventId).catch(() => undefined);
+    // A burst of interruptions of one service contends for its item; an interruption that could not
+    // be counted is still routine: log and count it, never dead-letter it.
+    deps.counter.count('SpotInterruptionsNotCounted');
+    deps.log.warn('Spot interruption not counted towards a storm', {
+      taskArn: task.taskArn,
+      reason: errorMessage(error),
+    });
+    return undefined;
+  }
   if (!transition.effects.some((e) => e.type === 'page-loop')) return undefined;
   deps.log.info('Spot storm paged', { taskArn: task.taskArn, incidentId: transition.state.incident?.id });
   return { status: 'published', alert: { ...bare, incidentId: transition.state.incident?.id ?? bare.incidentId } };

@@ -7,6 +7,7 @@ import {
   type Effect,
   EMPTY_STATE,
   foldIntoRollout,
+  isNewerRevision,
   type LoopPolicy,
   recordStop,
   releaseHeld,
@@ -267,5 +268,60 @@ describe('folding into a rollout', () => {
     expect(folded.effects.map((e) => e.type)).toEqual(['closed-silently']);
     expect(folded.state.incident).toBeUndefined();
     expect(foldIntoRollout(loop.state, 'api-service:43', at(5)).effects).toEqual([]);
+  });
+});
+
+describe('review regressions', () => {
+  it('keeps alerts waiting in the outbox when a new stop is recorded', () => {
+    const waiting = { alert: ALERT, queuedAt: at(0) };
+    const t = recordStop('s', { stops: [], outbox: [waiting] }, stop(0), ALERT, NO_WAIT);
+    expect(t.state.outbox?.[0]).toEqual(waiting);
+    const next = recordStop('s', t.state, stop(1), ALERT, NO_WAIT);
+    expect(next.state.outbox?.[0]).toEqual(waiting);
+  });
+
+  it('lets stops of an older revision join the open incident instead of closing it', () => {
+    const older = (minute: number) => stop(minute, { taskDefinition: 'api-service:41' });
+    const { types, state } = play([stop(0), older(0.5), stop(1), older(1.5)], NO_WAIT);
+    expect(types).toEqual([['page-single'], ['absorbed'], ['page-loop'], ['absorbed']]);
+    expect(state.incident?.taskDefinition).toBe('api-service:42');
+    expect(isNewerRevision('api-service:43', 'api-service:42')).toBe(true);
+    expect(isNewerRevision('api-service:9', 'api-service:10')).toBe(false);
+    expect(isNewerRevision('api-v2:1', 'api-service:42')).toBe(true);
+  });
+
+  it('counts Spot interruptions of every revision towards one storm', () => {
+    const spot = (minute: number, revision: number) =>
+      stop(minute, { category: 'SPOT_INTERRUPTION', taskDefinition: `api-service:${revision}` });
+    let state = EMPTY_STATE;
+    const types: string[] = [];
+    for (const s of [spot(0, 42), spot(1, 43), spot(2, 42)]) {
+      const t = recordStop('s#spot', state, s, ALERT, POLICY, { pageSingleStops: false, anyRevision: true });
+      state = t.state;
+      types.push(...t.effects.map((e) => e.type).filter((type) => type !== 'check-quiet'));
+    }
+    expect(types).toEqual(['absorbed', 'absorbed', 'page-loop']);
+  });
+
+  it('keeps counting Spot interruptions through steady states until a storm has paged', () => {
+    const opened = recordStop('s#spot', EMPTY_STATE, stop(0, { category: 'SPOT_INTERRUPTION' }), ALERT, POLICY, {
+      pageSingleStops: false,
+    });
+    expect(closeOnSteadyState(opened.state, at(10), { onlyPaged: true }).effects).toEqual([]);
+  });
+
+  it('lets only the live quiet-period timer act, so duplicate copies never multiply', () => {
+    const { state } = play([stop(0)], NO_WAIT);
+    const id = state.incident?.id ?? '';
+    expect(state.incident?.quietCheckAt).toBe(at(15));
+    expect(closeIfQuiet(state, id, at(20), POLICY, at(14)).effects).toEqual([]);
+    expect(closeIfQuiet(state, id, at(20), POLICY, at(15)).effects.map((e) => e.type)).toEqual(['closed-silently']);
+  });
+
+  it('does not page a held alert separately when its incident folds into a rollout', () => {
+    const held = play([stop(0)]);
+    expect(foldIntoRollout(held.state, 'api-service:42', at(1)).effects.map((e) => e.type)).toEqual([
+      'closed-silently',
+    ]);
   });
 });

@@ -210,4 +210,30 @@ describe('incidents against DynamoDB', () => {
     expect(alerts[0]).toMatchObject({ kind: 'RECOVERED', service: 'search-service', category: 'OOM_KILLED' });
     expect(alerts[0].title).toBe('RECOVERED: search-service in production - restart loop over after 10 min (3 stops)');
   });
+
+  it('keeps a loop page whose publish failed while more stops arrive, and sends it on the retry', async () => {
+    let clock = Date.parse('2026-11-26T04:00:00Z');
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
+    let failNext = false;
+    const flaky = {
+      publish: (alert: Parameters<typeof deps.publisher.publish>[0]) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('Throttling: rate exceeded'));
+        }
+        return deps.publisher.publish(alert);
+      },
+    } as typeof deps.publisher;
+    const run = (event: Record<string, unknown>) => processTaskStopped(event, { ...deps, publisher: flaky });
+    const stops = [0, 1, 2, 3].map((minute) => oomStop('flaky-service', minute));
+    await run(stops[0] as Record<string, unknown>);
+    await run(stops[1] as Record<string, unknown>);
+    failNext = true;
+    await expect(run(stops[2] as Record<string, unknown>)).rejects.toThrow('Throttling');
+    clock += 10_000;
+    expect((await run(stops[3] as Record<string, unknown>)).status).toBe('absorbed');
+    clock += 60_000; // Lambda's retry of the failed event
+    expect((await run(stops[2] as Record<string, unknown>)).status).toBe('duplicate');
+    expect((await delivered()).map((a) => a.kind)).toEqual(['TASK_STOPPED', 'RESTART_LOOP']);
+  });
 });

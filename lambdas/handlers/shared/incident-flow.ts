@@ -67,6 +67,7 @@ export async function advance<T extends Transition>(
       } catch (error) {
         if (error instanceof VersionConflictError) {
           deps.counter.count('StateWriteConflicts');
+          await backOff(attempt);
           continue;
         }
         throw error;
@@ -94,11 +95,17 @@ async function flushOutbox(
   deps: IncidentDeps,
 ): Promise<void> {
   const now = (deps.now ?? Date.now)();
-  const due = (written.value.outbox ?? []).filter(
-    (e: OutboxEntry) => mine.has(e.alert.dedupeKey) || now - Date.parse(e.queuedAt) >= STALE_OUTBOX_MS,
-  );
+  const outbox = written.value.outbox ?? [];
+  const stale = (e: OutboxEntry) =>
+    now - Date.parse(e.queuedAt) >= STALE_OUTBOX_MS && (!e.claimedUntil || Date.parse(e.claimedUntil) <= now);
+  const due = outbox.filter((e) => mine.has(e.alert.dedupeKey) || stale(e));
   let known: Versioned<ServiceState> | undefined = written;
   for (const entry of due) {
+    if (!mine.has(entry.alert.dedupeKey)) {
+      // Left behind by a failed attempt, and visible to every invocation: only the one that claims it publishes.
+      known = await claimStale(scope, entry.alert.dedupeKey, now, deps, known);
+      if (!known) continue;
+    }
     const messageId = await deps.publisher.publish(entry.alert);
     deps.counter.count('AlertsPublished');
     deps.log.info('Alert published', {
@@ -109,6 +116,37 @@ async function flushOutbox(
     });
     known = await removeFromOutbox(scope, entry.alert.dedupeKey, deps, known);
   }
+}
+
+/** Marks a stale entry as being published by this invocation; undefined when another claimed it first. */
+async function claimStale(
+  scope: string,
+  dedupeKey: string,
+  now: number,
+  deps: IncidentDeps,
+  known?: Versioned<ServiceState>,
+): Promise<Versioned<ServiceState> | undefined> {
+  const { value, version } = known ?? (await readState(scope, deps));
+  const entry = value.outbox?.find((e) => e.alert.dedupeKey === dedupeKey);
+  if (!entry || (entry.claimedUntil && Date.parse(entry.claimedUntil) > now)) return undefined;
+  const claimedUntil = new Date(now + STALE_OUTBOX_MS).toISOString();
+  const next = {
+    ...value,
+    outbox: (value.outbox ?? []).map((e) => (e.alert.dedupeKey === dedupeKey ? { ...e, claimedUntil } : e)),
+  };
+  try {
+    await deps.store.put(stateKey(scope), next, version, STATE_TTL_SECONDS);
+    return { value: next, version: version + 1 };
+  } catch (error) {
+    if (error instanceof VersionConflictError) return undefined;
+    throw error;
+  }
+}
+
+/** Jittered exponential backoff between conflicting writes (a burst of stops of one service). */
+function backOff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(1000, 20 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Removes one published entry; tries the state this invocation wrote last before reading it again. */
