@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { EcsWatchdog, type EcsWatchdogProps } from './ecs-watchdog.js';
 
@@ -17,5 +17,10 @@ export class WatchdogStack extends Stack {
       ...props,
     });
     this.watchdog = new EcsWatchdog(this, 'Watchdog', props.watchdog);
+    // What subscribers and `ecs-watchdog replay` need to know about this deployment.
+    new CfnOutput(this, 'AlertTopicArn', { value: this.watchdog.alertTopic.topicArn });
+    new CfnOutput(this, 'StateTableName', { value: this.watchdog.incidents.table.tableName });
+    new CfnOutput(this, 'TimerQueueUrl', { value: this.watchdog.incidents.timerQueue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.watchdog.deadLetterQueue.queueUrl });
   }
 }
