@@ -407,9 +407,13 @@ export class EcsWatchdog extends Construct {
     );
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadServiceTags',
+        sid: 'ReadTeamTags',
         actions: ['ecs:ListTagsForResource'],
-        resources: services.map((service) => service.arn),
+        // Services, and task definitions for standalone tasks (scheduled jobs) that have no service.
+        resources: [
+          ...services.map((service) => service.arn),
+          stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: '*' }),
+        ],
       }),
     );
     role.addToPolicy(
@@ -460,6 +464,12 @@ export class EcsWatchdog extends Construct {
             },
           ]
         : []),
+      {
+        id: `AwsSolutions-IAM5[Resource::${nagArn('ecs', 'task-definition/*')}]`,
+        reason:
+          'ecs:ListTagsForResource reads the team tag of the task definition of a standalone task that stopped (a ' +
+          'scheduled job has no service to carry it); any family can stop. Read-only, limited to task definitions.',
+      },
       ...services.map((service) => ({
         id: `AwsSolutions-IAM5[Resource::${service.nagArn}]`,
         reason:

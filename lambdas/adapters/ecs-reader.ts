@@ -52,6 +52,17 @@ export class EcsReader {
     });
   }
 
+  /** Tags of a task definition: where a standalone task (a scheduled job) names its team. */
+  taskDefinitionTags(taskDefinitionArn: string, signal?: AbortSignal): Promise<Record<string, string>> {
+    return this.cachedFor(this.tags, taskDefinitionArn, async () => {
+      this.count('ListTagsForResource');
+      const out = await this.ecs.send(new ListTagsForResourceCommand({ resourceArn: taskDefinitionArn }), {
+        abortSignal: signal,
+      });
+      return Object.fromEntries((out.tags ?? []).filter((t) => t.key).map((t) => [t.key as string, t.value ?? '']));
+    });
+  }
+
   /** Whether Container Insights is on for a cluster (its metrics are what the OOM evidence reads). */
   containerInsights(clusterArn: string, signal?: AbortSignal): Promise<ContainerInsightsMode> {
     return this.cachedFor(this.insights, clusterArn, async () => {

@@ -45,7 +45,8 @@ function truncate(line: string): string {
 
 type Lookups = {
   'task definition': TaskDefinitionFacts;
-  'service tags': Record<string, string>;
+  /** The service's tags, or for a standalone task its task definition's: where the team tag is. */
+  tags: Record<string, string>;
   'log excerpt': LogExcerpt | Fact;
   'memory usage': MemoryUsage;
   'previous revision': TaskDefinitionFacts;
@@ -76,7 +77,9 @@ export async function enrichTask(
   const { results, errors } = await withinBudget<Lookups>(
     {
       'task definition': taskDefinition,
-      'service tags': service ? (signal) => ecs.serviceTags(task.clusterArn, service, signal) : undefined,
+      tags: service
+        ? (signal) => ecs.serviceTags(task.clusterArn, service, signal)
+        : (signal) => ecs.taskDefinitionTags(task.taskDefinitionArn, signal),
       'log excerpt':
         config.logExcerptLines > 0 && first.culprit
           ? async (signal) => {
@@ -112,7 +115,7 @@ export async function enrichTask(
     diagnosis,
     enrichment: {
       taskDefinition: td,
-      team: results['service tags']?.[config.teamTagKey] || undefined,
+      team: results.tags?.[config.teamTagKey] || undefined,
       logExcerpt: excerpt && 'lines' in excerpt ? excerpt : undefined,
       facts,
       errors,

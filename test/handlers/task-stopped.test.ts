@@ -413,4 +413,18 @@ describe('processTaskStopped', () => {
     expect(lines.at(-1)?.startsWith('19 ')).toBe(true);
     expect(JSON.stringify(alert)).not.toContain('hunter2');
   });
+
+  it("takes a standalone task's team from its task definition's tags (a scheduled job has no service)", async () => {
+    ecsMock
+      .on(ListTagsForResourceCommand, { resourceArn: TASK_DEFINITION.taskDefinitionArn })
+      .resolves({ tags: [{ key: 'team', value: 'reporting' }] });
+    const { deps } = makeDeps();
+    await processTaskStopped(
+      taskEvent({ group: 'family:api-service', containers: [{ name: 'api', exitCode: 2 }] }),
+      deps,
+    );
+    const attributes = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes;
+    expect(attributes?.team?.StringValue).toBe('reporting');
+    expect(attributes?.service).toBeUndefined();
+  });
 });

@@ -192,7 +192,10 @@ describe('EcsWatchdog with defaults', () => {
         { actions: ['sns:Publish'], resource: ref(topicId) },
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         { actions: ['ecs:DescribeTaskDefinition'], resource: '*' },
-        { actions: ['ecs:ListTagsForResource'], resource: agnosticArn('ecs', 'service/*') },
+        {
+          actions: ['ecs:ListTagsForResource'],
+          resource: [agnosticArn('ecs', 'service/*'), agnosticArn('ecs', 'task-definition/*')],
+        },
         { actions: ['ecs:DescribeClusters'], resource: agnosticArn('ecs', 'cluster/*') },
         {
           actions: ['logs:GetLogEvents'],
@@ -327,6 +330,7 @@ describe('EcsWatchdog with settings', () => {
     expect(tags.Resource).toEqual([
       agnosticArn('ecs', 'service/prod/*'),
       'arn:aws:ecs:eu-west-1:123456789012:service/batch/*',
+      agnosticArn('ecs', 'task-definition/*'),
     ]);
   });
 
