@@ -49,7 +49,7 @@ describe('ecs-watchdog demo', () => {
       'service api-service (cluster production, team payments)',
       'service checkout-service (cluster production, team payments)',
       'service worker-service (cluster production, team fulfilment)',
-      'standalone tasks nightly-report (cluster production, team unassigned)',
+      'standalone tasks nightly-report (cluster production, team finance)',
     ]) {
       expect(stdout).toContain(` ${group}: `);
     }

@@ -122,12 +122,12 @@ describe('processTaskStopped against the local AWS', () => {
   it('routes by team: payments-alerts (filter team=payments) gets only payments alerts, all-alerts gets all', async () => {
     const payments = await run(fixture('app-crash-exit-1.json')).outcome; // api-service, team payments
     const fulfilment = await run(fixture('segfault-139.json')).outcome; // worker-service, team fulfilment
-    const standalone = await run(fixture('job-failed-exit-2.json')).outcome; // nightly-report job: no service
+    const standalone = await run(fixture('job-failed-exit-2.json')).outcome; // nightly-report job: team on its task definition
     expect([payments.status, fulfilment.status, standalone.status]).toEqual(['published', 'published', 'published']);
 
     const all = await allAlerts();
     expect(all.map((d) => `${d.attributes.service ?? '(no service)'} team=${d.attributes.team}`).sort()).toEqual([
-      '(no service) team=unassigned',
+      '(no service) team=finance',
       'api-service team=payments',
       'worker-service team=fulfilment',
     ]);
