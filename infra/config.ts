@@ -1,4 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { SERVICE_ACTION_NAMES } from '../lambdas/domain/build-service-action-alert.js';
+import { ROLLOUT_CATEGORIES } from '../lambdas/domain/classify-rollout.js';
 import {
   isSeverity,
   isStopCategory,
@@ -87,7 +89,7 @@ export interface WatchdogSettings {
   readonly enrichmentBudget: Duration;
   readonly logExcerptLines: number;
   readonly mutedCategories: readonly StopCategory[];
-  readonly severityOverrides: Readonly<Partial<Record<StopCategory, Severity>>>;
+  readonly severityOverrides: Readonly<Partial<Record<string, Severity>>>;
   readonly redactPatterns: readonly string[];
   readonly restartLoop: RestartLoopSettings;
 }
@@ -188,17 +190,20 @@ export function validateMutedCategories(categories: readonly string[] | undefine
   return muted;
 }
 
+/** Categories whose severity can be overridden: stop categories, rollout outcomes, service action events. */
+const OVERRIDABLE = [...STOP_CATEGORIES, ...ROLLOUT_CATEGORIES, ...SERVICE_ACTION_NAMES];
+
 export function validateSeverityOverrides(
   overrides: Readonly<Record<string, string>> | undefined,
-): Partial<Record<StopCategory, Severity>> {
+): Partial<Record<string, Severity>> {
   if (overrides === undefined) return {};
   if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
-    fail(`severityOverrides must be an object mapping stop categories to severities, got ${quote(overrides)}`);
+    fail(`severityOverrides must be an object mapping categories to severities, got ${quote(overrides)}`);
   }
-  const result: Partial<Record<StopCategory, Severity>> = {};
+  const result: Partial<Record<string, Severity>> = {};
   for (const [category, severity] of Object.entries(overrides)) {
-    if (!isCategory(category)) {
-      fail(`severityOverrides: ${quote(category)} is not a stop category (valid: ${VALID_CATEGORIES})`);
+    if (!OVERRIDABLE.includes(category)) {
+      fail(`severityOverrides: ${quote(category)} is not a category (valid: ${OVERRIDABLE.join(', ')})`);
     }
     if (!isSeverityName(severity)) {
       fail(`severityOverrides: ${quote(severity)} for ${category} is not a severity (valid: ${VALID_SEVERITIES})`);

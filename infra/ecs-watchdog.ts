@@ -90,7 +90,8 @@ export interface EcsWatchdogProps {
   readonly mutedCategories?: string[];
 
   /**
-   * Severity per stop category, replacing the default (e.g. `{ HEALTH_CHECK_ELB: 'CRITICAL' }`).
+   * Severity per stop category, rollout outcome (`ROLLOUT_FAILED`, ...) or service action event
+   * (`SERVICE_TASK_PLACEMENT_FAILURE`, ...), replacing the default (e.g. `{ HEALTH_CHECK_ELB: 'CRITICAL' }`).
    *
    * @default - the taxonomy's defaults
    */

@@ -85,6 +85,9 @@ const KNOWN: Record<string, KnownAction> = {
   },
 };
 
+/** The service action events with their own severity (a severity override may name any of them). */
+export const SERVICE_ACTION_NAMES = Object.keys(KNOWN);
+
 /** INFO service actions (steady state, desired count updates, ...) are not worth a message. */
 export function isInformational(action: ServiceAction): boolean {
   return action.eventType === 'INFO';

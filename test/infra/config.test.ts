@@ -96,8 +96,12 @@ describe('each bad setting fails with a message naming it', () => {
 
   it('severityOverrides', () => {
     expect(() => validateSeverityOverrides({ OOM: 'HIGH' })).toThrow(
-      'EcsWatchdog: severityOverrides: "OOM" is not a stop category (valid: OOM_KILLED',
+      'EcsWatchdog: severityOverrides: "OOM" is not a category (valid: OOM_KILLED',
     );
+    // Rollout outcomes and service action events can be overridden too.
+    expect(
+      validateSeverityOverrides({ ROLLOUT_FAILED: 'CRITICAL', SERVICE_TASK_PLACEMENT_FAILURE: 'CRITICAL' }),
+    ).toEqual({ ROLLOUT_FAILED: 'CRITICAL', SERVICE_TASK_PLACEMENT_FAILURE: 'CRITICAL' });
     expect(() => validateSeverityOverrides({ OOM_KILLED: 'URGENT' })).toThrow(
       'EcsWatchdog: severityOverrides: "URGENT" for OOM_KILLED is not a severity (valid: CRITICAL, HIGH, MEDIUM, LOW, INFO)',
     );
