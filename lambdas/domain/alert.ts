@@ -39,7 +39,7 @@ export interface Link {
 }
 
 export interface EnrichmentError {
-  /** What could not be looked up (e.g. `task definition`, `service tags`). */
+  /** What could not be looked up (e.g. `task definition`, `tags`). */
   lookup: string;
   message: string;
 }

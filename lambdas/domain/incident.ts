@@ -9,7 +9,8 @@
  *   alert, or as one escalation when the single-stop alert already went out).
  * - Steady state, or `quietMs` without stops, closes it; a closed loop announces RECOVERED. One
  *   quiet-period timer runs per incident: armed when it opens, re-armed when it fires too early.
- * - A stop of another task definition revision starts a new incident.
+ * - A stop of a newer task definition revision starts a new incident; stops of older revisions
+ *   (still draining, or delivered late) join the open one.
  */
 import type { Alert } from './alert';
 import { buildLoopAlert, buildRecoveredAlert } from './build-incident-alert';
@@ -201,13 +202,19 @@ export function recordStop(
     return { state: { ...state, stops, incident: opened }, effects };
   }
 
+  // An incident that never paged (a Spot count below the storm line) starts over once all its earlier
+  // stops have left the window, so a storm page counts the burst, not hours of trickle before it.
+  const restart = !pageSingleStops && incident.kind !== 'RESTART_LOOP' && stops.length === 1;
+  const base: Incident = restart
+    ? { ...incident, openedAt: stop.at, stopCount: 0, categories: {}, recent: [] }
+    : incident;
   const updated: Incident = {
-    ...incident,
+    ...base,
     lastSeenAt: maxTime(incident.lastSeenAt, stop.at),
     lastActivityAt: maxTime(incident.lastActivityAt ?? incident.lastSeenAt, now),
-    stopCount: incident.stopCount + 1,
-    categories: { ...incident.categories, [stop.category]: (incident.categories[stop.category] ?? 0) + 1 },
-    recent: [...incident.recent, stop].slice(-RECENT),
+    stopCount: base.stopCount + 1,
+    categories: { ...base.categories, [stop.category]: (base.categories[stop.category] ?? 0) + 1 },
+    recent: [...base.recent, stop].slice(-RECENT),
   };
   if (updated.kind === 'TASK_STOPPED' && stops.length >= policy.threshold) {
     const loop: Incident = {
@@ -259,7 +266,6 @@ export function closeIfQuiet(
   return close(state, now, `no further stops for ${Math.round(policy.quietMs / 60_000)} min`);
 }
 
-/** The service reached a steady state: whatever was open is over. */
 /**
  * The service reached a steady state: whatever was open is over. ECS also reports steady state
  * between the crashes of tasks that die minutes after starting, so one that comes within the grace

@@ -12,7 +12,7 @@ import type { TaskStateChange } from '../domain/task-event';
 import { enrichedAlert } from './enrich-task';
 import type { TaskStoppedDeps, TaskStoppedOutcome } from './process-task-stopped';
 import { errorMessage } from './shared/budget';
-import { advance, type IncidentDeps, readState } from './shared/incident-flow';
+import { advance, ContentionError, type IncidentDeps, readState } from './shared/incident-flow';
 
 /** Claim lease: longer than one invocation (30 s timeout), shorter than Lambda's first retry. */
 export const CLAIM_LEASE_SECONDS = 45;
@@ -131,7 +131,7 @@ export async function recordSpotInterruption(
   const scope = spotScope(task);
   // The team, so that a storm page reaches the team's filtered subscription (one cached lookup).
   const team = await deps.ecs
-    .serviceTags(task.clusterArn, task.service ?? '')
+    .serviceTags(task.clusterArn, task.service ?? '', AbortSignal.timeout(deps.config.enrichmentBudgetMs))
     .then((tags) => tags[deps.config.teamTagKey] || undefined)
     .catch(() => undefined);
   const bare = { ...buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides), team };
@@ -145,11 +145,12 @@ export async function recordSpotInterruption(
       { ...incidents, policy },
       bare,
     );
-    await incidents.store.completeEvent(task.eventId);
   } catch (error) {
     await incidents.store.releaseEvent(task.eventId).catch(() => undefined);
     // A burst of interruptions of one service contends for its item; an interruption that could not
-    // be counted is still routine: log and count it, never dead-letter it.
+    // be counted is still routine: log and count it, never dead-letter it. Anything else (a storm page
+    // that SNS refused, a timer SQS refused) fails the invocation, so that Lambda's retry finishes it.
+    if (!(error instanceof ContentionError)) throw error;
     deps.counter.count('SpotInterruptionsNotCounted');
     deps.log.warn('Spot interruption not counted towards a storm', {
       taskArn: task.taskArn,
@@ -157,6 +158,7 @@ export async function recordSpotInterruption(
     });
     return undefined;
   }
+  await incidents.store.completeEvent(task.eventId).catch(() => undefined);
   if (!transition.effects.some((e) => e.type === 'page-loop')) return undefined;
   deps.log.info('Spot storm paged', { taskArn: task.taskArn, incidentId: transition.state.incident?.id });
   return { status: 'published', alert: { ...bare, incidentId: transition.state.incident?.id ?? bare.incidentId } };

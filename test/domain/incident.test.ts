@@ -7,6 +7,7 @@ import {
   type Effect,
   EMPTY_STATE,
   foldIntoRollout,
+  type Incident,
   isNewerRevision,
   type LoopPolicy,
   recordStop,
@@ -323,5 +324,20 @@ describe('review regressions', () => {
     expect(foldIntoRollout(held.state, 'api-service:42', at(1)).effects.map((e) => e.type)).toEqual([
       'closed-silently',
     ]);
+  });
+});
+
+describe('unpaged counts (Spot)', () => {
+  it('start over once every earlier interruption has left the window, so a storm counts its burst', () => {
+    const spot = (minute: number) => stop(minute, { category: 'SPOT_INTERRUPTION' });
+    let state = EMPTY_STATE;
+    const pages: Incident[] = [];
+    // A trickle 12 minutes apart (each alone in the 10-minute window), then a burst.
+    for (const s of [spot(0), spot(12), spot(24), spot(30), spot(31), spot(32)]) {
+      const t = recordStop('s#spot', state, s, ALERT, POLICY, { pageSingleStops: false });
+      state = t.state;
+      for (const e of t.effects) if (e.type === 'page-loop') pages.push(e.incident);
+    }
+    expect(pages.map((p) => [p.stopCount, p.openedAt])).toEqual([[3, at(24)]]);
   });
 });

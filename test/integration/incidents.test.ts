@@ -8,7 +8,7 @@ import { processRollout } from '../../lambdas/handlers/process-rollout';
 import { processTaskStopped, type TaskStoppedOutcome } from '../../lambdas/handlers/process-task-stopped';
 import { processTimer } from '../../lambdas/handlers/process-timer';
 import { readConfig } from '../../lambdas/handlers/shared/config';
-import type { IncidentDeps } from '../../lambdas/handlers/shared/incident-flow';
+import { type IncidentDeps, readState } from '../../lambdas/handlers/shared/incident-flow';
 import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
 import { drainSnsDeliveries, type SeededAccount, seedAccount } from '../../local/seed';
 import { createStateResources, type StateResources } from '../../local/state-resources';
@@ -235,5 +235,92 @@ describe('incidents against DynamoDB', () => {
     clock += 60_000; // Lambda's retry of the failed event
     expect((await run(stops[2] as Record<string, unknown>)).status).toBe('duplicate');
     expect((await delivered()).map((a) => a.kind)).toEqual(['TASK_STOPPED', 'RESTART_LOOP']);
+  });
+
+  it('keeps the quiet-period timer alive when re-arming it fails once, so the loop still recovers', async () => {
+    const t0 = Date.parse('2026-11-26T05:00:00Z');
+    let clock = t0;
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
+    const incidents = deps.incidents;
+    const policy = deps.config.incidents?.policy;
+    if (!incidents || !policy) throw new Error('expected incident tracking');
+    for (const minute of [0, 1, 2]) {
+      clock = t0 + minute * 60_000;
+      await processTaskStopped(oomStop('timer-service', 120 + minute), deps);
+    }
+    expect((await delivered()).map((a) => a.kind)).toEqual(['TASK_STOPPED', 'RESTART_LOOP']);
+    const incident = (
+      await readState('production/timer-service', {
+        ...incidents,
+        publisher: deps.publisher,
+        policy,
+        log: silentLog,
+        counter: new MemoryCounter(),
+      })
+    ).value.incident;
+    expect(incident?.quietCheckAt).toBe('2026-11-26T05:15:00.000Z');
+
+    let failSends = 1;
+    const sent: string[] = [];
+    const flakyTimers = {
+      schedule: (message: Parameters<typeof incidents.timers.schedule>[0]) => {
+        if (failSends-- > 0) return Promise.reject(new Error('SQS throttled'));
+        sent.push(JSON.stringify(message));
+        return Promise.resolve();
+      },
+    } as typeof incidents.timers;
+    const timerDeps = {
+      ...incidents,
+      timers: flakyTimers,
+      publisher: deps.publisher,
+      policy,
+      log: silentLog,
+      counter: new MemoryCounter(),
+    };
+    const timer = (dueAt: string) =>
+      JSON.stringify({ type: 'check-quiet', scope: 'production/timer-service', incidentId: incident?.id, dueAt });
+    // The check armed when the incident opened fires 15 min after opening, 13 min after the last stop.
+    clock = Date.parse('2026-11-26T05:15:00Z');
+    await expect(processTimer(timer('2026-11-26T05:15:00.000Z'), timerDeps)).rejects.toThrow('SQS throttled');
+    // SQS redelivers it: it must re-arm the check (for 05:17), not be dropped as a stale copy.
+    expect(await processTimer(timer('2026-11-26T05:15:00.000Z'), timerDeps)).toBe('done');
+    expect(sent).toEqual([timer('2026-11-26T05:17:00.000Z')]);
+    clock = Date.parse('2026-11-26T05:17:00Z');
+    expect(await processTimer(sent[0] as string, timerDeps)).toBe('done');
+    expect((await delivered()).map((a) => a.kind)).toEqual(['RECOVERED']);
+  });
+
+  it('fails the invocation when a Spot storm page cannot be published, so the retry sends it', async () => {
+    let clock = Date.parse('2026-11-26T06:00:00Z');
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
+    let failNext = false;
+    const flaky = {
+      publish: (alert: Parameters<typeof deps.publisher.publish>[0]) => {
+        if (failNext) {
+          failNext = false;
+          return Promise.reject(new Error('SNS unavailable'));
+        }
+        return deps.publisher.publish(alert);
+      },
+    } as typeof deps.publisher;
+    const spot = (minute: number) => {
+      const event = oomStop('spot-service', 180 + minute);
+      Object.assign(event.detail as Record<string, unknown>, {
+        stopCode: 'SpotInterruption',
+        stoppedReason: 'Your Spot Task was interrupted.',
+        containers: [{ name: 'app', exitCode: 143 }],
+      });
+      return event;
+    };
+    const events = [0, 1, 2, 3, 4].map(spot);
+    for (const event of events.slice(0, 4)) await processTaskStopped(event, { ...deps, publisher: flaky });
+    failNext = true;
+    await expect(
+      processTaskStopped(events[4] as Record<string, unknown>, { ...deps, publisher: flaky }),
+    ).rejects.toThrow('SNS unavailable');
+    clock += 60_000;
+    await processTaskStopped(events[4] as Record<string, unknown>, { ...deps, publisher: flaky });
+    const alerts = await delivered();
+    expect(alerts.map((a) => `${a.kind} ${a.category}`)).toEqual(['RESTART_LOOP SPOT_INTERRUPTION']);
   });
 });

@@ -61,6 +61,13 @@ export async function advance<T extends Transition>(
     fresh = undefined;
     const nowIso = new Date(now()).toISOString();
     const transition = withPages(step(value, nowIso), deps.policy, nowIso, latest);
+    // Timers are sent before the decision is written: if sending fails, nothing was written and the
+    // retry (or the redelivered timer) decides again; a timer that turns out not to be needed does
+    // nothing when it fires. Written first, a lost timer could leave an incident open for good.
+    // A stop already recorded is a retry (or a concurrent duplicate): the attempt that recorded it may
+    // have died before arming its timers, so they are re-armed from the state.
+    const retry = transition.effects.some((e) => e.type === 'duplicate');
+    await armTimers(scope, retry ? timersOf(transition.state, deps.policy) : transition.effects, deps);
     if (transition.state !== value) {
       try {
         await deps.store.put(stateKey(scope), transition.state, version, STATE_TTL_SECONDS);
@@ -73,18 +80,14 @@ export async function advance<T extends Transition>(
         throw error;
       }
     }
-    // A stop already recorded is a retry (or a concurrent duplicate): the attempt that recorded it may
-    // have died before arming its timers, so they are re-armed (a timer that is no longer needed does
-    // nothing when it fires). What it left in the outbox is stale by now and flushed below.
-    const retry = transition.effects.some((e) => e.type === 'duplicate');
+    // What a failed attempt left in the outbox is stale by now and flushed below.
     const mine = new Set((transition.state.outbox ?? []).map((e) => e.alert.dedupeKey));
     for (const old of value.outbox ?? []) mine.delete(old.alert.dedupeKey);
     const written = { value: transition.state, version: transition.state !== value ? version + 1 : version };
     await flushOutbox(scope, written, mine, deps);
-    await armTimers(scope, retry ? timersOf(transition.state, deps.policy) : transition.effects, deps);
     return transition;
   }
-  throw new Error(`${scope}: gave up after ${MAX_ATTEMPTS} conflicting writes`);
+  throw new ContentionError(`${scope}: gave up after ${MAX_ATTEMPTS} conflicting writes`);
 }
 
 /** Publishes this transition's alerts and any stale leftovers, removing each from the outbox once SNS took it. */
@@ -118,6 +121,11 @@ async function flushOutbox(
   }
 }
 
+/** Too many invocations wrote the same item at once (a burst of stops of one service). */
+export class ContentionError extends Error {
+  override readonly name = 'ContentionError';
+}
+
 /** Marks a stale entry as being published by this invocation; undefined when another claimed it first. */
 async function claimStale(
   scope: string,
@@ -129,7 +137,8 @@ async function claimStale(
   const { value, version } = known ?? (await readState(scope, deps));
   const entry = value.outbox?.find((e) => e.alert.dedupeKey === dedupeKey);
   if (!entry || (entry.claimedUntil && Date.parse(entry.claimedUntil) > now)) return undefined;
-  const claimedUntil = new Date(now + STALE_OUTBOX_MS).toISOString();
+  // Twice a function's timeout: the claimant has published or died by then, SDK retries included.
+  const claimedUntil = new Date(now + 2 * STALE_OUTBOX_MS).toISOString();
   const next = {
     ...value,
     outbox: (value.outbox ?? []).map((e) => (e.alert.dedupeKey === dedupeKey ? { ...e, claimedUntil } : e)),
@@ -168,6 +177,7 @@ async function removeFromOutbox(
       return { value: next, version: version + 1 };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
+      await backOff(attempt);
     }
   }
   throw new Error(`${scope}: could not clear ${dedupeKey} from the outbox`);
