@@ -3,7 +3,9 @@
  * invocations race, duplicates never page twice, held alerts are released by the timer.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import { makeWatchdogDeps, type WatchdogDeps } from '../../lambdas/cli/watchdog-deps';
+import type { Alert } from '../../lambdas/domain/alert';
 import { processRollout } from '../../lambdas/handlers/process-rollout';
 import { processTaskStopped, type TaskStoppedOutcome } from '../../lambdas/handlers/process-task-stopped';
 import { processTimer } from '../../lambdas/handlers/process-timer';
@@ -45,6 +47,20 @@ function watchdog(env: Record<string, string> = {}, now?: () => number) {
   opened.push(deps);
   const counter = new MemoryCounter();
   return { deps: { ...deps, log: silentLog, counter }, counter };
+}
+
+/** A publisher whose next publish fails once `failNext()` was called, as SNS throttling would. */
+function flakyPublisher(real: AlertPublisher, message: string) {
+  let failures = 0;
+  const publisher = {
+    publish: (alert: Alert) => (failures-- > 0 ? Promise.reject(new Error(message)) : real.publish(alert)),
+  } as AlertPublisher;
+  return {
+    publisher,
+    failNext: () => {
+      failures = 1;
+    },
+  };
 }
 
 let serial = 0;
@@ -167,13 +183,8 @@ describe('incidents against DynamoDB', () => {
   it('publishes on the retry an alert whose first publish failed after the decision was written', async () => {
     let clock = Date.parse('2026-11-26T03:00:00Z');
     const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
-    let failures = 1;
-    const flaky = {
-      publish: (alert: Parameters<typeof deps.publisher.publish>[0]) => {
-        if (failures-- > 0) return Promise.reject(new Error('Throttling: rate exceeded'));
-        return deps.publisher.publish(alert);
-      },
-    } as typeof deps.publisher;
+    const { publisher: flaky, failNext } = flakyPublisher(deps.publisher, 'Throttling: rate exceeded');
+    failNext();
     const event = oomStop('billing-service');
     await expect(processTaskStopped(event, { ...deps, publisher: flaky })).rejects.toThrow('Throttling');
     expect(await delivered()).toHaveLength(0);
@@ -214,21 +225,12 @@ describe('incidents against DynamoDB', () => {
   it('keeps a loop page whose publish failed while more stops arrive, and sends it on the retry', async () => {
     let clock = Date.parse('2026-11-26T04:00:00Z');
     const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
-    let failNext = false;
-    const flaky = {
-      publish: (alert: Parameters<typeof deps.publisher.publish>[0]) => {
-        if (failNext) {
-          failNext = false;
-          return Promise.reject(new Error('Throttling: rate exceeded'));
-        }
-        return deps.publisher.publish(alert);
-      },
-    } as typeof deps.publisher;
+    const { publisher: flaky, failNext } = flakyPublisher(deps.publisher, 'Throttling: rate exceeded');
     const run = (event: Record<string, unknown>) => processTaskStopped(event, { ...deps, publisher: flaky });
     const stops = [0, 1, 2, 3].map((minute) => oomStop('flaky-service', minute));
     await run(stops[0] as Record<string, unknown>);
     await run(stops[1] as Record<string, unknown>);
-    failNext = true;
+    failNext();
     await expect(run(stops[2] as Record<string, unknown>)).rejects.toThrow('Throttling');
     clock += 10_000;
     expect((await run(stops[3] as Record<string, unknown>)).status).toBe('absorbed');
@@ -293,16 +295,7 @@ describe('incidents against DynamoDB', () => {
   it('fails the invocation when a Spot storm page cannot be published, so the retry sends it', async () => {
     let clock = Date.parse('2026-11-26T06:00:00Z');
     const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
-    let failNext = false;
-    const flaky = {
-      publish: (alert: Parameters<typeof deps.publisher.publish>[0]) => {
-        if (failNext) {
-          failNext = false;
-          return Promise.reject(new Error('SNS unavailable'));
-        }
-        return deps.publisher.publish(alert);
-      },
-    } as typeof deps.publisher;
+    const { publisher: flaky, failNext } = flakyPublisher(deps.publisher, 'SNS unavailable');
     const spot = (minute: number) => {
       const event = oomStop('spot-service', 180 + minute);
       Object.assign(event.detail as Record<string, unknown>, {
@@ -314,7 +307,7 @@ describe('incidents against DynamoDB', () => {
     };
     const events = [0, 1, 2, 3, 4].map(spot);
     for (const event of events.slice(0, 4)) await processTaskStopped(event, { ...deps, publisher: flaky });
-    failNext = true;
+    failNext();
     await expect(
       processTaskStopped(events[4] as Record<string, unknown>, { ...deps, publisher: flaky }),
     ).rejects.toThrow('SNS unavailable');
