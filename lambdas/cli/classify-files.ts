@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { classifyEvent } from '../domain/classify-event';
+import { InvalidEventError } from '../domain/invalid-event';
 import { errorMessage } from '../handlers/shared/budget';
+import { readEventFile } from './read-event-file';
 
 /** One printed line of `ecs-watchdog classify`. */
 export interface ClassifiedLine {
@@ -25,18 +26,7 @@ export interface FileProblem {
 
 /** Reads one file holding an event or a JSON array of events. */
 export function readEvents(file: string): unknown[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`cannot read: ${errorMessage(error)}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`not valid JSON: ${errorMessage(error)}`);
-  }
+  const parsed = readEventFile(file);
   return Array.isArray(parsed) ? parsed : [parsed];
 }
 
@@ -49,7 +39,7 @@ export function classifyFiles(files: string[]): { lines: ClassifiedLine[]; probl
     try {
       events = readEvents(file);
     } catch (error) {
-      problems.push({ file, problem: errorMessage(error) });
+      problems.push({ file, problem: error instanceof InvalidEventError ? error.problem : errorMessage(error) });
       continue;
     }
     const many = events.length > 1;

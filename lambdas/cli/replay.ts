@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { DETAIL_TYPES, parseEnvelope } from '../domain/ecs-event';
-import { InvalidEventError } from '../domain/invalid-event';
 import { processRollout, type RolloutOutcome } from '../handlers/process-rollout';
 import { processTaskStopped, type TaskStoppedOutcome } from '../handlers/process-task-stopped';
 import { errorMessage } from '../handlers/shared/budget';
 import { rejectInvalid } from '../handlers/shared/invalid-input';
 import type { Counter, Log } from '../handlers/shared/telemetry';
+import { readEventFile } from './read-event-file';
 import type { WatchdogDeps } from './watchdog-deps';
 
 /** What a handler's processing function reports for one event (every process* function returns one of these). */
@@ -101,21 +101,6 @@ export async function replayFiles(
     replayed.push({ file: label, outcome: await replayEvent(event, processors, context) });
   }
   return replayed;
-}
-
-/** One event per file. Unreadable or non-JSON content is an InvalidEventError naming the problem. */
-export function readEventFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InvalidEventError('file', `cannot read: ${errorMessage(error)}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidEventError('file', `not valid JSON: ${errorMessage(error)}`);
-  }
 }
 
 /** Every `*.json` below `dir`, sorted, with paths relative to `base` as labels (e.g. `events/task-stopped/x.json`). */

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { InvalidEventError } from '../domain/invalid-event';
+import { errorMessage } from '../handlers/shared/budget';
+
+/** One event per file. Unreadable or non-JSON content is an InvalidEventError naming the problem. */
+export function readEventFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InvalidEventError('file', `cannot read: ${errorMessage(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidEventError('file', `not valid JSON: ${errorMessage(error)}`);
+  }
+}
