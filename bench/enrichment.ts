@@ -9,14 +9,14 @@
  *   npx tsx bench/enrichment.ts [--runs N]
  */
 import { type CallCounts, countCalls, totalCalls } from '../lambdas/adapters/sdk-call-counter';
+import { enrichTask } from '../lambdas/app/enrich-task';
+import { processTaskStopped } from '../lambdas/app/process-task-stopped';
+import { readConfig } from '../lambdas/app/shared/config';
+import { MemoryCounter, silentLog } from '../lambdas/app/shared/telemetry';
 import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
-import { classifyStop } from '../lambdas/domain/classify-stop';
-import { parseEnvelope } from '../lambdas/domain/ecs-event';
-import { parseTaskStateChange } from '../lambdas/domain/task-event';
-import { enrichTask } from '../lambdas/handlers/enrich-task';
-import { processTaskStopped } from '../lambdas/handlers/process-task-stopped';
-import { readConfig } from '../lambdas/handlers/shared/config';
-import { MemoryCounter, silentLog } from '../lambdas/handlers/shared/telemetry';
+import { parseEnvelope } from '../lambdas/domain/events/ecs-event';
+import { parseTaskStateChange } from '../lambdas/domain/events/task-event';
+import { classifyStop } from '../lambdas/domain/stops/classify-stop';
 import { type LocalAwsClientConfig, withLocalAws } from '../local/emulator';
 import { drainSnsDeliveries, rewriteFixtureIds, seedAccount } from '../local/seed';
 import { createStateResources } from '../local/state-resources';

@@ -39,10 +39,10 @@ import { DynamoDbCapacityStateStore } from '../lambdas/adapters/capacity-state-s
 import { mapWithConcurrency } from '../lambdas/adapters/concurrency';
 import { type CallCounts, countCalls, totalCalls } from '../lambdas/adapters/sdk-call-counter';
 import { StateStore } from '../lambdas/adapters/state-store';
-import { batchCount } from '../lambdas/domain/batches';
-import { TRUNK_ATTRIBUTE } from '../lambdas/domain/eni-trunking';
-import { processCapacityScan } from '../lambdas/handlers/process-capacity-scan';
-import { MemoryCounter, silentLog } from '../lambdas/handlers/shared/telemetry';
+import { processCapacityScan } from '../lambdas/app/process-capacity-scan';
+import { MemoryCounter, silentLog } from '../lambdas/app/shared/telemetry';
+import { batchCount } from '../lambdas/domain/capacity/batches';
+import { TRUNK_ATTRIBUTE } from '../lambdas/domain/capacity/eni-trunking';
 import { type LocalAwsClientConfig, withLocalAws } from '../local/emulator';
 import { createStateResources } from '../local/state-resources';
 

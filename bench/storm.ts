@@ -16,13 +16,13 @@
  * neither alerted nor counted in an incident; it must be 0.
  */
 import { type TimerMessage, TimerQueue } from '../lambdas/adapters/timer-queue';
+import { processRollout } from '../lambdas/app/process-rollout';
+import { processTaskStopped, type TaskStoppedOutcome } from '../lambdas/app/process-task-stopped';
+import { processTimer } from '../lambdas/app/process-timer';
+import { readConfig } from '../lambdas/app/shared/config';
+import { MemoryCounter, silentLog } from '../lambdas/app/shared/telemetry';
 import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
-import type { Alert } from '../lambdas/domain/alert';
-import { processRollout } from '../lambdas/handlers/process-rollout';
-import { processTaskStopped, type TaskStoppedOutcome } from '../lambdas/handlers/process-task-stopped';
-import { processTimer } from '../lambdas/handlers/process-timer';
-import { readConfig } from '../lambdas/handlers/shared/config';
-import { MemoryCounter, silentLog } from '../lambdas/handlers/shared/telemetry';
+import type { Alert } from '../lambdas/domain/alerts/alert';
 import { withLocalAws } from '../local/emulator';
 import { drainSnsDeliveries, seedAccount } from '../local/seed';
 import { createStateResources } from '../local/state-resources';

@@ -7,7 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity-metrics.js';
+import { CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity/capacity-metrics.js';
 import { type ArnPattern, clusterArnOf, nagArn } from './arns.js';
 import type { ClusterRef } from './config.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';

@@ -1,6 +1,6 @@
 import { Duration, Token } from 'aws-cdk-lib';
-import { SERVICE_ACTION_NAMES } from '../lambdas/domain/build-service-action-alert.js';
-import { ROLLOUT_CATEGORIES } from '../lambdas/domain/classify-rollout.js';
+import { SERVICE_ACTION_NAMES } from '../lambdas/domain/alerts/build-service-action-alert.js';
+import { ROLLOUT_CATEGORIES } from '../lambdas/domain/rollouts/classify-rollout.js';
 import {
   isSeverity,
   isStopCategory,
@@ -8,7 +8,7 @@ import {
   type Severity,
   STOP_CATEGORIES,
   type StopCategory,
-} from '../lambdas/domain/taxonomy.js';
+} from '../lambdas/domain/stops/taxonomy.js';
 
 /**
  * Validation of the EcsWatchdog settings. Pure: no constructs, so it is unit-tested directly and the

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import type { Severity } from '../lambdas/domain/taxonomy.js';
+import type { Severity } from '../lambdas/domain/stops/taxonomy.js';
 import type { EcsWatchdogProps } from './ecs-watchdog.js';
 
 /**

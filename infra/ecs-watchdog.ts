@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Severity } from '../lambdas/domain/taxonomy.js';
+import type { Severity } from '../lambdas/domain/stops/taxonomy.js';
 import { clusterArnOf, nagArn } from './arns.js';
 import { CapacityScan } from './capacity-scan.js';
 import {
@@ -83,7 +83,7 @@ export interface EcsWatchdogProps {
   readonly logExcerptLines?: number;
 
   /**
-   * Stop categories that never publish an alert (see `STOP_CATEGORIES` in `lambdas/domain/taxonomy.ts`).
+   * Stop categories that never publish an alert (see `STOP_CATEGORIES` in `lambdas/domain/stops/taxonomy.ts`).
    *
    * @default - none
    */

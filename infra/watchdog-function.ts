@@ -12,9 +12,9 @@ import { FUNCTION_TIMEOUT } from './config.js';
 /** Repository root: handlers are found by entry path relative to it, never imported. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
-/** Absolute path of a handler entry, e.g. `handlerEntry('task-stopped')` → `<root>/lambdas/handlers/task-stopped.ts`. */
+/** Absolute path of a handler entry, e.g. `handlerEntry('task-stopped')` → `<root>/lambdas/entries/task-stopped.ts`. */
 export function handlerEntry(name: string): string {
-  return path.join(PROJECT_ROOT, 'lambdas', 'handlers', `${name}.ts`);
+  return path.join(PROJECT_ROOT, 'lambdas', 'entries', `${name}.ts`);
 }
 
 export const SERVICE_NAME = 'ecs-watchdog';

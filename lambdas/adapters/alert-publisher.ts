@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { Alert } from '../domain/alert';
-import { toSnsMessage } from '../domain/sns-message';
+import type { Alert } from '../domain/alerts/alert';
+import { toSnsMessage } from '../domain/alerts/sns-message';
 
 /** Publishes a rendered alert. Errors propagate: the caller's retry and dead-letter path owns them. */
 export class AlertPublisher {

@@ -17,9 +17,9 @@ import {
   ListServicesCommand,
   type Service,
 } from '@aws-sdk/client-ecs';
-import { inBatches } from '../domain/batches';
-import type { ContainerInstanceFacts, ServiceNetworkFacts, SubnetFacts } from '../domain/capacity-assessment';
-import { TRUNK_ATTRIBUTE } from '../domain/eni-trunking';
+import { inBatches } from '../domain/capacity/batches';
+import type { ContainerInstanceFacts, ServiceNetworkFacts, SubnetFacts } from '../domain/capacity/capacity-assessment';
+import { TRUNK_ATTRIBUTE } from '../domain/capacity/eni-trunking';
 import { createLimiter, type Limiter } from './concurrency';
 
 /**

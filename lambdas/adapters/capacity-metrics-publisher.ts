@@ -1,6 +1,6 @@
 import { type CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { inBatches } from '../domain/batches';
-import { CAPACITY_METRICS_NAMESPACE, type MetricPoint } from '../domain/capacity-metrics';
+import { inBatches } from '../domain/capacity/batches';
+import { CAPACITY_METRICS_NAMESPACE, type MetricPoint } from '../domain/capacity/capacity-metrics';
 
 export { CAPACITY_METRICS_NAMESPACE };
 

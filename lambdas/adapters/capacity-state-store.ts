@@ -1,4 +1,4 @@
-import type { CapacityState, CapacityStateStore, OpenCapacityIncident } from '../domain/capacity-incidents';
+import type { CapacityState, CapacityStateStore, OpenCapacityIncident } from '../domain/capacity/capacity-incidents';
 import { type StateStore, VersionConflictError } from './state-store';
 
 /** Key of the one item holding the capacity scan's open incidents. */

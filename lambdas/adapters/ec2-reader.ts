@@ -4,7 +4,7 @@ import {
   DescribeSubnetsCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import type { SubnetFacts } from '../domain/placement-diagnosis';
+import type { SubnetFacts } from '../domain/rollouts/placement-diagnosis';
 
 /** Reads subnet free addresses and instance-type network limits. */
 export class Ec2Reader {

@@ -6,7 +6,7 @@ import {
   ListTagsForResourceCommand,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
-import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../domain/task-definition';
+import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../domain/stops/task-definition';
 
 const TAG_CACHE_MS = 5 * 60_000;
 

@@ -9,9 +9,9 @@ import {
   type ListTasksCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
-import type { ServiceEventFact } from '../domain/classify-rollout';
-import type { InstanceFacts } from '../domain/placement-diagnosis';
-import type { TaskStateChange } from '../domain/task-event';
+import type { TaskStateChange } from '../domain/events/task-event';
+import type { ServiceEventFact } from '../domain/rollouts/classify-rollout';
+import type { InstanceFacts } from '../domain/rollouts/placement-diagnosis';
 import { iso, toTaskStateChange } from './task-state';
 
 /** One deployment of a service, as DescribeServices lists it (PRIMARY, ACTIVE; INACTIVE ones are dropped). */

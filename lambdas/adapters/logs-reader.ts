@@ -1,5 +1,5 @@
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import type { AwsLogsLocation } from '../domain/task-definition';
+import type { AwsLogsLocation } from '../domain/stops/task-definition';
 
 /** Reads the last lines of a log stream, in the stream's own region (awslogs-region may differ). */
 export class LogsReader {

@@ -1,5 +1,5 @@
 import type { Container, Task } from '@aws-sdk/client-ecs';
-import { type ContainerState, lastSegment, serviceOfGroup, type TaskStateChange } from '../domain/task-event';
+import { type ContainerState, lastSegment, serviceOfGroup, type TaskStateChange } from '../domain/events/task-event';
 
 /**
  * Maps a task from DescribeTasks onto the shape of an `ECS Task State Change` event, so the stop

@@ -1,6 +1,6 @@
-import { classifyEvent } from '../domain/classify-event';
-import { InvalidEventError } from '../domain/invalid-event';
-import { errorMessage } from '../handlers/shared/budget';
+import { errorMessage } from '../app/shared/budget';
+import { classifyEvent } from '../domain/alerts/classify-event';
+import { InvalidEventError } from '../domain/events/invalid-event';
 import { readEventFile } from './read-event-file';
 
 /** One printed line of `ecs-watchdog classify`. */

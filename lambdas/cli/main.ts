@@ -20,9 +20,6 @@ Usage:
                                   --team-tag KEY, --region REGION, --endpoint URL.
                                   Prints one JSON line per file: status, kind, category,
                                   incidentId, messageId. Exit 1 if any event failed.
-  ecs-watchdog demo               Start a local AWS emulator, seed an ECS account, replay
-                                  events/ through the real handlers and print what on-call
-                                  receives. Needs python3 (installs the emulator into .venv).
   ecs-watchdog --help             Show this help.
 
 Exit codes: 0 success, 1 some input was bad, 2 usage error.`;
@@ -58,10 +55,6 @@ async function main(argv: string[]): Promise<number> {
       (line) => process.stdout.write(`${line}\n`),
       (line) => process.stderr.write(`${line}\n`),
     );
-  }
-  if (command === 'demo') {
-    const { runDemo } = require('./demo') as typeof import('./demo.js');
-    return runDemo();
   }
   process.stderr.write(`ecs-watchdog: unknown command "${command}" (see ecs-watchdog --help)\n`);
   return 2;

@@ -1,5 +1,5 @@
-import type { Alert } from '../domain/alert';
-import { renderEmail } from '../domain/render-email';
+import type { Alert } from '../domain/alerts/alert';
+import { renderEmail } from '../domain/alerts/render-email';
 import type { ReplayedFile } from './replay';
 
 /** An alert as a subscriber received it: the SNS subject, attributes and the `sqs` body (the Alert JSON). */

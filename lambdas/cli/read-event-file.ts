@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { InvalidEventError } from '../domain/invalid-event';
-import { errorMessage } from '../handlers/shared/budget';
+import { errorMessage } from '../app/shared/budget';
+import { InvalidEventError } from '../domain/events/invalid-event';
 
 /** One event per file. Unreadable or non-JSON content is an InvalidEventError naming the problem. */
 export function readEventFile(path: string): unknown {

@@ -7,8 +7,8 @@
  * environment variables the functions read (ALERT_TOPIC_ARN, STATE_TABLE_NAME, TIMER_QUEUE_URL, ...);
  * flags override them. Prints one JSON line per file; exit 1 when any event was rejected or failed.
  */
-import { readConfig } from '../handlers/shared/config';
-import { type Log, MemoryCounter } from '../handlers/shared/telemetry';
+import { readConfig } from '../app/shared/config';
+import { type Log, MemoryCounter } from '../app/shared/telemetry';
 import { replayFiles, watchdogProcessors } from './replay';
 import { makeWatchdogDeps } from './watchdog-deps';
 

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { DETAIL_TYPES, parseEnvelope } from '../domain/ecs-event';
-import { processRollout, type RolloutOutcome } from '../handlers/process-rollout';
-import { processTaskStopped, type TaskStoppedOutcome } from '../handlers/process-task-stopped';
-import { errorMessage } from '../handlers/shared/budget';
-import { rejectInvalid } from '../handlers/shared/invalid-input';
-import type { Counter, Log } from '../handlers/shared/telemetry';
+import { processRollout, type RolloutOutcome } from '../app/process-rollout';
+import { processTaskStopped, type TaskStoppedOutcome } from '../app/process-task-stopped';
+import { errorMessage } from '../app/shared/budget';
+import { rejectInvalid } from '../app/shared/invalid-input';
+import type { Counter, Log } from '../app/shared/telemetry';
+import { DETAIL_TYPES, parseEnvelope } from '../domain/events/ecs-event';
 import { readEventFile } from './read-event-file';
 import type { WatchdogDeps } from './watchdog-deps';
 

@@ -13,10 +13,10 @@ import { LogsReader } from '../adapters/logs-reader';
 import { MetricsReader } from '../adapters/metrics-reader';
 import { StateStore } from '../adapters/state-store';
 import { TimerQueue } from '../adapters/timer-queue';
-import { makeRedactor } from '../domain/redact';
-import type { TaskStoppedDeps } from '../handlers/process-task-stopped';
-import type { RolloutDeps } from '../handlers/rollout-deps';
-import type { WatchdogConfig } from '../handlers/shared/config';
+import type { TaskStoppedDeps } from '../app/process-task-stopped';
+import type { RolloutDeps } from '../app/rollout-deps';
+import type { WatchdogConfig } from '../app/shared/config';
+import { makeRedactor } from '../domain/alerts/redact';
 
 /** Any SDK v3 client configuration, e.g. the local AWS's `clientConfig` (endpoint, region, credentials). */
 export type ClientConfig = ConstructorParameters<typeof ECSClient>[0] & { region: string };

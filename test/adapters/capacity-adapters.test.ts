@@ -27,7 +27,7 @@ import { CapacityMetricsPublisher } from '../../lambdas/adapters/capacity-metric
 import { ConcurrentScanError, DynamoDbCapacityStateStore } from '../../lambdas/adapters/capacity-state-store';
 import { createLimiter } from '../../lambdas/adapters/concurrency';
 import { StateStore } from '../../lambdas/adapters/state-store';
-import type { MetricPoint } from '../../lambdas/domain/capacity-metrics';
+import type { MetricPoint } from '../../lambdas/domain/capacity/capacity-metrics';
 
 const ecsMock = mockClient(ECSClient);
 const ec2Mock = mockClient(EC2Client);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { toSubject } from '../../lambdas/domain/alert';
-import { buildTaskStoppedAlert } from '../../lambdas/domain/build-task-alert';
-import { classifyStop } from '../../lambdas/domain/classify-stop';
-import { parseEnvelope } from '../../lambdas/domain/ecs-event';
-import { explainExitCode } from '../../lambdas/domain/exit-codes';
-import { logStreamLink } from '../../lambdas/domain/links';
-import { renderChat } from '../../lambdas/domain/render-chat';
-import { renderEmail } from '../../lambdas/domain/render-email';
-import { SNS_MAX_BYTES, toSnsMessage } from '../../lambdas/domain/sns-message';
-import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { toSubject } from '../../lambdas/domain/alerts/alert';
+import { buildTaskStoppedAlert } from '../../lambdas/domain/alerts/build-task-alert';
+import { logStreamLink } from '../../lambdas/domain/alerts/links';
+import { renderChat } from '../../lambdas/domain/alerts/render-chat';
+import { renderEmail } from '../../lambdas/domain/alerts/render-email';
+import { SNS_MAX_BYTES, toSnsMessage } from '../../lambdas/domain/alerts/sns-message';
+import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
+import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
+import { explainExitCode } from '../../lambdas/domain/stops/exit-codes';
 import { taskEvent } from '../support/events';
 
 function alertFor(detail: Record<string, unknown> = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchCount, inBatches } from '../../lambdas/domain/batches';
+import { batchCount, inBatches } from '../../lambdas/domain/capacity/batches';
 import {
   assessCapacity,
   assessInstance,
@@ -10,10 +10,10 @@ import {
   surgeExtraTasks,
   surgeTaskCount,
   tasksInSubnet,
-} from '../../lambdas/domain/capacity-assessment';
-import { capacityMetricPoints } from '../../lambdas/domain/capacity-metrics';
-import { trunkedTaskLimit } from '../../lambdas/domain/eni-trunking';
-import { prefixFor, prefixLength, usableAddresses } from '../../lambdas/domain/subnet-capacity';
+} from '../../lambdas/domain/capacity/capacity-assessment';
+import { capacityMetricPoints } from '../../lambdas/domain/capacity/capacity-metrics';
+import { trunkedTaskLimit } from '../../lambdas/domain/capacity/eni-trunking';
+import { prefixFor, prefixLength, usableAddresses } from '../../lambdas/domain/capacity/subnet-capacity';
 
 describe('usable addresses (2^(32-prefix) - 5)', () => {
   it.each([

@@ -3,15 +3,15 @@ import {
   buildCapacityAlert,
   buildCapacityRecoveredAlert,
   CAPACITY_CATEGORIES,
-} from '../../lambdas/domain/build-capacity-alert';
-import { assessCapacity, type SubnetAssessment } from '../../lambdas/domain/capacity-assessment';
+} from '../../lambdas/domain/alerts/build-capacity-alert';
+import { toSnsMessage } from '../../lambdas/domain/alerts/sns-message';
+import { assessCapacity, type SubnetAssessment } from '../../lambdas/domain/capacity/capacity-assessment';
 import {
   type CapacityState,
   decideCapacityIncidents,
   EMPTY_CAPACITY_STATE,
   stateChanged,
-} from '../../lambdas/domain/capacity-incidents';
-import { toSnsMessage } from '../../lambdas/domain/sns-message';
+} from '../../lambdas/domain/capacity/capacity-incidents';
 
 const T1 = '2026-11-26T10:00:00.000Z';
 const T2 = '2026-11-26T10:15:00.000Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyStop } from '../../lambdas/domain/classify-stop';
-import { parseEnvelope } from '../../lambdas/domain/ecs-event';
-import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
+import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
 import { taskEvent } from '../support/events';
 
 function classify(detail: Record<string, unknown>, essential?: string[]) {

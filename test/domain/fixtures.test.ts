@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyStop } from '../../lambdas/domain/classify-stop';
-import { parseEnvelope } from '../../lambdas/domain/ecs-event';
-import { parseTaskStateChange } from '../../lambdas/domain/task-event';
-import { STOP_CATEGORIES } from '../../lambdas/domain/taxonomy';
+import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
+import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
+import { STOP_CATEGORIES } from '../../lambdas/domain/stops/taxonomy';
 import { loadEvent } from '../support/events';
 
 interface Expected {

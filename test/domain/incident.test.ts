@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Alert } from '../../lambdas/domain/alert';
-import { buildLoopAlert, buildRecoveredAlert } from '../../lambdas/domain/build-incident-alert';
+import type { Alert } from '../../lambdas/domain/alerts/alert';
+import { buildLoopAlert, buildRecoveredAlert } from '../../lambdas/domain/alerts/build-incident-alert';
 import {
   closeIfQuiet,
   closeOnSteadyState,
@@ -15,7 +15,7 @@ import {
   type ServiceState,
   type StopRecord,
   timersOf,
-} from '../../lambdas/domain/incident';
+} from '../../lambdas/domain/incidents/incident';
 
 const POLICY: LoopPolicy = { threshold: 3, windowMs: 10 * 60_000, groupWaitMs: 60_000, quietMs: 15 * 60_000 };
 const NO_WAIT: LoopPolicy = { ...POLICY, groupWaitMs: 0 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isValidFargateSize, nextFargateSize } from '../../lambdas/domain/fargate-sizes';
-import { memoryFacts } from '../../lambdas/domain/memory-evidence';
-import type { TaskDefinitionFacts } from '../../lambdas/domain/task-definition';
+import { isValidFargateSize, nextFargateSize } from '../../lambdas/domain/stops/fargate-sizes';
+import { memoryFacts } from '../../lambdas/domain/stops/memory-evidence';
+import type { TaskDefinitionFacts } from '../../lambdas/domain/stops/task-definition';
 
 const definition = (revision: number, hard: number | undefined, task: number): TaskDefinitionFacts => ({
   arn: `arn:aws:ecs:us-east-1:123456789012:task-definition/api:${revision}`,

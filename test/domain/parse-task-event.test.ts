@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnvelope } from '../../lambdas/domain/ecs-event';
-import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
 import { taskEvent } from '../support/events';
 
 const parse = (raw: unknown) => parseTaskStateChange(parseEnvelope(raw));

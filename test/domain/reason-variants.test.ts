@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { classifyStop } from '../../lambdas/domain/classify-stop';
-import { parseEnvelope } from '../../lambdas/domain/ecs-event';
-import { parseTaskStateChange } from '../../lambdas/domain/task-event';
+import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
+import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
+import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
 import { taskEvent } from '../support/events';
 
 /** Reason texts seen in public issues and AWS docs (with their sources), not written for this classifier. */

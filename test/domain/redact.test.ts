@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeRedactor, redact } from '../../lambdas/domain/redact';
+import { makeRedactor, redact } from '../../lambdas/domain/alerts/redact';
 
 describe('redact', () => {
   it.each([

@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { classifyEvent } from '../../lambdas/domain/classify-event';
+import { classifyEvent } from '../../lambdas/domain/alerts/classify-event';
+import { parseDeploymentStateChange } from '../../lambdas/domain/events/deployment-event';
+import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
+import { parseServiceArn } from '../../lambdas/domain/events/service-arn';
+import type { TaskStateChange } from '../../lambdas/domain/events/task-event';
 import {
   classifyDeployment,
   isCircuitBreakerFailure,
   isRollbackCompletion,
   rollbackTargetOf,
-} from '../../lambdas/domain/classify-rollout';
-import { parseDeploymentStateChange } from '../../lambdas/domain/deployment-event';
-import { parseEnvelope } from '../../lambdas/domain/ecs-event';
-import { placementCauseOf } from '../../lambdas/domain/placement-cause';
-import { diagnosePlacement, type PlacementFacts, tasksToPlace } from '../../lambdas/domain/placement-diagnosis';
-import { parseServiceArn } from '../../lambdas/domain/service-arn';
-import { summariseStops } from '../../lambdas/domain/stopped-task-summary';
-import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../../lambdas/domain/task-definition';
-import { diffRevisions } from '../../lambdas/domain/task-definition-diff';
-import type { TaskStateChange } from '../../lambdas/domain/task-event';
+} from '../../lambdas/domain/rollouts/classify-rollout';
+import { placementCauseOf } from '../../lambdas/domain/rollouts/placement-cause';
+import {
+  diagnosePlacement,
+  type PlacementFacts,
+  tasksToPlace,
+} from '../../lambdas/domain/rollouts/placement-diagnosis';
+import { summariseStops } from '../../lambdas/domain/stops/stopped-task-summary';
+import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../../lambdas/domain/stops/task-definition';
+import { diffRevisions } from '../../lambdas/domain/stops/task-definition-diff';
 import { loadEvent } from '../support/events';
 
 describe('deployment fixtures classify offline', () => {

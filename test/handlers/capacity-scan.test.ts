@@ -5,10 +5,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import type { DiscoveredCapacity } from '../../lambdas/adapters/capacity-discovery';
 import { CapacityMetricsPublisher } from '../../lambdas/adapters/capacity-metrics-publisher';
-import type { CapacityState, CapacityStateStore } from '../../lambdas/domain/capacity-incidents';
-import { readCapacityScanConfig } from '../../lambdas/handlers/capacity-scan-config';
-import { type CapacityScanDeps, processCapacityScan } from '../../lambdas/handlers/process-capacity-scan';
-import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
+import { readCapacityScanConfig } from '../../lambdas/app/capacity-scan-config';
+import { type CapacityScanDeps, processCapacityScan } from '../../lambdas/app/process-capacity-scan';
+import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
+import type { CapacityState, CapacityStateStore } from '../../lambdas/domain/capacity/capacity-incidents';
 
 const snsMock = mockClient(SNSClient);
 const cwMock = mockClient(CloudWatchClient);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readConfig } from '../../lambdas/handlers/shared/config';
+import { readConfig } from '../../lambdas/app/shared/config';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
 

@@ -13,9 +13,9 @@ import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import { Ec2Reader } from '../../lambdas/adapters/ec2-reader';
 import { EcsReader } from '../../lambdas/adapters/ecs-reader';
 import { EcsServiceReader } from '../../lambdas/adapters/ecs-service-reader';
-import { processRollout, type RolloutDeps } from '../../lambdas/handlers/process-rollout';
-import { readConfig } from '../../lambdas/handlers/shared/config';
-import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
+import { processRollout, type RolloutDeps } from '../../lambdas/app/process-rollout';
+import { readConfig } from '../../lambdas/app/shared/config';
+import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import { loadEvent } from '../support/events';
 
 const ecsMock = mockClient(ECSClient);

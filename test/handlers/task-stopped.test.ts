@@ -13,10 +13,10 @@ import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import { EcsReader } from '../../lambdas/adapters/ecs-reader';
 import { LogsReader } from '../../lambdas/adapters/logs-reader';
 import { MetricsReader } from '../../lambdas/adapters/metrics-reader';
-import { makeRedactor } from '../../lambdas/domain/redact';
-import { processTaskStopped, type TaskStoppedDeps } from '../../lambdas/handlers/process-task-stopped';
-import type { WatchdogConfig } from '../../lambdas/handlers/shared/config';
-import { MemoryCounter } from '../../lambdas/handlers/shared/telemetry';
+import { processTaskStopped, type TaskStoppedDeps } from '../../lambdas/app/process-task-stopped';
+import type { WatchdogConfig } from '../../lambdas/app/shared/config';
+import { MemoryCounter } from '../../lambdas/app/shared/telemetry';
+import { makeRedactor } from '../../lambdas/domain/alerts/redact';
 import { taskEvent } from '../support/events';
 
 const ecsMock = mockClient(ECSClient);

@@ -18,9 +18,9 @@ import {
 import { DynamoDbCapacityStateStore } from '../../lambdas/adapters/capacity-state-store';
 import { mapWithConcurrency } from '../../lambdas/adapters/concurrency';
 import { StateStore } from '../../lambdas/adapters/state-store';
-import type { Alert } from '../../lambdas/domain/alert';
-import { type CapacityScanOutcome, processCapacityScan } from '../../lambdas/handlers/process-capacity-scan';
-import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
+import { type CapacityScanOutcome, processCapacityScan } from '../../lambdas/app/process-capacity-scan';
+import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
+import type { Alert } from '../../lambdas/domain/alerts/alert';
 import { type SeededAccount, seedAccount } from '../../local/seed';
 import { awsClientConfig, resetAws } from './aws';
 

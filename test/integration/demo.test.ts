@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runDemoOn } from '../../lambdas/cli/demo';
+import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import { listEventFiles, replayEvent } from '../../lambdas/cli/replay';
-import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
+import { runDemoOn } from '../../local/demo';
 import { localAws, resetAws } from './aws';
 
 const ROOT = join(__dirname, '..', '..');

@@ -4,14 +4,14 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
+import { processRollout } from '../../lambdas/app/process-rollout';
+import { processTaskStopped, type TaskStoppedOutcome } from '../../lambdas/app/process-task-stopped';
+import { processTimer } from '../../lambdas/app/process-timer';
+import { readConfig } from '../../lambdas/app/shared/config';
+import { type IncidentDeps, readState } from '../../lambdas/app/shared/incident-flow';
+import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import { makeWatchdogDeps, type WatchdogDeps } from '../../lambdas/cli/watchdog-deps';
-import type { Alert } from '../../lambdas/domain/alert';
-import { processRollout } from '../../lambdas/handlers/process-rollout';
-import { processTaskStopped, type TaskStoppedOutcome } from '../../lambdas/handlers/process-task-stopped';
-import { processTimer } from '../../lambdas/handlers/process-timer';
-import { readConfig } from '../../lambdas/handlers/shared/config';
-import { type IncidentDeps, readState } from '../../lambdas/handlers/shared/incident-flow';
-import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
+import type { Alert } from '../../lambdas/domain/alerts/alert';
 import { drainSnsDeliveries, type SeededAccount, seedAccount } from '../../local/seed';
 import { createStateResources, type StateResources } from '../../local/state-resources';
 import { taskEvent } from '../support/events';

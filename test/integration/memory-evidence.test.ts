@@ -5,10 +5,10 @@
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { processTaskStopped } from '../../lambdas/app/process-task-stopped';
+import { readConfig } from '../../lambdas/app/shared/config';
+import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import { makeWatchdogDeps, type WatchdogDeps } from '../../lambdas/cli/watchdog-deps';
-import { processTaskStopped } from '../../lambdas/handlers/process-task-stopped';
-import { readConfig } from '../../lambdas/handlers/shared/config';
-import { MemoryCounter, silentLog } from '../../lambdas/handlers/shared/telemetry';
 import { drainSnsDeliveries, rewriteFixtureIds, type SeededAccount, seedAccount } from '../../local/seed';
 import { loadEvent } from '../support/events';
 import { awsClientConfig, resetAws } from './aws';

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { processTaskStopped, type TaskStoppedDeps } from '../../lambdas/app/process-task-stopped';
+import { readConfig } from '../../lambdas/app/shared/config';
+import { type Log, MemoryCounter } from '../../lambdas/app/shared/telemetry';
 import { makeWatchdogDeps, type WatchdogDeps } from '../../lambdas/cli/watchdog-deps';
-import type { Alert } from '../../lambdas/domain/alert';
-import { processTaskStopped, type TaskStoppedDeps } from '../../lambdas/handlers/process-task-stopped';
-import { readConfig } from '../../lambdas/handlers/shared/config';
-import { type Log, MemoryCounter } from '../../lambdas/handlers/shared/telemetry';
+import type { Alert } from '../../lambdas/domain/alerts/alert';
 import {
   drainSnsDeliveries,
   rewriteFixtureIds,

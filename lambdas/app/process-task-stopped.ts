@@ -1,0 +1,94 @@
+import type { AlertPublisher } from '../adapters/alert-publisher';
+import type { StateStore } from '../adapters/state-store';
+import type { TimerQueue } from '../adapters/timer-queue';
+import type { Alert } from '../domain/alerts/alert';
+import { buildTaskStoppedAlert } from '../domain/alerts/build-task-alert';
+import { parseEnvelope } from '../domain/events/ecs-event';
+import type { InvalidEventError } from '../domain/events/invalid-event';
+import { parseTaskStateChange, type TaskStateChange } from '../domain/events/task-event';
+import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
+import { type EnrichDeps, enrichedAlert } from './enrich-task';
+import { rejectInvalid } from './shared/invalid-input';
+import type { Counter, Log } from './shared/telemetry';
+import { CLAIM_LEASE_SECONDS, incidentDeps, recordInIncident, recordSpotInterruption } from './task-stop-incidents';
+
+export interface TaskStoppedDeps extends EnrichDeps {
+  publisher: AlertPublisher;
+  log: Log;
+  counter: Counter;
+  /** The incident store and timers; without them every actionable stop pages on its own. */
+  incidents?: { store: StateStore; timers: TimerQueue; now?: () => number };
+}
+
+export type TaskStoppedOutcome =
+  | { status: 'published'; alert: Alert; messageId?: string }
+  | { status: 'routine' | 'muted' | 'held' | 'absorbed' | 'folded' | 'duplicate'; alert: Alert }
+  | { status: 'invalid'; error: InvalidEventError };
+
+/** parse → classify → (actionable only) incident decision → enrich within the budget when it pages → publish. */
+export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): Promise<TaskStoppedOutcome> {
+  const { config, log, counter } = deps;
+  let task: TaskStateChange;
+  try {
+    task = parseTaskStateChange(parseEnvelope(raw));
+  } catch (error) {
+    return { status: 'invalid', error: rejectInvalid(error, raw, log, counter) };
+  }
+
+  const first = classifyStop(task);
+  if (
+    first.category === 'SPOT_INTERRUPTION' &&
+    deps.incidents &&
+    task.service &&
+    !config.mutedCategories.has(first.category)
+  ) {
+    const storm = await recordSpotInterruption(task, first, deps);
+    if (storm) return storm;
+  }
+  if (!first.actionable || config.mutedCategories.has(first.category)) {
+    const alert = buildTaskStoppedAlert(task, first, undefined, config.severityOverrides);
+    const status = first.actionable ? 'muted' : 'routine';
+    counter.count(first.actionable ? 'MutedAlerts' : 'RoutineStops');
+    log.info(first.actionable ? 'Muted category: not alerting' : 'Routine stop: not alerting', {
+      taskArn: task.taskArn,
+      category: first.category,
+      decidedBy: first.decidedBy,
+    });
+    return { status, alert };
+  }
+
+  if (!deps.incidents) return publishAlone(task, first, deps);
+  const incidents = incidentDeps(deps);
+  const claim = await incidents.store.claimEvent(task.eventId, CLAIM_LEASE_SECONDS);
+  if (claim === 'duplicate') {
+    counter.count('DuplicateEvents');
+    log.info('Duplicate event: already handled', { eventId: task.eventId, taskArn: task.taskArn });
+    return { status: 'duplicate', alert: buildTaskStoppedAlert(task, first, undefined, config.severityOverrides) };
+  }
+  try {
+    const outcome = await recordInIncident(task, first, deps, incidents);
+    await incidents.store.completeEvent(task.eventId);
+    return outcome;
+  } catch (error) {
+    // Give the claim back so that the retry is not mistaken for a duplicate; the lease covers a failed release.
+    await incidents.store.releaseEvent(task.eventId).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function publishAlone(
+  task: TaskStateChange,
+  first: StopDiagnosis,
+  deps: TaskStoppedDeps,
+): Promise<TaskStoppedOutcome> {
+  const alert = await enrichedAlert(task, first, deps);
+  const messageId = await deps.publisher.publish(alert);
+  deps.counter.count('AlertsPublished');
+  deps.log.info('Alert published', {
+    taskArn: task.taskArn,
+    category: alert.category,
+    severity: alert.severity,
+    messageId,
+  });
+  return { status: 'published', alert, messageId };
+}

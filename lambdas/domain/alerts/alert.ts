@@ -1,0 +1,87 @@
+import type { AlertKind, Severity } from '../stops/taxonomy';
+
+export interface Fact {
+  label: string;
+  value: string;
+}
+
+export interface ContainerEvidence {
+  name: string;
+  essential?: boolean;
+  image?: string;
+  lastStatus?: string;
+  exitCode?: number;
+  exitMeaning: string;
+  reason?: string;
+  /** Hard (`memory`) and soft (`memoryReservation`) limits in MiB, from the event or the task definition. */
+  memoryHardMiB?: number;
+  memorySoftMiB?: number;
+  culprit: boolean;
+}
+
+export interface LogExcerpt {
+  container: string;
+  logGroup: string;
+  logStream: string;
+  lines: string[];
+}
+
+export interface Evidence {
+  /** Ordered label/value pairs: what the e-mail and chat renderings list. */
+  facts: Fact[];
+  containers?: ContainerEvidence[];
+  logExcerpt?: LogExcerpt;
+}
+
+export interface Link {
+  label: string;
+  url: string;
+}
+
+export interface EnrichmentError {
+  /** What could not be looked up (e.g. `task definition`, `tags`). */
+  lookup: string;
+  message: string;
+}
+
+/** The one alert shape every detector produces (DESIGN §3). */
+export interface Alert {
+  kind: AlertKind;
+  /** The diagnosis: a stop category, a rollout outcome, a service event name, or a capacity finding. */
+  category: string;
+  severity: Severity;
+  actionable: boolean;
+  /** One line, at most 99 printable ASCII characters: the SNS subject. */
+  title: string;
+  summary: string;
+  account: string;
+  region: string;
+  cluster?: string;
+  service?: string;
+  team?: string;
+  taskArn?: string;
+  taskDefinition?: string;
+  culpritContainer?: string;
+  evidence: Evidence;
+  nextSteps: string[];
+  links: Link[];
+  dedupeKey: string;
+  incidentId: string;
+  occurredAt: string;
+  enrichmentErrors: EnrichmentError[];
+}
+
+const SUBJECT_MAX = 99;
+
+/** SNS subjects: printable ASCII, no line breaks, under 100 characters. */
+export function toSubject(text: string): string {
+  const ascii = text
+    .normalize('NFKD')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ascii.length <= SUBJECT_MAX ? ascii : `${ascii.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
+}

@@ -1,0 +1,393 @@
+/**
+ * Incidents, not alert storms (DESIGN §5): one record per service (or standalone task family) that
+ * turns a stream of stops into at most a few messages. Pure: time is an argument, no I/O.
+ *
+ * - The first actionable stop opens an incident. With a group wait (like Alertmanager's
+ *   `group_wait`) its alert is held briefly, so that a crash loop pages once, as a loop.
+ * - Further stops are absorbed: counted, never paged again, while the incident is open.
+ * - `threshold` stops within `windowMs` make it a RESTART_LOOP: paged once (instead of the held
+ *   alert, or as one escalation when the single-stop alert already went out).
+ * - Steady state, or `quietMs` without stops, closes it; a closed loop announces RECOVERED. One
+ *   quiet-period timer runs per incident: armed when it opens, re-armed when it fires too early.
+ * - A stop of a newer task definition revision starts a new incident; stops of older revisions
+ *   (still draining, or delivered late) join the open one.
+ */
+import type { Alert } from '../alerts/alert';
+import { buildLoopAlert, buildRecoveredAlert } from '../alerts/build-incident-alert';
+
+export interface LoopPolicy {
+  /** Actionable stops within the window that make a restart loop (≥ 2). */
+  threshold: number;
+  windowMs: number;
+  /** How long the first alert of an incident is held, waiting for a loop to form; 0 pages at once. */
+  groupWaitMs: number;
+  /** Without stops for this long, an open incident closes. */
+  quietMs: number;
+}
+
+export const DEFAULT_LOOP_POLICY: LoopPolicy = {
+  threshold: 3,
+  windowMs: 10 * 60_000,
+  groupWaitMs: 60_000,
+  quietMs: 15 * 60_000,
+};
+
+export interface StopRecord {
+  eventId: string;
+  /** ISO time the task stopped. */
+  at: string;
+  taskArn: string;
+  taskDefinition: string;
+  category: string;
+  culprit?: string;
+  reason?: string;
+  exitCode?: number;
+}
+
+export type IncidentStatus = 'HELD' | 'OPEN';
+
+/** Where the incident happens: copied from its first alert, reused by the loop and recovery alerts. */
+export type IncidentScope = Pick<Alert, 'account' | 'region' | 'cluster' | 'service' | 'team' | 'links'>;
+
+export interface Incident {
+  id: string;
+  scope: IncidentScope;
+  status: IncidentStatus;
+  kind: 'TASK_STOPPED' | 'RESTART_LOOP';
+  openedAt: string;
+  /** Event time of the latest stop. */
+  lastSeenAt: string;
+  /**
+   * Wall-clock time the watchdog last recorded a stop. Timers run on it, not on event times: events
+   * retried late by EventBridge must not open and close an incident in the same instant.
+   */
+  lastActivityAt: string;
+  /** Wall-clock time the held alert is due, while one is held. */
+  heldUntil?: string;
+  /**
+   * Due time of the one live quiet-period timer. A timer for another time is a stale copy (a
+   * duplicate delivery re-armed it) and ends there, so copies never multiply into chains.
+   */
+  quietCheckAt?: string;
+  taskDefinition: string;
+  stopCount: number;
+  categories: Record<string, number>;
+  /** The last few stops, newest last: the loop alert's "last reasons". */
+  recent: StopRecord[];
+  /** The first alert, while it is held for the group wait. */
+  heldAlert?: Alert;
+  /** When the loop page went out, if it did. */
+  loopPagedAt?: string;
+}
+
+/** Everything the watchdog remembers about one service. */
+export interface ServiceState {
+  /** Actionable stops inside the window, for the current revision. */
+  stops: StopRecord[];
+  incident?: Incident;
+  /**
+   * Alerts decided but not yet confirmed published (an outbox): written with the decision, removed
+   * once SNS accepted them, so a crash between the two publishes on the retry instead of never.
+   */
+  outbox?: OutboxEntry[];
+}
+
+export interface OutboxEntry {
+  alert: Alert;
+  /** Wall-clock time it was queued: an entry left behind by a crashed attempt is recognisably old. */
+  queuedAt: string;
+  /** While an invocation publishes a left-behind entry, others leave it alone until this time. */
+  claimedUntil?: string;
+}
+
+export const EMPTY_STATE: ServiceState = { stops: [] };
+
+/** What the caller must do after a transition: publish, hold, schedule a check, or nothing. */
+export type Effect =
+  | { type: 'page-single' }
+  | { type: 'hold'; incidentId: string; releaseAt: string }
+  | { type: 'page-loop'; incident: Incident }
+  | { type: 'page-held'; alert: Alert }
+  | { type: 'page-recovered'; incident: Incident; closedAt: string; reason: string }
+  | { type: 'check-quiet'; incidentId: string; checkAt: string }
+  | { type: 'absorbed'; incidentId: string }
+  | { type: 'duplicate' }
+  | { type: 'closed-silently'; incidentId: string; reason: string };
+
+export interface Transition {
+  state: ServiceState;
+  effects: Effect[];
+}
+
+const RECENT = 5;
+
+/** `incident/<cluster>/<service or family>/<revision>/<opened-at epoch ms>` */
+export function incidentIdFor(scope: string, taskDefinition: string, openedAt: string): string {
+  const revision = taskDefinition.split(':')[1] ?? taskDefinition;
+  return `incident/${scope}/${revision}/${Date.parse(openedAt)}`;
+}
+
+/**
+ * An actionable stop arrives. `firstAlert` is the alert this stop would page on its own; it is
+ * held or paged only when the stop opens an incident.
+ */
+export function recordStop(
+  scope: string,
+  state: ServiceState,
+  stop: StopRecord,
+  firstAlert: Alert,
+  policy: LoopPolicy,
+  options: {
+    pageSingleStops?: boolean;
+    now?: string;
+    /** Count stops of every revision together (Spot interruptions take any revision's tasks). */
+    anyRevision?: boolean;
+  } = {},
+): Transition {
+  const pageSingleStops = options.pageSingleStops ?? true;
+  const now = options.now ?? stop.at;
+  if (state.stops.some((s) => s.eventId === stop.eventId)) return { state, effects: [{ type: 'duplicate' }] };
+  const effects: Effect[] = [];
+  let incident = state.incident;
+  let stops = state.stops;
+
+  // A newer revision is a new story: the old incident ends without a recovery notice. Stops of an
+  // older revision (still draining during a rolling deployment, or delivered late) join the open one.
+  const superseded =
+    !options.anyRevision && incident !== undefined && isNewerRevision(stop.taskDefinition, incident.taskDefinition);
+  if (incident && superseded) {
+    if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
+    effects.push({ type: 'closed-silently', incidentId: incident.id, reason: `superseded by ${stop.taskDefinition}` });
+    incident = undefined;
+  }
+  // The newest `threshold` stops decide whether there is a loop; keeping no more bounds the item size.
+  stops = [...stops.filter((s) => !superseded || s.taskDefinition === stop.taskDefinition), stop]
+    .filter((s) => Date.parse(stop.at) - Date.parse(s.at) < policy.windowMs)
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
+    .slice(-policy.threshold);
+  const quietCheckAt = later(now, policy.quietMs);
+
+  if (!incident) {
+    const id = incidentIdFor(scope, stop.taskDefinition, stop.at);
+    const hold = pageSingleStops && policy.groupWaitMs > 0;
+    const opened: Incident = {
+      id,
+      scope: {
+        account: firstAlert.account,
+        region: firstAlert.region,
+        cluster: firstAlert.cluster,
+        service: firstAlert.service,
+        team: firstAlert.team,
+        links: firstAlert.links.filter((l) => !l.label.startsWith('Task') || l.label.startsWith('Task definition')),
+      },
+      status: hold ? 'HELD' : 'OPEN',
+      kind: 'TASK_STOPPED',
+      openedAt: stop.at,
+      lastSeenAt: stop.at,
+      lastActivityAt: now,
+      heldUntil: hold ? later(now, policy.groupWaitMs) : undefined,
+      taskDefinition: stop.taskDefinition,
+      stopCount: 1,
+      categories: { [stop.category]: 1 },
+      recent: [stop],
+      heldAlert: hold ? { ...firstAlert, incidentId: id } : undefined,
+      quietCheckAt,
+    };
+    const first: Effect = hold
+      ? { type: 'hold', incidentId: id, releaseAt: later(now, policy.groupWaitMs) }
+      : pageSingleStops
+        ? { type: 'page-single' }
+        : { type: 'absorbed', incidentId: id };
+    effects.push(first, { type: 'check-quiet', incidentId: id, checkAt: quietCheckAt });
+    return { state: { ...state, stops, incident: opened }, effects };
+  }
+
+  // An incident that never paged (a Spot count below the storm line) starts over once all its earlier
+  // stops have left the window, so a storm page counts the burst, not hours of trickle before it.
+  const restart = !pageSingleStops && incident.kind !== 'RESTART_LOOP' && stops.length === 1;
+  const base: Incident = restart
+    ? { ...incident, openedAt: stop.at, stopCount: 0, categories: {}, recent: [] }
+    : incident;
+  const updated: Incident = {
+    ...base,
+    lastSeenAt: maxTime(incident.lastSeenAt, stop.at),
+    lastActivityAt: maxTime(incident.lastActivityAt ?? incident.lastSeenAt, now),
+    stopCount: base.stopCount + 1,
+    categories: { ...base.categories, [stop.category]: (base.categories[stop.category] ?? 0) + 1 },
+    recent: [...base.recent, stop].slice(-RECENT),
+  };
+  if (updated.kind === 'TASK_STOPPED' && stops.length >= policy.threshold) {
+    const loop: Incident = {
+      ...updated,
+      kind: 'RESTART_LOOP',
+      status: 'OPEN',
+      heldAlert: undefined,
+      heldUntil: undefined,
+      loopPagedAt: stop.at,
+    };
+    effects.push({ type: 'page-loop', incident: loop });
+    return { state: { ...state, stops, incident: loop }, effects };
+  }
+  effects.push({ type: 'absorbed', incidentId: updated.id });
+  return { state: { ...state, stops, incident: updated }, effects };
+}
+
+/** The group wait is over: page the held alert unless a loop page replaced it. */
+export function releaseHeld(state: ServiceState, incidentId: string): Transition {
+  const incident = state.incident;
+  if (!incident || incident.id !== incidentId || incident.status !== 'HELD' || !incident.heldAlert) {
+    return { state, effects: [] };
+  }
+  return {
+    state: { ...state, incident: { ...incident, status: 'OPEN', heldAlert: undefined, heldUntil: undefined } },
+    effects: [{ type: 'page-held', alert: incident.heldAlert }],
+  };
+}
+
+/** A quiet-period check fires: close the incident if no stop came for `quietMs`. */
+export function closeIfQuiet(
+  state: ServiceState,
+  incidentId: string,
+  now: string,
+  policy: LoopPolicy,
+  dueAt?: string,
+): Transition {
+  const incident = state.incident;
+  if (!incident || incident.id !== incidentId) return { state, effects: [] };
+  if (dueAt && incident.quietCheckAt && dueAt !== incident.quietCheckAt) return { state, effects: [] };
+  const quietAt = new Date(Date.parse(incident.lastActivityAt ?? incident.lastSeenAt) + policy.quietMs).toISOString();
+  if (Date.parse(now) < Date.parse(quietAt)) {
+    // Stops came since the check was armed: check again when the last one has been quiet long enough.
+    return {
+      state: { ...state, incident: { ...incident, quietCheckAt: quietAt } },
+      effects: [{ type: 'check-quiet', incidentId, checkAt: quietAt }],
+    };
+  }
+  return close(state, now, `no further stops for ${Math.round(policy.quietMs / 60_000)} min`);
+}
+
+/**
+ * The service reached a steady state: whatever was open is over. ECS also reports steady state
+ * between the crashes of tasks that die minutes after starting, so one that comes within the grace
+ * period of the last stop does not close the incident (the quiet-period timer will).
+ */
+export function closeOnSteadyState(
+  state: ServiceState,
+  eventTime: string,
+  options: { onlyPaged?: boolean } = {},
+): Transition {
+  const incident = state.incident;
+  if (!incident) return { state, effects: [] };
+  // A Spot storm in the making is not over because ECS replaced the last reclaimed task.
+  if (options.onlyPaged && incident.kind !== 'RESTART_LOOP') return { state, effects: [] };
+  if (Date.parse(eventTime) - Date.parse(incident.lastSeenAt) < STEADY_STATE_GRACE_MS) return { state, effects: [] };
+  return close(state, eventTime, 'the service reached a steady state');
+}
+
+export const STEADY_STATE_GRACE_MS = 2 * 60_000;
+
+/**
+ * A failed deployment is being reported as one rollout story: the open incident of the failed
+ * revision (typically the restart loop its tasks made before the circuit breaker tripped) ends there,
+ * without a recovery notice of its own. Returns the folded incident for the rollout alert to mention.
+ */
+export function foldIntoRollout(
+  state: ServiceState,
+  failedRevision: string,
+  now: string,
+): Transition & { folded?: Incident } {
+  const incident = state.incident;
+  if (!incident || incident.taskDefinition !== failedRevision) return { state, effects: [] };
+  // A held alert is not paged: the rollout alert tells its story and names the folded incident.
+  const effects: Effect[] = [];
+  effects.push({
+    type: 'closed-silently',
+    incidentId: incident.id,
+    reason: `folded into the rollout of ${failedRevision} (${now})`,
+  });
+  return { state: { stops: [], outbox: state.outbox }, effects, folded: incident };
+}
+
+/**
+ * The timers an incident needs, derived from its state: re-armed when a retry finds its stop
+ * already recorded (the attempt that recorded it may have died before arming them).
+ */
+export function timersOf(state: ServiceState, policy: LoopPolicy): Effect[] {
+  const incident = state.incident;
+  if (!incident) return [];
+  const timers: Effect[] = [];
+  if (incident.status === 'HELD' && incident.heldUntil) {
+    timers.push({ type: 'hold', incidentId: incident.id, releaseAt: incident.heldUntil });
+  }
+  const activity = incident.lastActivityAt ?? incident.lastSeenAt;
+  timers.push({
+    type: 'check-quiet',
+    incidentId: incident.id,
+    checkAt: incident.quietCheckAt ?? later(activity, policy.quietMs),
+  });
+  return timers;
+}
+
+function later(time: string, ms: number): string {
+  return new Date(Date.parse(time) + ms).toISOString();
+}
+
+function close(state: ServiceState, now: string, reason: string): Transition {
+  const incident = state.incident;
+  if (!incident) return { state, effects: [] };
+  const effects: Effect[] = [];
+  // A held alert is never dropped: the stop happened, even if the service recovered since.
+  if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
+  effects.push(
+    incident.kind === 'RESTART_LOOP'
+      ? { type: 'page-recovered', incident, closedAt: now, reason }
+      : { type: 'closed-silently', incidentId: incident.id, reason },
+  );
+  return { state: { stops: [], outbox: state.outbox }, effects };
+}
+
+function maxTime(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/**
+ * Turns a transition's page effects into alerts in the state's outbox. `latest` is the alert of the
+ * stop being recorded (its evidence goes into a loop page); absent for timer and steady-state
+ * transitions, which page only held or recovery alerts.
+ */
+export function withPages<T extends Transition>(
+  transition: T,
+  policy: LoopPolicy,
+  queuedAt: string,
+  latest?: Alert,
+): T {
+  const pages: Alert[] = [];
+  for (const effect of transition.effects) {
+    if (effect.type === 'page-single' && latest)
+      pages.push({ ...latest, incidentId: transition.state.incident?.id ?? latest.incidentId });
+    if (effect.type === 'page-loop' && latest) pages.push(buildLoopAlert(effect.incident, latest, policy));
+    if (effect.type === 'page-held') pages.push(effect.alert);
+    if (effect.type === 'page-recovered')
+      pages.push(buildRecoveredAlert(effect.incident, effect.closedAt, effect.reason));
+  }
+  if (pages.length === 0) return transition;
+  const entries = pages.map((alert) => ({ alert, queuedAt }));
+  return { ...transition, state: { ...transition.state, outbox: [...(transition.state.outbox ?? []), ...entries] } };
+}
+
+/** Whether a transition pages (and so needs the stop's alert, enrichment included). */
+export function pages(transition: Transition): boolean {
+  return transition.effects.some((e) => e.type === 'page-single' || e.type === 'page-loop' || e.type === 'hold');
+}
+
+/**
+ * Whether `candidate` is a newer revision than `current`: of the same family with a higher number,
+ * or of another family (a service moved to a new task definition family).
+ */
+export function isNewerRevision(candidate: string, current: string): boolean {
+  if (candidate === current) return false;
+  const [family, revision] = candidate.split(':');
+  const [currentFamily, currentRevision] = current.split(':');
+  if (family !== currentFamily) return true;
+  return Number(revision) > Number(currentRevision);
+}

@@ -1,0 +1,24 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Counter, Log } from '../app/shared/telemetry';
+
+/** Powertools logger and metrics, shared by every handler (one instance per function instance). */
+export const logger = new Logger();
+export const metrics = new Metrics();
+
+export const log: Log = {
+  info: (message, extra) => logger.info(message, extra ?? {}),
+  warn: (message, extra) => logger.warn(message, extra ?? {}),
+  error: (message, extra) => logger.error(message, extra ?? {}),
+};
+export const counter: Counter = {
+  count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+};
+
+/** Wraps a processing function as a Lambda handler: structured logs with context, metrics flushed per invocation. */
+export function lambdaHandler<E, R>(process: (event: E) => Promise<R>) {
+  return middy(process).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}

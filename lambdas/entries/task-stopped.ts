@@ -1,0 +1,32 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { AlertPublisher } from '../adapters/alert-publisher';
+import { EcsReader } from '../adapters/ecs-reader';
+import { LogsReader } from '../adapters/logs-reader';
+import { MetricsReader } from '../adapters/metrics-reader';
+import { processTaskStopped } from '../app/process-task-stopped';
+import { readConfig } from '../app/shared/config';
+import { makeRedactor } from '../domain/alerts/redact';
+import { incidentAdapters } from './incident-adapters';
+import { counter, lambdaHandler, log } from './lambda-runtime';
+
+const config = readConfig();
+const deps = {
+  config,
+  ecs: new EcsReader(new ECSClient({})),
+  logs: new LogsReader(new CloudWatchLogsClient({})),
+  metrics: new MetricsReader(new CloudWatchClient({})),
+  redactor: makeRedactor(config.redactPatterns),
+  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
+  incidents: config.incidents && incidentAdapters(config.incidents),
+  log,
+  counter,
+};
+
+/** EventBridge → ECS Task State Change (STOPPED). */
+export const handler = lambdaHandler(async (event: unknown) => {
+  const outcome = await processTaskStopped(event, deps);
+  return { status: outcome.status };
+});
