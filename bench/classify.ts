@@ -62,6 +62,12 @@ function corpusReasons(): string[] {
 
 type Json = Record<string, unknown>;
 
+function pickFrom<T>(list: T[], next: () => number): T {
+  const item = list[Math.floor(next() * list.length)];
+  if (item === undefined) throw new Error('empty list');
+  return item;
+}
+
 /** One archive event: a fixture with a fresh id and task, and often another sourced reason text. */
 function variant(base: Json, reasons: string[], next: () => number, i: number): Json {
   const event = structuredClone(base);
@@ -71,7 +77,7 @@ function variant(base: Json, reasons: string[], next: () => number, i: number): 
     const taskId = (i.toString(16) + '0'.repeat(32)).slice(0, 32);
     detail.taskArn = detail.taskArn.replace(/[0-9a-f]{32}$/, taskId);
     const pick = () => {
-      let text = reasons[Math.floor(next() * reasons.length)];
+      let text = pickFrom(reasons, next);
       const roll = next();
       if (roll < 0.15) text = text.slice(0, 20 + Math.floor(next() * text.length));
       else if (roll < 0.25) text = text.toUpperCase();
@@ -82,7 +88,7 @@ function variant(base: Json, reasons: string[], next: () => number, i: number): 
     if (roll < 0.35) detail.stoppedReason = pick();
     else if (roll < 0.6 && Array.isArray(detail.containers) && detail.containers.length > 0) {
       const containers = detail.containers as Json[];
-      containers[Math.floor(next() * containers.length)].reason = pick();
+      pickFrom(containers, next).reason = pick();
     }
   }
   return event;
@@ -94,7 +100,7 @@ function archiveTexts(fixtures: string[]): string[] {
   const bases = fixtures.map((t) => JSON.parse(t) as Json);
   const texts: string[] = [];
   for (let i = 0; i < ARCHIVE_SIZE; i++) {
-    texts.push(JSON.stringify(variant(bases[Math.floor(next() * bases.length)], reasons, next, i)));
+    texts.push(JSON.stringify(variant(pickFrom(bases, next), reasons, next, i)));
   }
   return texts;
 }

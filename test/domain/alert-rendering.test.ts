@@ -110,6 +110,33 @@ describe('renderings', () => {
     expect(chat.content.keywords).toEqual(['HIGH', 'APP_CRASH', 'production', 'api-service']);
   });
 
+  it('SNS message: one body per protocol, byte for byte what JSON.stringify of the bodies gives', () => {
+    const json = JSON.stringify(alert);
+    const chat = JSON.stringify(renderChat(alert));
+    const expected = JSON.stringify({
+      default: json,
+      email: renderEmail(alert),
+      'email-json': json,
+      sqs: json,
+      lambda: json,
+      firehose: json,
+      https: chat,
+      http: chat,
+    });
+    expect(toSnsMessage(alert).message).toBe(expected);
+  });
+
+  it('measures multi-byte text exactly near the SNS limit', () => {
+    // 30,000 three-byte characters: 90 KB of UTF-8 per body copy, over the limit in the five JSON bodies.
+    const wide = { ...alert, evidence: { ...alert.evidence, facts: [{ label: 'Note', value: '€'.repeat(30_000) }] } };
+    const message = toSnsMessage(wide);
+    expect(new TextEncoder().encode(message.message).length).toBeLessThan(SNS_MAX_BYTES);
+    expect(JSON.parse(JSON.parse(message.message).sqs).enrichmentErrors).toContainEqual({
+      lookup: 'evidence',
+      message: 'truncated: the alert exceeded the SNS size limit',
+    });
+  });
+
   it('fits SNS by dropping log lines first, and says so', () => {
     const huge = {
       ...alert,

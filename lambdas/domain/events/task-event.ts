@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import { isObject, optionalArray, optionalNumber, optionalString, requireObject, requireString } from './read-fields';
 
@@ -67,8 +67,13 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
   const group = optionalString(d, 'group', path);
   const containers = optionalArray(d, 'containers', path).map((c, i) => parseContainer(c, `${path}.containers[${i}]`));
 
+  // The origin fields are written out: spreading originOf() ahead of 30 fields made this object ~40x
+  // slower to build and to read (bench/classify.ts).
   return {
-    ...originOf(envelope),
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
     taskArn,
     taskId: lastSegment(taskArn),
     clusterArn,
