@@ -18,7 +18,7 @@ export interface StopDiagnosis {
   culprit?: ContainerState;
   /** Which fact decided the category, for the alert's evidence. */
   decidedBy: string;
-  /** The evidence family that decided (stop-rules.ts): a text family id, `stopCode`, an exit reading or `status`. */
+  /** The evidence family that decided (stop-rules.ts): a text family id, `stopCode:CODE`, an exit reading, `status` or `none`. */
   family: string;
   /** When an AWS API error code given as the reason decided: the code (api-error-codes.ts). */
   apiErrorCode?: string;
@@ -77,7 +77,7 @@ export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {
     return fromText(taskReason, 'task stoppedReason', culpritForTaskReason(taskReason.category, suspects));
 
   const byStopCode = STOP_CODE_CATEGORIES.get(task.stopCode ?? '');
-  if (byStopCode) return diagnosis(byStopCode, 'stopCode', `stopCode ${task.stopCode}`);
+  if (byStopCode) return diagnosis(byStopCode, `stopCode:${task.stopCode}`, `stopCode ${task.stopCode}`);
 
   return (
     diagnoseExit(task, suspects, reason) ??
@@ -209,14 +209,6 @@ function diagnoseExit(task: TaskStateChange, suspects: Suspect[], reason: string
         );
   }
 
-  const stopped = reporting[0]?.container;
-  if (stopped) return byExit('APP_CRASH', 'exit.stopped-by-signal', `container ${stopped.name} exit code`, stopped);
-  return essentialExited
-    ? byExit(
-        'APP_CRASH',
-        'exit.essential-exited',
-        'essential container exited (no exit code reported)',
-        ordered[0]?.container,
-      )
-    : undefined;
+  // Only the exit codes of a stop (143, or 137 of a sidecar) and no reason: nothing says why.
+  return undefined;
 }

@@ -30,8 +30,6 @@ export const EXIT_READINGS = {
   'exit.none-reported': 'the task says an essential container exited; an app container reports no exit code',
   'exit.sidecar-none-reported':
     'the task says an essential container exited; a sidecar reports no exit code while the app reports a stop signal',
-  'exit.stopped-by-signal': 'containers report only the exit codes of a stop (143, 137)',
-  'exit.essential-exited': 'the task says an essential container exited; no container reports anything',
 } as const;
 export type ExitReading = keyof typeof EXIT_READINGS;
 
@@ -124,14 +122,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     actionable: true,
     severity: 'HIGH',
     evidence: {
-      exits: [
-        'exit.failed-on-its-own',
-        'exit.killed',
-        'exit.zero-in-service',
-        'exit.none-reported',
-        'exit.stopped-by-signal',
-        'exit.essential-exited',
-      ],
+      exits: ['exit.failed-on-its-own', 'exit.killed', 'exit.zero-in-service', 'exit.none-reported'],
     },
     describe: (c) =>
       c.exitCode === 0
@@ -325,9 +316,6 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         // "failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: ..."
         { id: 'init.efs-mount', pattern: /efs utils|mount\.nfs|\befs\b[^.]*mount/ },
         { id: 'init.env-files', pattern: /failed to (?:download|fetch) env/ },
-        // The error type of the Fargate agent for every failure before the containers start; its own families above
-        // (and the other categories') are read first, so this decides only when nothing narrower is named.
-        { id: 'init.resource-initialization-error', pattern: /resource ?initiali[sz]ation ?error/ },
       ],
       apiErrorCodes: true,
     },
@@ -646,7 +634,6 @@ export const FAILURE_PRECEDENCE: readonly string[] = [
   'start.cannot-start-container',
   'start.cannot-create-container',
   'start.error-during-start',
-  'init.resource-initialization-error',
 ];
 
 /**
