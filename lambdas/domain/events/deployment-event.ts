@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import { optionalString, requireString } from './read-fields';
 import { type ServiceRef, serviceOfResources } from './service-arn';
@@ -27,7 +27,11 @@ export function parseDeploymentStateChange(envelope: EcsEnvelope): DeploymentSta
   const d = envelope.detail;
   return {
     ...service,
-    ...originOf(envelope),
+    // Written out, not spread: a spread ahead of the other fields made the object much slower (bench/classify.ts).
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),
     deploymentId: requireString(d, 'deploymentId', 'detail'),

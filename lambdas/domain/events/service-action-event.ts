@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import { optionalArray, optionalString, requireString } from './read-fields';
 import { type ServiceRef, serviceOfResources } from './service-arn';
@@ -46,7 +46,11 @@ export function parseServiceAction(envelope: EcsEnvelope): ServiceAction {
     }
   }
   return {
-    ...originOf(envelope),
+    // Written out, not spread: a spread ahead of the other fields made the object much slower (bench/classify.ts).
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),
     clusterArn,

@@ -108,13 +108,10 @@ interface Suspect {
  * (an image pull for every container, say), the app container is the one to name.
  */
 function bySuspicion(containers: ContainerState[], essential?: ReadonlySet<string>): Suspect[] {
-  const suspects = containers.map((container) => ({
-    container,
-    sidecar: looksLikeSidecar(container.name, container.image),
-    rank:
-      (essential && !essential.has(container.name) ? 2 : 0) +
-      (looksLikeSidecar(container.name, container.image) ? 1 : 0),
-  }));
+  const suspects = containers.map((container) => {
+    const sidecar = looksLikeSidecar(container.name, container.image);
+    return { container, sidecar, rank: (essential && !essential.has(container.name) ? 2 : 0) + (sidecar ? 1 : 0) };
+  });
   return suspects.sort((a, b) => a.rank - b.rank);
 }
 
