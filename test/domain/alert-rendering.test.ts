@@ -4,7 +4,7 @@ import { buildTaskStoppedAlert } from '../../lambdas/domain/alerts/build-task-al
 import { logStreamLink } from '../../lambdas/domain/alerts/links';
 import { renderChat } from '../../lambdas/domain/alerts/render-chat';
 import { renderEmail } from '../../lambdas/domain/alerts/render-email';
-import { SNS_MAX_BYTES, toSnsMessage } from '../../lambdas/domain/alerts/sns-message';
+import { byteLength, SNS_MAX_BYTES, toSnsMessage } from '../../lambdas/domain/alerts/sns-message';
 import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
 import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
 import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
@@ -124,6 +124,17 @@ describe('renderings', () => {
       http: chat,
     });
     expect(toSnsMessage(alert).message).toBe(expected);
+  });
+
+  it.each([
+    'plain',
+    'caf\u00e9 \u2019quoted\u2019',
+    'emoji \u{1f6a8} pair',
+    'lone \ud800 high',
+    'lone \udc00 low',
+    '\ud800',
+  ])('counts UTF-8 bytes as an encoder does: %s', (text) => {
+    expect(byteLength(text)).toBe(new TextEncoder().encode(text).length);
   });
 
   it('measures multi-byte text exactly near the SNS limit', () => {

@@ -50,7 +50,7 @@ export const API_ERROR_CODES: readonly ApiErrorCode[] = [
   {
     code: 'InvalidParameterException',
     category: 'RESOURCE_INIT',
-    meaning: 'a parameter of the task’s configuration is not valid',
+    meaning: "a parameter of the task's configuration is not valid",
     source: ECS_ERRORS,
   },
   {
@@ -83,7 +83,7 @@ export const API_ERROR_CODES: readonly ApiErrorCode[] = [
   {
     code: 'InsufficientFreeAddressesInSubnet',
     category: 'NO_CAPACITY',
-    meaning: 'the subnet has no free IP addresses for the task’s network interface',
+    meaning: "the subnet has no free IP addresses for the task's network interface",
     source: EC2_ERRORS,
   },
   {

@@ -26,7 +26,7 @@ export const EXIT_READINGS = {
   'exit.only-sidecar-exited': 'the only containers that report an exit code are sidecars; the app reports none',
   'exit.killed': 'an app container was SIGKILLed (137) without an out-of-memory reason',
   'exit.zero-in-service': 'a service task exited 0 (service tasks are expected to run until stopped)',
-  'exit.zero-standalone': 'every essential container of a standalone task (group family:…) exited 0',
+  'exit.zero-standalone': 'every essential container of a standalone task (group family:...) exited 0',
   'exit.none-reported': 'the task says an essential container exited; an app container reports no exit code',
   'exit.sidecar-none-reported':
     'the task says an essential container exited; a sidecar reports no exit code while the app reports a stop signal',
@@ -113,7 +113,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     }),
     subCauses: [],
     nextSteps: [
-      'Compare the container’s memory use with its hard limit (Container Insights MemoryUtilized, or the task metrics).',
+      "Compare the container's memory use with its hard limit (Container Insights MemoryUtilized, or the task metrics).",
       'Raise the container memory limit (and the task memory on Fargate), or fix the leak / lower the heap (e.g. JVM -XX:MaxRAMPercentage).',
       'If only one container should be capped, set memoryReservation (soft) and leave memory (hard) higher.',
     ],
@@ -136,7 +136,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
           },
     subCauses: [],
     nextSteps: [
-      'Read the culprit container’s last log lines: the process exited on its own.',
+      "Read the culprit container's last log lines: the process exited on its own.",
       'Check what changed in this task definition revision (image, environment, secrets) against the previous one.',
       'Run the same image locally with the same environment to reproduce.',
     ],
@@ -196,7 +196,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         { id: 'image.not-found', pattern: /manifest for \S+ not found|error: image \S+ not found/ },
         { id: 'image.layer-blob', pattern: /getimageblob/ },
         { id: 'image.daemon-get', pattern: /error response from daemon: get / },
-        // 2023+ plain-English wording: "The task can’t pull the image ..." (not "... pull secrets").
+        // 2023+ plain-English wording: "The task can\'t pull the image ..." (not "... pull secrets").
         { id: 'image.task-cannot-pull', pattern: /the task can(?:no|')?t pull (?!secrets)/ },
         // The error type the agent wraps every pull failure in; "CannotPullECRContainerError" on old agents.
         { id: 'image.cannot-pull-container', pattern: /cannot ?pull ?(?:ecr ?)?container/ },
@@ -250,7 +250,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
       },
     ],
     nextSteps: [
-      'Check the image name and tag, the execution role’s registry permissions and the network path to the registry.',
+      "Check the image name and tag, the execution role's registry permissions and the network path to the registry.",
     ],
   },
   SECRETS_PULL: {
@@ -302,7 +302,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
       },
     ],
     nextSteps: [
-      'Check the secret ARNs, the execution role’s permissions on them and the network path to Secrets Manager / SSM.',
+      "Check the secret ARNs, the execution role's permissions on them and the network path to Secrets Manager / SSM.",
     ],
   },
   RESOURCE_INIT: {
@@ -391,8 +391,8 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     subCauses: [],
     nextSteps: [
       'Check the entrypoint and command exist in the image and are executable (exit 126/127).',
-      'An "exec format error" means the image was built for another CPU architecture than the task’s runtimePlatform.',
-      'Run the image locally with the task definition’s command to reproduce.',
+      'An "exec format error" means the image was built for another CPU architecture than the task\'s runtimePlatform.',
+      "Run the image locally with the task definition's command to reproduce.",
     ],
   },
   DEPENDENCY_EXITED: {
@@ -405,8 +405,8 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     }),
     subCauses: [],
     nextSteps: [
-      'Read the culprit sidecar’s logs: it exited first and ECS stopped the task.',
-      'Check the sidecar’s configuration (e.g. FireLens output config, Envoy mesh config) and memory limit.',
+      "Read the culprit sidecar's logs: it exited first and ECS stopped the task.",
+      "Check the sidecar's configuration (e.g. FireLens output config, Envoy mesh config) and memory limit.",
       'If the sidecar is not required for the app to serve, mark it essential: false.',
     ],
   },
@@ -430,7 +430,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     subCauses: [],
     nextSteps: [
       'This is usually transient on the platform side: check whether replacements start.',
-      'If it repeats, check the subnet’s free IPs and ENI limits (network interface provisioning) or the container instance’s health (container runtime).',
+      "If it repeats, check the subnet's free IPs and ENI limits (network interface provisioning) or the container instance's health (container runtime).",
       'For throttling, look for automation calling the same AWS API in a tight loop (CloudTrail) and spread task launches out.',
     ],
   },
@@ -465,7 +465,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     ],
     nextSteps: [
       'Fargate: try another Availability Zone/subnet or capacity provider; FARGATE_SPOT capacity is not guaranteed.',
-      'EC2: check the capacity provider’s Auto Scaling group can scale out and has CPU, memory, ports and ENIs to spare.',
+      "EC2: check the capacity provider's Auto Scaling group can scale out and has CPU, memory, ports and ENIs to spare.",
     ],
   },
   HOST_FAILURE: {
@@ -498,7 +498,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
       },
     ],
     nextSteps: [
-      'Check the container instance’s EC2 status checks and the Auto Scaling group activity for why the instance stopped.',
+      "Check the container instance's EC2 status checks and the Auto Scaling group activity for why the instance stopped.",
       'Check the ECS agent on the instance is connected (ecs describe-container-instances).',
     ],
   },
@@ -582,7 +582,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     subCauses: [],
     nextSteps: [
       'Read the stoppedReason and container reasons in the evidence; the watchdog did not recognise them.',
-      'Check the service events and the culprit container’s logs.',
+      "Check the service events and the culprit container's logs.",
     ],
   },
   NOT_STOPPED: {
