@@ -25,3 +25,29 @@ for (const [file, title] of Object.entries(CORPORA)) {
     });
   });
 }
+
+/** Reasons arrive in any case and with folded or extra whitespace: neither may change the category. */
+describe('classifier on the sourced variants, recased and rewrapped', () => {
+  const variants = Object.keys(CORPORA).flatMap(loadVariantCases);
+  const rewrite = (event: Record<string, unknown>, change: (text: string) => string) => {
+    const detail = { ...(event.detail as Record<string, unknown>) };
+    if (typeof detail.stoppedReason === 'string') detail.stoppedReason = change(detail.stoppedReason);
+    detail.containers = (detail.containers as Record<string, unknown>[]).map((c) =>
+      typeof c.reason === 'string' ? { ...c, reason: change(c.reason) } : c,
+    );
+    return { ...event, detail };
+  };
+  const changes: Record<string, (text: string) => string> = {
+    'UPPER CASE': (t) => t.toUpperCase(),
+    'lower case': (t) => t.toLowerCase(),
+    'wrapped lines': (t) => t.replace(/: /g, ':\n    '),
+  };
+  it.each(Object.keys(changes))('%s', (name) => {
+    const change = changes[name] as (text: string) => string;
+    const changed = variants.filter((c) => {
+      const category = classifyStop(parseTaskStateChange(parseEnvelope(rewrite(c.event, change)))).category;
+      return category !== c.expected;
+    });
+    expect(changed.map((c) => c.label)).toEqual([]);
+  });
+});
