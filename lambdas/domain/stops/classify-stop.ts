@@ -94,7 +94,8 @@ function diagnosis(category: StopCategory, family: string, decidedBy: string, cu
 }
 
 function fromText(match: FamilyMatch, where: string, culprit?: ContainerState): StopDiagnosis {
-  const result = diagnosis(match.category, match.family, `${where} (${match.family})`, culprit);
+  const named = match.apiErrorCode ? `${match.family} ${match.apiErrorCode}` : match.family;
+  const result = diagnosis(match.category, match.family, `${where} (${named})`, culprit);
   return match.apiErrorCode ? { ...result, apiErrorCode: match.apiErrorCode } : result;
 }
 
