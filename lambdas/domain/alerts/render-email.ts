@@ -3,7 +3,7 @@ import type { Alert } from './alert';
 /** Plain text for e-mail: the answer first, then the evidence, then what to do. */
 export function renderEmail(alert: Alert): string {
   const lines: string[] = [alert.title, '', alert.summary, ''];
-  const where = [
+  const where: [string, string | undefined][] = [
     ['Severity', alert.severity],
     ['Category', alert.category],
     ['Account / region', `${alert.account} / ${alert.region}`],
@@ -14,8 +14,9 @@ export function renderEmail(alert: Alert): string {
     ['Culprit container', alert.culpritContainer],
     ['Task', alert.taskArn],
     ['Occurred at', alert.occurredAt],
-  ].filter((pair): pair is [string, string] => pair[1] !== undefined);
-  lines.push(...where.map(([label, value]) => `${label}: ${value}`), '');
+  ];
+  for (const [label, value] of where) if (value !== undefined) lines.push(`${label}: ${value}`);
+  lines.push('');
 
   if (alert.nextSteps.length > 0) {
     lines.push('NEXT STEPS');
