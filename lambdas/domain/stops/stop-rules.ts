@@ -474,7 +474,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     evidence: {
       taskReason: [
         // "Host EC2 (instance i-0123) stopped/terminated."
-        { id: 'host.ec2-stopped-or-terminated', pattern: /host ec2 .*(?:stopped|terminated)/ },
+        { id: 'host.ec2-stopped-or-terminated', pattern: /host ec2 [^.]*(?:stopped|terminated)/ },
         // The container instance ECS chose has a disconnected agent: "TaskFailedToStart: AGENT", the bare
         // failure "AGENT", "... encountered error "AGENT"".
         {
