@@ -279,6 +279,7 @@ describe('classifyStop: events nobody has seen', () => {
     ['ParameterNotFound', 'SECRETS_PULL'],
     ['AccessDeniedException: User is not authorized', 'RESOURCE_INIT'],
     ['TaskFailedToStart: ServerException', 'UNKNOWN'],
+    ['ResourceInitializationError: DecryptionFailure: Secrets Manager cannot decrypt', 'SECRETS_PULL'],
   ])('reads the AWS API error code %s as the whole reason → %s', (stoppedReason, expected) => {
     const result = classifyStop(
       parseTaskStateChange(

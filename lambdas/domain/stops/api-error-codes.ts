@@ -239,8 +239,12 @@ export const API_ERROR_CODES: readonly ApiErrorCode[] = [
 
 const BY_CODE: ReadonlyMap<string, ApiErrorCode> = new Map(API_ERROR_CODES.map((e) => [e.code.toLowerCase(), e]));
 
-/** The leading word of a reason ("taskfailedtostart: " set aside), in the normalised text. */
-const LEADING_CODE = /^(?:taskfailedtostart: ?)?([a-z][a-z0-9]*(?:\.[a-z]+)?)(?=$|[\s:.,(])/;
+/**
+ * The leading word of a reason, in the normalised text, with the stop code and the resource-initialisation error
+ * type set aside ("TaskFailedToStart: ResourceInitializationError: AccessDeniedException: ...").
+ */
+const LEADING_CODE =
+  /^(?:taskfailedtostart: ?)?(?:resourceinitializationerror: ?)?([a-z][a-z0-9]*(?:\.[a-z]+)?)(?=$|[\s:.,(])/;
 
 /** The catalogue entry of the code a (normalised) reason starts with, if any. */
 export function leadingApiErrorCode(normalized: string): ApiErrorCode | undefined {
