@@ -24,7 +24,10 @@ export const UNASSIGNED_TEAM = 'unassigned';
 export function toSnsMessage(alert: Alert): SnsMessage {
   const attributes = messageAttributes(alert);
   const budget = SNS_MAX_BYTES - attributesBytes(attributes) - 200;
-  for (const candidate of shrinkingVariants(alert)) {
+  // The whole alert first, outside the generator: nearly every alert fits, and the generator made this a third slower.
+  const whole = composeBodies(alert);
+  if (fitsInBytes(whole, budget)) return { subject: alert.title, message: whole, attributes };
+  for (const candidate of smallerVariants(alert)) {
     const message = composeBodies(candidate);
     if (fitsInBytes(message, budget)) return { subject: alert.title, message, attributes };
   }
@@ -56,8 +59,7 @@ function composeBodies(alert: Alert): string {
   return `{"default":${json},"email":${email},"email-json":${json},"sqs":${json},"lambda":${json},"firehose":${json},"https":${chat},"http":${chat}}`;
 }
 
-function* shrinkingVariants(alert: Alert): Generator<Alert> {
-  yield alert;
+function* smallerVariants(alert: Alert): Generator<Alert> {
   const { logExcerpt, ...rest } = alert.evidence;
   if (logExcerpt) {
     const note = { lookup: 'log excerpt', message: 'dropped: the alert exceeded the SNS size limit' };
