@@ -173,8 +173,8 @@ function main(): void {
   const archive = archiveTexts(fixtures);
   // Warm up every path (JIT) before timing.
   measure(fixtures, 20);
-  const fixtureTiming = measure(fixtures, 100);
-  const archiveTiming = measure(archive, 3);
+  const fixtureTiming = measure(fixtures, 300);
+  const archiveTiming = measure(archive, 5);
   const result = {
     fixtures: fixtureTiming,
     archive: archiveTiming,
