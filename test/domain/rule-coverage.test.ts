@@ -88,4 +88,12 @@ describe('rule coverage: service actions and rollout outcomes', () => {
     );
     expect(Object.keys(ROLLOUT_OUTCOMES).filter((category) => !produced.has(category as never))).toEqual([]);
   });
+
+  it('reads the circuit-breaker and rolling-back wordings from deployment fixtures', () => {
+    const diagnoses = eventsIn('deployment').map((e) =>
+      classifyDeployment(parseDeploymentStateChange(parseEnvelope(e))),
+    );
+    expect(diagnoses.some((d) => d.stage === 'failed' && d.circuitBreaker)).toBe(true);
+    expect(diagnoses.some((d) => d.rollbackTargetDeploymentId !== undefined)).toBe(true);
+  });
 });
