@@ -158,7 +158,17 @@ describe('readCapacityScanConfig', () => {
   it('names the bad variable', () => {
     expect(() => readCapacityScanConfig({ ...env, FREE_IP_THRESHOLD: '-1' })).toThrow('FREE_IP_THRESHOLD');
     expect(() => readCapacityScanConfig({ ALERT_TOPIC_ARN: TOPIC })).toThrow('STATE_TABLE_NAME');
-    expect(() => readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'prod' })).toThrow('CLUSTER_ARNS');
+    // The same maximum as at synth: the usable addresses of a /16.
+    expect(() => readCapacityScanConfig({ ...env, FREE_IP_THRESHOLD: '65532' })).toThrow(
+      'FREE_IP_THRESHOLD must be an integer from 0 to 65531, got 65532',
+    );
+    expect(() => readCapacityScanConfig({ ...env, SCAN_CONCURRENCY: '0' })).toThrow('SCAN_CONCURRENCY');
+    expect(() => readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'prod' })).toThrow(
+      'CLUSTER_ARNS: "prod" is not an ECS cluster ARN',
+    );
+    expect(() =>
+      readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod/x' }),
+    ).toThrow('CLUSTER_ARNS');
     expect(
       readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' }).clusterArns,
     ).toEqual(['arn:aws:ecs:us-east-1:123456789012:cluster/prod']);
