@@ -71,11 +71,7 @@ describe('each bad setting fails with a message naming its prop and its -c key',
       { enrichmentBudget: Duration.millis(50) },
       'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50 ms (-c enrichmentBudgetSeconds)',
     ],
-    [
-      'enrichmentBudget too long',
-      { enrichmentBudget: Duration.seconds(25) },
-      'got 25000 ms (-c enrichmentBudgetSeconds)',
-    ],
+    ['enrichmentBudget too long', { enrichmentBudget: Duration.seconds(25) }, 'got 25 s (-c enrichmentBudgetSeconds)'],
     [
       'enrichmentBudget as a number',
       { enrichmentBudget: 3000 as never },

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../infra/config.js';
 import { CONTEXT_KEYS, watchdogPropsFromContext } from '../../infra/context.js';
@@ -125,7 +129,7 @@ describe('restart-loop and capacity-scan context keys', () => {
       'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got 1 (-c loopThreshold)',
     );
     expect(() => resolveSettings(watchdogPropsFromContext(reader({ enrichmentBudgetSeconds: '50' })))).toThrow(
-      'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50000 ms (-c enrichmentBudgetSeconds)',
+      'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50 s (-c enrichmentBudgetSeconds)',
     );
   });
 
@@ -136,6 +140,29 @@ describe('restart-loop and capacity-scan context keys', () => {
       const value = { flag: 'false', text: 'x', list: 'a', object: '{}', integer: '1', duration: '1' }[setting.kind];
       const props = watchdogPropsFromContext(reader({ [setting.context]: value }));
       expect(JSON.stringify(props), setting.context).not.toBe('{}');
+    }
+  });
+});
+
+describe('cdk synth with a bad -c value (infra/app.ts)', () => {
+  it('fails with one line naming the context key, no stack trace', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'ecs-watchdog-app-'));
+    try {
+      // What `cdk synth -c enrichmentBudgetSeconds=50` runs: the app, with the context in CDK_CONTEXT_JSON.
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+        env: {
+          ...process.env,
+          CDK_CONTEXT_JSON: JSON.stringify({ enrichmentBudgetSeconds: '50' }),
+          CDK_OUTDIR: outdir,
+        },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toBe(
+        'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50 s (-c enrichmentBudgetSeconds)',
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
     }
   });
 });

@@ -122,7 +122,7 @@ export function duration(
   const step = UNIT_MS[names.step];
   const whole = { ms: '', s: 'whole seconds ', min: 'whole minutes ' }[names.step];
   const expected = `${whole}from ${describeMs(names.minMs)} to ${describeMs(names.maxMs)}${names.why ? ` (${names.why})` : ''}`;
-  const show = (ms: number) => (names.step === 'ms' ? `${ms} ms` : `${ms / 1000} s`);
+  const show = (ms: number) => (names.step === 'ms' ? describeMs(ms) : `${ms / 1000} s`);
   const envUnit = UNIT_MS[names.envUnit ?? 's'];
   const envUnitName = names.envUnit === 'ms' ? ' (milliseconds)' : ' (seconds)';
   return {
