@@ -116,8 +116,14 @@ export class RolloutWatch extends Construct {
     );
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadTaskDefinitionsSubnetsInstanceTypes',
-        actions: ['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeInstanceTypes'],
+        sid: 'ReadTaskDefinitionsAndNetworkCapacity',
+        // The placement diagnosis reads instances' network interfaces as the capacity scan does.
+        actions: [
+          'ecs:DescribeTaskDefinition',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeInstances',
+        ],
         resources: ['*'],
       }),
     );
@@ -127,7 +133,8 @@ export class RolloutWatch extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'ecs:DescribeTaskDefinition, ec2:DescribeSubnets and ec2:DescribeInstanceTypes support no resource-level ' +
+          'ecs:DescribeTaskDefinition, ec2:DescribeSubnets, ec2:DescribeInstanceTypes and ec2:DescribeInstances support ' +
+          'no resource-level ' +
           'permissions; ecs:ListTasks and ecs:ListContainerInstances are listed on "*" because the cluster is only known ' +
           'from the event. All read-only.',
       },
