@@ -54,6 +54,8 @@ interface Names {
   readonly env?: string;
 }
 
+const namesOf = ({ prop, context, env }: Names): Names => ({ prop, context, env });
+
 /** Settings that travel as text: a number or flag read from `-c`, a value from the environment. */
 function textOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value.trim() : undefined;
@@ -127,9 +129,7 @@ export function duration(
   const envUnitName = names.envUnit === 'ms' ? ' (milliseconds)' : ' (seconds)';
   return {
     kind: 'duration',
-    prop: names.prop,
-    context: names.context,
-    env: names.env,
+    ...namesOf(names),
     default: names.defaultMs,
     expected,
     check(value, name) {
@@ -171,9 +171,7 @@ export function text<T extends string | undefined>(
 ): Setting<T | string> {
   return {
     kind: 'text',
-    prop: names.prop,
-    context: names.context,
-    env: names.env,
+    ...namesOf(names),
     default: names.default,
     expected: names.expected,
     check(value, name, opaque) {
@@ -258,9 +256,7 @@ export function list<T extends string>(
 ): Setting<readonly T[] | undefined> {
   return {
     kind: 'list',
-    prop: names.prop,
-    context: names.context,
-    env: names.env,
+    ...namesOf(names),
     default: names.default,
     expected: names.expected,
     check(value, name, opaque) {
