@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -163,6 +163,32 @@ describe('cdk synth with a bad -c value (infra/app.ts)', () => {
       );
     } finally {
       rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the README settings table', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  const rows = readme
+    .split('\n')
+    .filter((line) => /^\| `\w+` \|/.test(line))
+    .map((line) => line.split('|').map((cell) => cell.trim().replace(/^`|`$/g, '')))
+    .map(([, key, defaultCell, valid]) => ({ key: key as string, defaultCell: defaultCell as string, valid }));
+
+  it('lists every context key of the contract once, with its valid values', () => {
+    expect(rows.map((r) => r.key).sort()).toEqual(SETTING_NAMES.map((name) => SETTINGS[name].context).sort());
+    for (const name of SETTING_NAMES) {
+      const setting = SETTINGS[name];
+      expect(rows.find((r) => r.key === setting.context)?.valid, setting.context).toBe(setting.expected);
+    }
+  });
+
+  it('gives the contract default of every number, duration, flag and tag key', () => {
+    for (const name of SETTING_NAMES) {
+      const setting = SETTINGS[name];
+      if (!['integer', 'duration', 'flag'].includes(setting.kind) && name !== 'teamTagKey') continue;
+      const row = rows.find((r) => r.key === setting.context);
+      expect(setting.fromContext(row?.defaultCell, setting.context), setting.context).toEqual(setting.default);
     }
   });
 });
