@@ -169,9 +169,11 @@ describe('cdk synth with a bad -c value (infra/app.ts)', () => {
 
 describe('the README settings table', () => {
   const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-  const rows = readme
-    .split('\n')
-    .filter((line) => /^\| `\w+` \|/.test(line))
+  const lines = readme.split('\n');
+  const header = lines.findIndex((line) => line.startsWith('| `-c` key |'));
+  const end = lines.findIndex((line, i) => i > header && !line.startsWith('|'));
+  const rows = lines
+    .slice(header + 2, end)
     .map((line) => line.split('|').map((cell) => cell.trim().replace(/^`|`$/g, '')))
     .map(([, key, defaultCell, valid]) => ({ key: key as string, defaultCell: defaultCell as string, valid }));
 
