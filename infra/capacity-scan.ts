@@ -40,7 +40,7 @@ export interface CapacityScanProps {
 }
 
 /**
- * The scheduled capacity scan (DESIGN §5): an EventBridge schedule invoking the `capacity-scan`
+ * The scheduled capacity scan (docs/architecture.md, "The capacity model"): an EventBridge schedule invoking the `capacity-scan`
  * function, which keeps its open incidents between runs as one item of the watchdog's state table.
  * The function may call exactly the read APIs discovery uses, PutMetricData in its own namespace,
  * GetItem and PutItem on the state table, and SNS Publish.

@@ -119,7 +119,7 @@ export interface EcsWatchdogProps {
 
   /**
    * When stops of one service become one RESTART_LOOP incident instead of one alert each, and when it
-   * closes (DESIGN §5). `threshold`: actionable stops (an integer from 2 to 100) within `window` (1 minute
+   * closes (docs/architecture.md, "The incident model"). `threshold`: actionable stops (an integer from 2 to 100) within `window` (1 minute
    * to 24 hours) that open the incident; `groupWait`: how long a first stop's alert is held so that a
    * loop starting right behind it pages once (0 to 15 minutes, the longest SQS message delay);
    * `quietPeriod`: an open incident with no further stop for this long closes with a RECOVERED alert
@@ -156,7 +156,10 @@ export const TASK_STOPPED_SETTINGS = [
   'redactPatterns',
 ] as const satisfies readonly SettingName[];
 
-/** Routine stops the rule pattern can recognise, so they never invoke the function (DESIGN §1). */
+/**
+ * Routine stops the rule pattern can recognise, so they never invoke the function (docs/architecture.md,
+ * "The path of one event").
+ */
 export const USER_INITIATED_STOP_CODE = 'UserInitiated';
 export const SCALING_ACTIVITY_REASON_PREFIX = 'Scaling activity initiated by';
 

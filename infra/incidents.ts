@@ -44,7 +44,7 @@ export interface IncidentsProps {
 }
 
 /**
- * The watchdog's memory and clock (DESIGN §5 "Incidents, not alert storms"):
+ * The watchdog's memory and clock (docs/architecture.md, "The incident model"):
  * - {@link table}: one DynamoDB table keyed by `pk` (open incidents, event claims against duplicates,
  *   the capacity scan's open incidents), on-demand, encrypted, point-in-time recovery, TTL `expiresAt`;
  * - {@link timerQueue}: timers as delayed SQS messages (group wait, quiet period), consumed by
