@@ -56,7 +56,7 @@ interface Names {
 
 const namesOf = ({ prop, context, env }: Names): Names => ({ prop, context, env });
 
-/** Settings that travel as text: a number or flag read from `-c`, a value from the environment. */
+/** The trimmed text of a value given as a string (from `-c` or the environment); undefined for a JSON value. */
 function textOf(value: unknown): string | undefined {
   return typeof value === 'string' ? value.trim() : undefined;
 }
@@ -77,8 +77,9 @@ function integerFromEnv(text: string, name: string, unit = ''): number {
 export function integer(names: Names & { default: number; min: number; max: number }): Setting<number> {
   const expected = `an integer from ${names.min} to ${names.max}`;
   return {
-    ...names,
     kind: 'integer',
+    ...namesOf(names),
+    default: names.default,
     expected,
     check(value, name) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < names.min || value > names.max) {
@@ -145,8 +146,9 @@ export function duration(
 
 export function flag(names: Names & { default: boolean }): Setting<boolean> {
   return {
-    ...names,
     kind: 'flag',
+    ...namesOf(names),
+    default: names.default,
     expected: 'true or false',
     check(value, name) {
       if (typeof value !== 'boolean') fail(name, 'true or false', value);
@@ -165,7 +167,7 @@ export function flag(names: Names & { default: boolean }): Setting<boolean> {
   };
 }
 
-/** A string matching `valid`, which returns why it is not valid (or undefined when it is). */
+/** A string, checked by `invalid`, which says why a value is not valid (undefined when it is). */
 export function text<T extends string | undefined>(
   names: Names & { default: T; expected: string; invalid: (value: string) => string | undefined },
 ): Setting<T | string> {
@@ -194,15 +196,15 @@ export function text<T extends string | undefined>(
 export function parseList(value: unknown, name: string): unknown[] {
   let list = value;
   if (typeof value === 'string') {
-    const text = value.trim();
-    if (text.startsWith('[')) {
+    const trimmed = value.trim();
+    if (trimmed.startsWith('[')) {
       try {
-        list = JSON.parse(text);
+        list = JSON.parse(trimmed);
       } catch {
         fail(name, 'a JSON array of strings or a comma-separated list', value);
       }
     } else {
-      list = text
+      list = trimmed
         .split(',')
         .map((item) => item.trim())
         .filter((item) => item !== '');
