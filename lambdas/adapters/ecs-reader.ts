@@ -184,11 +184,11 @@ export function toTaskDefinitionFacts(td: TaskDefinition): TaskDefinitionFacts {
     memoryMiB: toNumber(td.memory),
     networkMode: td.networkMode,
     requiresCompatibilities: td.requiresCompatibilities ?? [],
-    containers: (td.containerDefinitions ?? []).map(toContainerFacts),
+    containers: (td.containerDefinitions ?? []).map((c) => toContainerFacts(c, td.networkMode)),
   };
 }
 
-function toContainerFacts(c: ContainerDefinition): ContainerDefinitionFacts {
+function toContainerFacts(c: ContainerDefinition, networkMode: string | undefined): ContainerDefinitionFacts {
   return {
     name: c.name ?? '',
     image: c.image,
@@ -210,7 +210,9 @@ function toContainerFacts(c: ContainerDefinition): ContainerDefinitionFacts {
     },
     portMappings: (c.portMappings ?? []).map((p) => {
       const port = p.containerPort ?? p.containerPortRange ?? '?';
-      const host = p.hostPort !== undefined && p.hostPort !== p.containerPort ? `${p.hostPort}->` : '';
+      // In bridge mode any non-zero host port is a static binding, even the container port itself.
+      const fixed = p.hostPort !== undefined && p.hostPort !== 0;
+      const host = fixed && (p.hostPort !== p.containerPort || networkMode === 'bridge') ? `${p.hostPort}->` : '';
       return `${host}${port}/${p.protocol ?? 'tcp'}`;
     }),
   };
