@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,5 +65,30 @@ describe('the layer rules of biome.json', () => {
       expect(found.map((d) => d.category)).toEqual(['lint/style/noRestrictedImports']);
       expect(found[0]?.message).toContain(message);
     }
+  });
+});
+
+describe('application services', () => {
+  const importsOf = (file: string): string[] =>
+    [...readFileSync(join(ROOT, file), 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)].map((m) =>
+      join(dirname(file), m[1] as string).replace(/\.js$/, ''),
+    );
+  const ts = (dir: string) =>
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(dir, f));
+
+  /** The rollout entry's processing dispatches each event to the processing of its kind. */
+  const DISPATCH: Record<string, string[]> = {
+    'lambdas/app/process-rollout.ts': ['lambdas/app/process-deployment', 'lambdas/app/process-service-action'],
+  };
+
+  it('no app file imports the processing of another event kind (a sibling entry)', () => {
+    const offending = ts('lambdas/app').flatMap((file) =>
+      importsOf(file)
+        .filter((m) => /\/process-[^/]+$/.test(m) && !(DISPATCH[file] ?? []).includes(m))
+        .map((m) => `${file} imports ${m}`),
+    );
+    expect(offending).toEqual([]);
   });
 });
