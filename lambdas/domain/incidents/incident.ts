@@ -1,5 +1,5 @@
 /**
- * Incidents, not alert storms (DESIGN §5): one record per service (or standalone task family) that
+ * Incidents, not alert storms (docs/architecture.md, "The incident model"): one record per service (or standalone task family) that
  * turns a stream of stops into at most a few messages. Pure: time is an argument, no I/O.
  *
  * - The first actionable stop opens an incident. With a group wait (like Alertmanager's
