@@ -20,19 +20,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyEvent } from '../lambdas/domain/alerts/classify-event';
 import { toSnsMessage } from '../lambdas/domain/alerts/sns-message';
+import { random } from './random';
 
 const ROOT = join(__dirname, '..');
 const ARCHIVE_SIZE = 100_000;
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fixtureTexts(): string[] {
   const texts: string[] = [];
