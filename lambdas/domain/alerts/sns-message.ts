@@ -45,7 +45,12 @@ export function messageAttributes(alert: Alert): Record<string, string> {
     actionable: String(alert.actionable),
   };
   // SNS rejects empty attribute values.
-  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => !!e[1]));
+  const attributes: Record<string, string> = {};
+  for (const name of ATTRIBUTE_NAMES) {
+    const value = values[name];
+    if (value) attributes[name] = value;
+  }
+  return attributes;
 }
 
 /**
@@ -99,5 +104,7 @@ export function byteLength(text: string): number {
 }
 
 function attributesBytes(attributes: Record<string, string>): number {
-  return Object.entries(attributes).reduce((sum, [k, v]) => sum + byteLength(k) + byteLength(v) + 'String'.length, 0);
+  let bytes = 0;
+  for (const name in attributes) bytes += byteLength(name) + byteLength(attributes[name] as string) + 'String'.length;
+  return bytes;
 }
