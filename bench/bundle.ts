@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-const HANDLERS_DIR = join(__dirname, '..', 'lambdas', 'handlers');
+const HANDLERS_DIR = join(__dirname, '..', 'lambdas', 'entries');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 9;
 
 /** Environment a handler needs at import (its cold start); values are inert placeholders. */
