@@ -13,6 +13,7 @@ import { listEventFiles, type ReplayedFile, replayFiles, watchdogProcessors } fr
 import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
 import { type LocalAws, PROJECT_ROOT, withLocalAws } from './emulator';
 import { drainSnsDeliveries, rewriteFixtureIds, seedAccount } from './seed';
+import { emulateHealthReports } from './seed-health-checks';
 
 export interface DemoOutput {
   /** The on-call view (stdout). */
@@ -52,7 +53,13 @@ export async function runDemoOn(aws: LocalAws, output: DemoOutput): Promise<numb
       `payments-alerts (${PAYMENTS_FILTER})`,
   );
 
-  const deps = makeWatchdogDeps(aws.clientConfig, readConfig({ ALERT_TOPIC_ARN: seeded.alerts.topicArn }));
+  // moto never checks health: the seeded cases' service events and target health are added (seed-health-checks.ts).
+  const deps = makeWatchdogDeps(
+    aws.clientConfig,
+    readConfig({ ALERT_TOPIC_ARN: seeded.alerts.topicArn }),
+    Date.now,
+    (client) => emulateHealthReports(client, seeded.healthChecks),
+  );
   try {
     const processors = watchdogProcessors(deps);
     const counter = new MemoryCounter();

@@ -52,6 +52,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type LocalAwsClientConfig, withLocalAws } from './emulator';
+import { type SeededHealthChecks, seedHealthCheckCases } from './seed-health-checks';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -114,6 +115,8 @@ export interface SeededAccount {
     paymentsAlerts: { queueUrl: string; queueArn: string; subscriptionArn: string };
   };
   secrets: { dbPasswordArn: string; apiKeyParameterArn: string };
+  /** The load balancer, target groups and services of the health-check cases (local/seed-health-checks.ts). */
+  healthChecks: SeededHealthChecks;
   /** fixture id -> seeded id (subnets, the worker EC2 instance); apply with rewriteFixtureIds */
   fixtureIds: Record<string, string>;
   timingsMs: Record<string, number>;
@@ -231,6 +234,13 @@ function checkoutTaskDef(rev: number): RegisterTaskDefinitionCommandInput {
         essential: true,
         memory: 768,
         portMappings: [{ containerPort: 3000, protocol: 'tcp' }],
+        healthCheck: {
+          command: ['CMD-SHELL', 'curl -fsS http://localhost:3000/ready || exit 1'],
+          interval: 10,
+          timeout: 5,
+          retries: 3,
+          startPeriod: 30,
+        },
         environment: env({ UPSTREAM: 'http://localhost:15000' }),
         logConfiguration: awslogs('/ecs/checkout-service'),
         dependsOn: [{ containerName: 'envoy', condition: 'HEALTHY' }],
@@ -654,6 +664,15 @@ export async function seedAccount(clientConfig: LocalAwsClientConfig, opts: Seed
       );
     });
 
+    // ------------------------------------------------------------ load balancer and health-check cases
+    const healthChecks = await timed(timings, 'healthChecks', () =>
+      seedHealthCheckCases(clientConfig, CLUSTER, {
+        vpcId,
+        subnetIds: [subnets.a.subnetId, subnets.b.subnetId],
+        servicesSecurityGroupId: securityGroupId,
+      }),
+    );
+
     // ------------------------------------------------------------ alert topic + SQS subscribers
     const alerts = await timed(timings, 'alerts', async () => {
       const topic = await sns.send(
@@ -726,7 +745,9 @@ export async function seedAccount(clientConfig: LocalAwsClientConfig, opts: Seed
       logs: { apiGroup, apiStream, apiTaskId, workerGroup: '/ecs/worker-service', lines: API_LOG_LINES },
       alerts,
       secrets: { dbPasswordArn: DB_PASSWORD_ARN, apiKeyParameterArn: API_KEY_PARAM_ARN },
+      healthChecks,
       fixtureIds: {
+        ...healthChecks.fixtureIds,
         [FIXTURE_SUBNET_IDS.a]: subnets.a.subnetId,
         [FIXTURE_SUBNET_IDS.b]: subnets.b.subnetId,
         [FIXTURE_SUBNET_IDS.tiny]: subnets.tiny.subnetId,

@@ -43,8 +43,9 @@ export function buildTaskStoppedAlert(
     category,
     severity,
     actionable: diagnosis.actionable,
+    // A verdict is the sharper answer: it replaces the category's generic short cause in the subject.
     title: toSubject(
-      `${severity} ${category}: ${owner} in ${task.cluster} - ${cause.short}${enrichment.verdict ? `: ${enrichment.verdict.short}` : ''}`,
+      `${severity} ${category}: ${owner} in ${task.cluster} - ${enrichment.verdict?.short ?? cause.short}`,
     ),
     summary: `${describeTask(task)} stopped: ${cause.long}. ${describeImpact(task, diagnosis)}`,
     verdict: enrichment.verdict?.line,

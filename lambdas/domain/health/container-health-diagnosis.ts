@@ -71,7 +71,7 @@ export function diagnoseContainerHealthCheck(input: ContainerHealthCheckInput): 
     ? (commandVerdict(check, name) ??
       portVerdict(check, name, definition?.portMappings ?? [], neverHealthy) ??
       startPeriodVerdict(input, check, lived, timing, neverHealthy) ??
-      becameUnhealthyVerdict(lived, timing, neverHealthy))
+      becameUnhealthyVerdict(name, lived, timing, neverHealthy))
     : undefined;
   return { verdict, facts: facts.facts, nextSteps: orderedSteps(CONTAINER_HEALTH_CHECK_STEPS, verdict) };
 }
@@ -114,7 +114,7 @@ function commandVerdict(check: HealthCheckSettings, name: string): Verdict | und
   if (!mistake) return undefined;
   return {
     cause: 'check-command',
-    short: 'health check command cannot run',
+    short: `${name} health check cannot run`,
     line: `${mistake}: the check can never pass; use CMD-SHELL`,
     steps: [
       `Register a task definition revision whose ${name} health check starts with "CMD-SHELL" followed by the whole command line as one string.`,
@@ -134,7 +134,7 @@ function portVerdict(
     return undefined;
   return {
     cause: 'check-command',
-    short: `check calls unmapped port ${target.port}`,
+    short: `${name} check calls unmapped port ${target.port}`,
     line: `the health check calls port ${target.port}, but container ${name} maps only ${mapped.join(', ')}: it never passed`,
     steps: [`Make the health check call the port the app listens on (${mapped.join(' or ')}).`],
   };
@@ -148,10 +148,11 @@ function startPeriodVerdict(
   neverHealthy: boolean | undefined,
 ): Verdict | undefined {
   if (!neverHealthy || lived === undefined || !timing) return undefined;
+  const name = input.containerName ?? 'the container';
   const grace = input.gracePeriodSeconds ? `; grace period ${input.gracePeriodSeconds} s` : '';
   return {
     cause: 'start-period',
-    short: 'killed before it could boot',
+    short: `${name} killed before it could boot`,
     line: `killed ${formatDuration(lived)} after start; startPeriod ${timing.startPeriod} s${grace}; the check needs ${timing.timeToFail} s to fail: raise startPeriod to at least the boot time`,
     steps: [
       `Read the log excerpt for when the app is ready; register a revision of ${input.task.taskDefinition.split(':')[0]} whose health check startPeriod (now ${check.startPeriod ?? 0} s, at most 300) exceeds that boot time.`,
@@ -161,6 +162,7 @@ function startPeriodVerdict(
 }
 
 function becameUnhealthyVerdict(
+  name: string,
   lived: number | undefined,
   timing: Timing | undefined,
   neverHealthy: boolean | undefined,
@@ -169,7 +171,7 @@ function becameUnhealthyVerdict(
   const ran = formatDuration(lived);
   return {
     cause: 'app-unhealthy',
-    short: `unhealthy after ${ran}`,
+    short: `${name} unhealthy after ${ran}`,
     line: `it passed its health check for ${ran}, then failed ${timing.retries} in a row: the app stopped answering (hung, overloaded, or a dependency the check calls is down), not a slow start`,
     steps: [
       'Read the log excerpt and the task’s CPU and memory before the stop: a saturated or hung process fails its checks.',

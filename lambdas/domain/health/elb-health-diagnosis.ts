@@ -401,7 +401,7 @@ function securityGroupVerdict({ network, checkPort }: VerdictInput): Verdict | u
   return undefined;
 }
 
-function responseCodeVerdict({ input, evidence, containerCheckPath }: VerdictInput): Verdict | undefined {
+function responseCodeVerdict({ input, evidence, containerCheckPath, checkPort }: VerdictInput): Verdict | undefined {
   if (evidence?.failure.kind !== 'response-code') return undefined;
   const tg = input.targetGroup;
   const path = tg?.healthCheck.path ?? 'the health check path';
@@ -410,7 +410,7 @@ function responseCodeVerdict({ input, evidence, containerCheckPath }: VerdictInp
   const code = codes[0];
   const listed = codes.join(', ') || 'an unexpected code';
   const modify = tg ? `aws elbv2 modify-target-group --target-group-arn ${tg.arn}` : 'aws elbv2 modify-target-group';
-  const curl = `Reproduce from inside the VPC: curl -i http://TASK_IP:PORT${tg?.healthCheck.path ?? '/'} (or ECS Exec into a running task)`;
+  const curl = `Reproduce from inside the VPC: curl -i http://TASK_IP:${checkPort ?? 'PORT'}${tg?.healthCheck.path ?? '/'} (or ECS Exec into a running task)`;
   if (code === undefined)
     return {
       cause: 'check-config',

@@ -13,7 +13,7 @@ export type HealthCause =
 /** The one-line answer: what most likely made the health check fail. */
 export interface Verdict {
   cause: HealthCause;
-  /** A few words for the alert title, e.g. `404 on /healthz`. */
+  /** A few words for the alert subject, in place of the category's generic cause, e.g. `404 on /healthz`. */
   short: string;
   /** The verdict line, e.g. `the target returned 404 on /healthz: the path or the matcher is wrong`. */
   line: string;
