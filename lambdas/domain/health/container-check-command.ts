@@ -22,7 +22,7 @@ export function execFormMistake(command: string[]): string | undefined {
   const program = command[1] as string;
   if (/\s/.test(program.trim())) return `the exec form CMD runs "${program}" as one program name, which does not exist`;
   const operator = command.slice(2).find((arg) => SHELL_SYNTAX.test(arg) && arg.trim().length <= 2);
-  if (operator) return `the exec form CMD passes "${operator}" to ${program} as an argument: there is no shell`;
+  if (operator) return `the exec form CMD passes "${operator}" to ${program} as an argument (there is no shell)`;
   return undefined;
 }
 

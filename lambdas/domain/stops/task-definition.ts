@@ -122,10 +122,16 @@ function fireLensSource(container: ContainerDefinitionFacts, taskId: string, tas
   const option = (key: string): string | undefined =>
     Object.entries(container.logOptions ?? {}).find(([k]) => k.toLowerCase() === key)?.[1];
   const output = option('name');
-  if (!output || !CLOUDWATCH_OUTPUTS.has(output.toLowerCase())) {
+  if (!output) {
     return {
       kind: 'elsewhere',
-      note: `${container.name} logs through FireLens to ${output ?? 'the log router configuration'}, which the watchdog cannot read`,
+      note: `${container.name} logs through FireLens to the outputs of the log router's own configuration: read them there`,
+    };
+  }
+  if (!CLOUDWATCH_OUTPUTS.has(output.toLowerCase())) {
+    return {
+      kind: 'elsewhere',
+      note: `${container.name} logs through FireLens to ${output}, which the watchdog cannot read`,
     };
   }
   const group = option('log_group_name');
