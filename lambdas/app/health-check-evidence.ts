@@ -18,7 +18,7 @@ import { dependsOnAddresses } from '../domain/health/security-group-reachability
 import { targetGroupOfStopReason } from '../domain/health/target-health';
 import type { StopDiagnosis } from '../domain/stops/classify-stop';
 import type { TaskDefinitionFacts } from '../domain/stops/task-definition';
-import type { Lookup } from './shared/budget';
+import { errorMessage, type Lookup } from './shared/budget';
 
 /** The readers a health-check alert uses; loaded on the first health-check alert (see the task-stopped entry). */
 export interface HealthCheckReaders {
@@ -43,13 +43,18 @@ export type HealthCheckLookups = {
   'security groups': NetworkEvidence | undefined;
 };
 
-/** A lookup run once however many others wait on it. */
-function shared<T>(lookup: Lookup<T>): Lookup<T> {
+/** A lookup run once however many others wait on it; their errors name it (`needs the target group: …`). */
+function shared<T>(name: string, lookup: Lookup<T>): { own: Lookup<T>; needed: Lookup<T> } {
   let running: Promise<T> | undefined;
-  return (signal) => {
+  const own: Lookup<T> = (signal) => {
     running ??= lookup(signal);
     return running;
   };
+  const needed: Lookup<T> = (signal) =>
+    own(signal).catch((error: unknown) => {
+      throw new Error(`needs the ${name}: ${errorMessage(error)}`);
+    });
+  return { own, needed };
 }
 
 /**
@@ -66,25 +71,27 @@ export function healthCheckLookups(
   const service = task.service;
   const isElb = first.category === 'HEALTH_CHECK_ELB';
   if (!load || !service || (!isElb && first.category !== 'HEALTH_CHECK_CONTAINER')) return {};
-  const settings = shared(async (signal) => (await load()).services.settings(task.clusterArn, service, signal));
-  if (!isElb) return { 'service health settings': settings };
+  const settings = shared('service', async (signal) =>
+    (await load()).services.settings(task.clusterArn, service, signal),
+  );
+  if (!isElb) return { 'service health settings': settings.own };
 
   const namedInReason = targetGroupOfStopReason(task.stoppedReason);
   const targetGroupArn = async (signal: AbortSignal) =>
-    namedInReason ?? (await settings(signal)).loadBalancers.find((lb) => lb.targetGroupArn)?.targetGroupArn;
-  const targetGroup = shared(async (signal) => {
+    namedInReason ?? (await settings.needed(signal)).loadBalancers.find((lb) => lb.targetGroupArn)?.targetGroupArn;
+  const targetGroup = shared('target group', async (signal) => {
     const arn = await targetGroupArn(signal);
     return arn ? (await load()).elb.targetGroup(arn, signal) : undefined;
   });
   return {
-    'service health settings': settings,
-    'target group': targetGroup,
+    'service health settings': settings.own,
+    'target group': targetGroup.own,
     'target health': async (signal) => {
       const arn = await targetGroupArn(signal);
       return arn ? (await load()).elb.targetHealth(arn, signal) : undefined;
     },
     'security groups': async (signal) => {
-      const [tg, svc, readers] = await Promise.all([targetGroup(signal), settings(signal), load()]);
+      const [tg, svc, readers] = await Promise.all([targetGroup.needed(signal), settings.needed(signal), load()]);
       if (tg?.targetType !== 'ip' || svc.securityGroups.length === 0) return undefined;
       const loadBalancers = await readers.elb.loadBalancers(tg.loadBalancerArns, signal);
       const balancerGroups = loadBalancers.flatMap((lb) => lb.securityGroups);

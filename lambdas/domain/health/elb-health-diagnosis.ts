@@ -509,6 +509,7 @@ const CONNECTION_FAILURES = new Set(['timeout', 'connection', 'unknown']);
 function gracePeriodVerdict({
   input,
   evidence,
+  network,
   lived,
   grace,
   timeToFail,
@@ -517,10 +518,12 @@ function gracePeriodVerdict({
   if (!neverHealthy || lived === undefined || grace === undefined || timeToFail === undefined) return undefined;
   if (evidence && !CONNECTION_FAILURES.has(evidence.failure.kind)) return undefined;
   const { cluster, service } = input.task;
+  // A blocking security group also fails a new task at once: say so when it could not be ruled out.
+  const unchecked = network.ingress?.status === 'allowed' ? '' : ' (the security groups could not be checked)';
   return {
     cause: 'grace-period',
     short: 'killed before it could boot',
-    line: `killed ${formatDuration(lived)} after start; grace period ${grace} s; the check needs ${timeToFail} s to fail: raise healthCheckGracePeriodSeconds to at least the boot time`,
+    line: `killed ${formatDuration(lived)} after start; grace period ${grace} s; the check needs ${timeToFail} s to fail: raise healthCheckGracePeriodSeconds to at least the boot time${unchecked}`,
     steps: [
       `Read the log excerpt for when the app starts listening; raise the grace period above that boot time: aws ecs update-service --cluster ${cluster} --service ${service ?? 'SERVICE'} --health-check-grace-period-seconds SECONDS`,
       'If the app never starts listening, check it binds 0.0.0.0 (not 127.0.0.1) on the port the target group probes.',

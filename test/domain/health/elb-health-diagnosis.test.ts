@@ -347,6 +347,10 @@ describe('diagnoseElbHealthCheck: evidence', () => {
   it('does not check the security groups it could not read, nor those of instance targets', () => {
     const unread = diagnoseElbHealthCheck(input(3600, { securityGroups: undefined, loadBalancers: undefined }));
     expect(fact(unread, 'Security groups')).toBe('not checked: the security groups were not read');
+    // A blocking group fails a new task as fast as a slow boot: the timing verdict says it could not rule one out.
+    const early = diagnoseElbHealthCheck(input(38, { securityGroups: undefined, loadBalancers: undefined }));
+    expect(early.verdict?.cause).toBe('grace-period');
+    expect(early.verdict?.line).toMatch(/to at least the boot time \(the security groups could not be checked\)$/);
     const instance = diagnoseElbHealthCheck(input(3600, { targetGroup: { ...TARGET_GROUP, targetType: 'instance' } }));
     expect(fact(instance, 'Security groups')).toBe(
       'not checked: instance targets are reached through the container instance’s security groups',
