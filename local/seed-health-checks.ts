@@ -105,7 +105,7 @@ export const HEALTH_CHECK_CASES: readonly HealthCheckCase[] = [
     },
     gracePeriodSeconds: 0,
     admits: 'load balancer',
-    unhealthyEvent: { reason: 'Health checks failed', at: '2025-03-10T09:12:38.402Z' },
+    unhealthyEvent: { reason: 'Health checks failed', at: '2025-03-10T09:12:39.954Z' },
     targets: [
       { ip: '10.0.0.51', state: 'unhealthy', reason: 'Target.FailedHealthChecks', description: 'Health checks failed' },
     ],
