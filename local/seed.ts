@@ -339,6 +339,18 @@ export const FIXTURE_LOG_STREAMS: ReadonlyArray<{
     ],
   },
   {
+    // The FireLens log router died first: its own awslogs stream (prefix firelens) says why.
+    fixture: 'events/task-stopped/dependency-exited-log-router.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'firelens/log_router/11089bc6aade2a09d0a19d9f25851171',
+    lines: [
+      'AWS for Fluent Bit Container Image Version 2.32.0',
+      'Fluent Bit v1.9.10',
+      '[2025/03/05 08:14:02] [error] [config] error in /fluent-bit/etc/extra.conf:7: undefined value - check config is in valid classic format',
+      '[2025/03/05 08:14:02] [error] configuration file contains errors, aborting.',
+    ],
+  },
+  {
     fixture: 'events/task-stopped/job-failed-exit-2.json',
     logGroup: '/ecs/nightly-report',
     logStream: 'ecs/report/e54a002ea22d565cf51a2c0b26a228de',

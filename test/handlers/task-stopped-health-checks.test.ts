@@ -343,4 +343,49 @@ describe('processTaskStopped: container health-check stops and FireLens logs', (
     expect(ecsMock.commandCalls(DescribeServicesCommand)).toHaveLength(1);
     expect(elbMock.calls()).toHaveLength(0);
   });
+
+  it('shows the log router’s own awslogs lines when it died first and took the FireLens-routed app down', async () => {
+    ecsMock.on(DescribeTaskDefinitionCommand).resolves({
+      taskDefinition: {
+        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api-service:42',
+        family: 'api-service',
+        revision: 42,
+        containerDefinitions: [
+          {
+            ...API_CONTAINER,
+            logConfiguration: {
+              logDriver: 'awsfirelens',
+              options: { Name: 'cloudwatch_logs', log_group_name: '/ecs/api', log_stream_prefix: 'api-' },
+            },
+          },
+          {
+            name: 'log_router',
+            image: 'fluent-bit',
+            essential: true,
+            firelensConfiguration: { type: 'fluentbit' },
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/api-service', 'awslogs-stream-prefix': 'firelens' },
+            },
+          },
+        ],
+      },
+    });
+    await processTaskStopped(
+      taskEvent({
+        containers: [
+          { name: 'api', exitCode: 143, lastStatus: 'STOPPED' },
+          { name: 'log_router', exitCode: 255, lastStatus: 'STOPPED' },
+        ],
+      }),
+      makeDeps(),
+    );
+    const alert = published();
+    expect(alert.category).toBe('DEPENDENCY_EXITED');
+    expect(alert.evidence.logExcerpt).toMatchObject({
+      container: 'log_router',
+      logGroup: '/ecs/api-service',
+      logStream: `firelens/log_router/${TASK_ID}`,
+    });
+  });
 });
