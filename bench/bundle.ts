@@ -9,8 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
 import { LAZY_MODULES } from '../lambdas/entries/lazy-modules';
+import { bundleLikeTheConstruct } from './bundle-like-construct';
 
 const HANDLERS_DIR = join(__dirname, '..', 'lambdas', 'entries');
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 9;
@@ -27,22 +27,6 @@ const HANDLER_ENV = {
   POWERTOOLS_METRICS_NAMESPACE: 'EcsWatchdog',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
-
-/** Bundles one module the way the construct does, into `file`. */
-function bundle(entryPoint: string, file: string) {
-  return build({
-    entryPoints: [entryPoint],
-    outfile: file,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
-}
 
 /** Size and the median / minimum import time of a bundled file, each import in a fresh Node process. */
 function sizeAndImportTime(file: string, dir: string) {
@@ -76,13 +60,13 @@ async function measure(entry: string) {
   try {
     const handler = entry.replace(/\.ts$/, '');
     const file = join(out, 'index.mjs');
-    await bundle(join(HANDLERS_DIR, entry), file);
+    await bundleLikeTheConstruct(join(HANDLERS_DIR, entry), file);
     // Modules the handler imports on first use, each in its own file next to it (as the construct deploys them):
     // their import time is paid once per function instance, by the first invocation that needs them.
     const lazyModules = [];
     for (const name of LAZY_MODULES[handler] ?? []) {
       const lazyFile = join(out, `${name}.mjs`);
-      await bundle(join(HANDLERS_DIR, `${name}.ts`), lazyFile);
+      await bundleLikeTheConstruct(join(HANDLERS_DIR, `${name}.ts`), lazyFile);
       lazyModules.push({ module: name, ...sizeAndImportTime(lazyFile, out) });
     }
     return {
