@@ -17,9 +17,9 @@ import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
 import { parseEnvelope } from '../lambdas/domain/events/ecs-event';
 import { parseTaskStateChange } from '../lambdas/domain/events/task-event';
 import { classifyStop } from '../lambdas/domain/stops/classify-stop';
+import { emulateHealthReports } from '../local/emulate-health-reports';
 import { type LocalAwsClientConfig, withLocalAws } from '../local/emulator';
 import { drainSnsDeliveries, rewriteFixtureIds, type SeededAccount, seedAccount } from '../local/seed';
-import { emulateHealthReports } from '../local/seed-health-checks';
 import { createStateResources } from '../local/state-resources';
 import { loadEvent } from '../test/support/events';
 

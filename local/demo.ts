@@ -11,9 +11,9 @@ import { type Log, MemoryCounter } from '../lambdas/app/shared/telemetry';
 import { renderOnCallView, renderSummary } from '../lambdas/cli/on-call-view';
 import { listEventFiles, type ReplayedFile, replayFiles, watchdogProcessors } from '../lambdas/cli/replay';
 import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
+import { emulateHealthReports } from './emulate-health-reports';
 import { type LocalAws, PROJECT_ROOT, withLocalAws } from './emulator';
 import { drainSnsDeliveries, rewriteFixtureIds, seedAccount } from './seed';
-import { emulateHealthReports } from './seed-health-checks';
 
 export interface DemoOutput {
   /** The on-call view (stdout). */

@@ -7,6 +7,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
+  type ContainerDefinition,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   ECSClient,
@@ -77,6 +78,15 @@ const API_CONTAINER = {
   },
 };
 
+function taskDefinition(containerDefinitions: ContainerDefinition[]) {
+  return {
+    taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api-service:42',
+    family: 'api-service',
+    revision: 42,
+    containerDefinitions,
+  };
+}
+
 function service(events: { message: string; createdAt?: Date }[] = []) {
   return {
     serviceName: 'api-service',
@@ -90,12 +100,7 @@ function service(events: { message: string; createdAt?: Date }[] = []) {
 beforeEach(() => {
   for (const mock of [ecsMock, elbMock, ec2Mock, logsMock, snsMock]) mock.reset();
   ecsMock.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api-service:42',
-      family: 'api-service',
-      revision: 42,
-      containerDefinitions: [API_CONTAINER],
-    },
+    taskDefinition: taskDefinition([API_CONTAINER]),
   });
   ecsMock.on(ListTagsForResourceCommand).resolves({ tags: [{ key: 'team', value: 'payments' }] });
   ecsMock.on(DescribeServicesCommand).resolves({ services: [service()] });
@@ -289,27 +294,22 @@ describe('processTaskStopped: ELB health-check stops', () => {
 describe('processTaskStopped: container health-check stops and FireLens logs', () => {
   it('explains a container check and reads the culprit’s FireLens stream in CloudWatch Logs', async () => {
     ecsMock.on(DescribeTaskDefinitionCommand).resolves({
-      taskDefinition: {
-        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api-service:42',
-        family: 'api-service',
-        revision: 42,
-        containerDefinitions: [
-          {
-            ...API_CONTAINER,
-            healthCheck: { command: ['CMD', 'curl -f http://localhost:8080/health || exit 1'] },
-            logConfiguration: {
-              logDriver: 'awsfirelens',
-              options: {
-                Name: 'cloudwatch_logs',
-                region: 'eu-west-1',
-                log_group_name: '/ecs/api',
-                log_stream_prefix: 'api-',
-              },
+      taskDefinition: taskDefinition([
+        {
+          ...API_CONTAINER,
+          healthCheck: { command: ['CMD', 'curl -f http://localhost:8080/health || exit 1'] },
+          logConfiguration: {
+            logDriver: 'awsfirelens',
+            options: {
+              Name: 'cloudwatch_logs',
+              region: 'eu-west-1',
+              log_group_name: '/ecs/api',
+              log_stream_prefix: 'api-',
             },
           },
-          { name: 'log_router', image: 'fluent-bit', essential: true, firelensConfiguration: { type: 'fluentbit' } },
-        ],
-      },
+        },
+        { name: 'log_router', image: 'fluent-bit', essential: true, firelensConfiguration: { type: 'fluentbit' } },
+      ]),
     });
     logsMock.on(GetLogEventsCommand).resolves({
       events: [{ timestamp: 1, message: '{"container_name":"api","source":"stderr","log":"sh: curl: not found"}' }],
@@ -346,30 +346,25 @@ describe('processTaskStopped: container health-check stops and FireLens logs', (
 
   it('shows the log router’s own awslogs lines when it died first and took the FireLens-routed app down', async () => {
     ecsMock.on(DescribeTaskDefinitionCommand).resolves({
-      taskDefinition: {
-        taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api-service:42',
-        family: 'api-service',
-        revision: 42,
-        containerDefinitions: [
-          {
-            ...API_CONTAINER,
-            logConfiguration: {
-              logDriver: 'awsfirelens',
-              options: { Name: 'cloudwatch_logs', log_group_name: '/ecs/api', log_stream_prefix: 'api-' },
-            },
+      taskDefinition: taskDefinition([
+        {
+          ...API_CONTAINER,
+          logConfiguration: {
+            logDriver: 'awsfirelens',
+            options: { Name: 'cloudwatch_logs', log_group_name: '/ecs/api', log_stream_prefix: 'api-' },
           },
-          {
-            name: 'log_router',
-            image: 'fluent-bit',
-            essential: true,
-            firelensConfiguration: { type: 'fluentbit' },
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: { 'awslogs-group': '/ecs/api-service', 'awslogs-stream-prefix': 'firelens' },
-            },
+        },
+        {
+          name: 'log_router',
+          image: 'fluent-bit',
+          essential: true,
+          firelensConfiguration: { type: 'fluentbit' },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '/ecs/api-service', 'awslogs-stream-prefix': 'firelens' },
           },
-        ],
-      },
+        },
+      ]),
     });
     await processTaskStopped(
       taskEvent({

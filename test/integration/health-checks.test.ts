@@ -15,8 +15,8 @@ import { readConfig } from '../../lambdas/app/shared/config';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import { makeWatchdogDeps, type WatchdogDeps } from '../../lambdas/cli/watchdog-deps';
 import type { Alert } from '../../lambdas/domain/alerts/alert';
+import { emulateHealthReports } from '../../local/emulate-health-reports';
 import { drainSnsDeliveries, rewriteFixtureIds, type SeededAccount, seedAccount } from '../../local/seed';
-import { emulateHealthReports } from '../../local/seed-health-checks';
 import { loadEvent } from '../support/events';
 import { awsClientConfig, resetAws } from './aws';
 
