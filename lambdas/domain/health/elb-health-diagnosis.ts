@@ -65,6 +65,9 @@ export function diagnoseElbHealthCheck(input: ElbHealthCheckInput): HealthCheckD
     facts.add('Target group', describeTargetGroup(tg));
     facts.add('Health check', describeHealthCheck(tg, checkPort));
   }
+  const classic = service?.loadBalancers.find((lb) => lb.loadBalancerName && !lb.targetGroupArn)?.loadBalancerName;
+  if (!tg && classic)
+    facts.add('Load balancer', `Classic Load Balancer ${classic}: its health check is not read (target groups only)`);
   const timeToFail = tg ? failTime(tg) : undefined;
   if (timeToFail !== undefined && tg)
     facts.add(

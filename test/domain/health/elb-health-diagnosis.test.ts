@@ -344,6 +344,24 @@ describe('diagnoseElbHealthCheck: evidence', () => {
     expect(d.nextSteps).toEqual(ELB_HEALTH_CHECK_STEPS.map((s) => s.text));
   });
 
+  it('says a Classic Load Balancer is not read, and keeps the generic steps', () => {
+    const d = diagnoseElbHealthCheck(
+      input(3600, {
+        service: {
+          ...(input(0).service as NonNullable<ElbHealthCheckInput['service']>),
+          loadBalancers: [{ loadBalancerName: 'api-service-elb', containerName: 'app', containerPort: 8080 }],
+        },
+        targetGroup: undefined,
+        targets: undefined,
+      }),
+    );
+    expect(fact(d, 'Load balancer')).toBe(
+      'Classic Load Balancer api-service-elb: its health check is not read (target groups only)',
+    );
+    expect(d.verdict).toBeUndefined();
+    expect(d.nextSteps).toEqual(ELB_HEALTH_CHECK_STEPS.map((s) => s.text));
+  });
+
   it('does not check the security groups it could not read, nor those of instance targets', () => {
     const unread = diagnoseElbHealthCheck(input(3600, { securityGroups: undefined, loadBalancers: undefined }));
     expect(fact(unread, 'Security groups')).toBe('not checked: the security groups were not read');
