@@ -21,7 +21,7 @@ export function handlerEntry(name: string): string {
 export const SERVICE_NAME = 'ecs-watchdog';
 export const METRICS_NAMESPACE = 'EcsWatchdog';
 
-/** Gives bundled CommonJS dependencies a `require` in an ESM bundle (TOOLCHAIN.md). */
+/** Gives bundled CommonJS dependencies a `require` in an ESM bundle (without it they crash at load). */
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
@@ -112,7 +112,7 @@ export class WatchdogFunction extends Construct {
         // ESM entry points of dependencies first; the banner gives bundled CommonJS code a `require`.
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (TOOLCHAIN.md).
+        // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (`npm run bench:bundle`).
         externalModules: [],
         ...(props.lazyModules?.length ? { commandHooks: lazyModuleBundling(props.lazyModules) } : {}),
       },
