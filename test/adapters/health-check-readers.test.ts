@@ -215,8 +215,13 @@ describe('SecurityGroupReader', () => {
     ec2Mock.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
     ec2Mock.on(DescribeSubnetsCommand).resolves({
       Subnets: [
-        { SubnetId: 'subnet-a', CidrBlock: '10.0.0.0/24', AvailableIpAddressCount: 200 },
-        { SubnetId: 'subnet-b', CidrBlock: '10.0.1.0/26', AvailableIpAddressCount: 50 },
+        {
+          SubnetId: 'subnet-a',
+          CidrBlock: '10.0.0.0/24',
+          AvailabilityZone: 'us-east-1a',
+          AvailableIpAddressCount: 200,
+        },
+        { SubnetId: 'subnet-b', CidrBlock: '10.0.1.0/26', AvailabilityZone: 'us-east-1b', AvailableIpAddressCount: 50 },
       ],
     });
     const reader = new SecurityGroupReader(new EC2Client({ region: 'us-east-1' }));
