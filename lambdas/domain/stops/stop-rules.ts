@@ -1,3 +1,4 @@
+import { CONTAINER_HEALTH_CHECK_STEPS, ELB_HEALTH_CHECK_STEPS } from '../health/health-check-diagnosis';
 import type { Severity, StopCategory } from './taxonomy';
 
 /**
@@ -153,11 +154,8 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
       long: 'the load balancer marked the task unhealthy and ECS replaced it',
     }),
     subCauses: [],
-    nextSteps: [
-      'Check the target group health check path, port and success codes match what the app serves.',
-      'If the app starts slowly, raise the service healthCheckGracePeriodSeconds.',
-      'Check the task security group allows traffic from the load balancer on the container port.',
-    ],
+    // The health-check diagnosis picks among the same steps when it explains the failure (health/).
+    nextSteps: ELB_HEALTH_CHECK_STEPS.map((s) => s.text),
   },
   HEALTH_CHECK_CONTAINER: {
     actionable: true,
@@ -171,11 +169,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
       long: `${c.subject} failed its container health check and ECS replaced the task`,
     }),
     subCauses: [],
-    nextSteps: [
-      'Run the container healthCheck command inside a running task (ECS Exec) and check it exits 0.',
-      'Check the health check tool exists in the image (curl/wget are often missing in slim images).',
-      'If the app starts slowly, raise the health check startPeriod.',
-    ],
+    nextSteps: CONTAINER_HEALTH_CHECK_STEPS.map((s) => s.text),
   },
   IMAGE_PULL: {
     actionable: true,
