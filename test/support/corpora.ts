@@ -26,7 +26,7 @@ interface Variant {
   exitCode?: number;
   group?: string;
   /** When the text belongs to a particular container of several (a sidecar, say): the task's containers. */
-  containers?: { name: string; image?: string; exitCode?: number; reason?: string }[];
+  containers?: { name?: string; image?: string; exitCode?: number; reason?: string }[];
   expected: string;
   note?: string;
 }
@@ -55,7 +55,8 @@ export function loadVariantCases(file: string): SourcedCase[] {
         stopCode: v.stopCode,
         stoppedReason: v.stoppedReason,
         group: v.group ?? 'service:api-service',
-        containers: v.containers ?? [container],
+        // A source that quotes a container without its name gets a neutral one: the event always has a name.
+        containers: v.containers?.map((c, i) => ({ name: `container-${i + 1}`, ...c })) ?? [container],
       }),
       expected: v.expected,
     };
