@@ -1,6 +1,4 @@
 import type { AlertPublisher } from '../adapters/alert-publisher';
-import type { StateStore } from '../adapters/state-store';
-import type { TimerQueue } from '../adapters/timer-queue';
 import type { Alert } from '../domain/alerts/alert';
 import { buildTaskStoppedAlert } from '../domain/alerts/build-task-alert';
 import { parseEnvelope } from '../domain/events/ecs-event';
@@ -8,16 +6,17 @@ import type { InvalidEventError } from '../domain/events/invalid-event';
 import { parseTaskStateChange, type TaskStateChange } from '../domain/events/task-event';
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
 import { type EnrichDeps, enrichedAlert } from './enrich-task';
+import type { IncidentAdapters } from './incidents/engine';
 import { rejectInvalid } from './shared/invalid-input';
 import type { Counter, Log } from './shared/telemetry';
-import { CLAIM_LEASE_SECONDS, incidentDeps, recordInIncident, recordSpotInterruption } from './task-stop-incidents';
+import { handleActionableStop, recordSpotStop } from './task-stop-incidents';
 
 export interface TaskStoppedDeps extends EnrichDeps {
   publisher: AlertPublisher;
   log: Log;
   counter: Counter;
   /** The incident store and timers; without them every actionable stop pages on its own. */
-  incidents?: { store: StateStore; timers: TimerQueue; now?: () => number };
+  incidents?: IncidentAdapters;
 }
 
 export type TaskStoppedOutcome =
@@ -42,7 +41,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
     task.service &&
     !config.mutedCategories.has(first.category)
   ) {
-    const storm = await recordSpotInterruption(task, first, deps);
+    const storm = await recordSpotStop(task, first, deps);
     if (storm) return storm;
   }
   if (!first.actionable || config.mutedCategories.has(first.category)) {
@@ -58,22 +57,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
   }
 
   if (!deps.incidents) return publishAlone(task, first, deps);
-  const incidents = incidentDeps(deps);
-  const claim = await incidents.store.claimEvent(task.eventId, CLAIM_LEASE_SECONDS);
-  if (claim === 'duplicate') {
-    counter.count('DuplicateEvents');
-    log.info('Duplicate event: already handled', { eventId: task.eventId, taskArn: task.taskArn });
-    return { status: 'duplicate', alert: buildTaskStoppedAlert(task, first, undefined, config.severityOverrides) };
-  }
-  try {
-    const outcome = await recordInIncident(task, first, deps, incidents);
-    await incidents.store.completeEvent(task.eventId);
-    return outcome;
-  } catch (error) {
-    // Give the claim back so that the retry is not mistaken for a duplicate; the lease covers a failed release.
-    await incidents.store.releaseEvent(task.eventId).catch(() => undefined);
-    throw error;
-  }
+  return handleActionableStop(task, first, deps);
 }
 
 async function publishAlone(

@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import { type Alert, alertIdOf } from './alert';
 import { renderChat } from './render-chat';
 import { renderEmail } from './render-email';
 
@@ -12,7 +12,7 @@ export interface SnsMessage {
 
 /** SNS's limit on a whole message, attributes included. */
 export const SNS_MAX_BYTES = 256 * 1024;
-const ATTRIBUTE_NAMES = ['severity', 'category', 'kind', 'cluster', 'service', 'team', 'actionable'] as const;
+const ATTRIBUTE_NAMES = ['severity', 'category', 'kind', 'cluster', 'service', 'team', 'actionable', 'alertId'] as const;
 /** Services without the team tag still get a `team` attribute, so a platform team can subscribe to them. */
 export const UNASSIGNED_TEAM = 'unassigned';
 
@@ -41,6 +41,7 @@ export function messageAttributes(alert: Alert): Record<string, string> {
     service: alert.service,
     team: alert.team ?? UNASSIGNED_TEAM,
     actionable: String(alert.actionable),
+    alertId: alertIdOf(alert),
   };
   // SNS rejects empty attribute values.
   return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => !!e[1]));
@@ -60,7 +61,7 @@ function composeBodies(alert: Alert): string {
   });
 }
 
-function* shrinkingVariants(alert: Alert): Generator<Alert> {
+export function* shrinkingVariants(alert: Alert): Generator<Alert> {
   yield alert;
   const { logExcerpt, ...rest } = alert.evidence;
   if (logExcerpt) {
