@@ -8,23 +8,23 @@ import {
   PutItemCommand,
   QueryCommand,
   TransactionCanceledException,
-  TransactWriteItemsCommand,
   type TransactWriteItem,
+  TransactWriteItemsCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Alert, alertIdOf } from '../domain/alerts/alert';
 import {
   type AlertRecord,
   type AlertStatus,
-  type ClaimResult,
   ClaimLostError,
+  type ClaimResult,
   type Commit,
   type CommitResult,
   type DueItem,
   type DueKind,
   type IncidentStore,
-  type ItemWrite,
   ItemTooLargeError,
+  type ItemWrite,
   VersionConflictError,
   type Versioned,
 } from '../domain/incidents/incident-store';
@@ -66,10 +66,15 @@ export class StateStore implements IncidentStore {
     const found = new Map<string, Item>();
     for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
       let request: Record<string, { Keys: Item[]; ConsistentRead: boolean }> | undefined = {
-        [this.tableName]: { Keys: keys.slice(i, i + BATCH_GET_LIMIT).map((k) => ({ pk: { S: k } })), ConsistentRead: true },
+        [this.tableName]: {
+          Keys: keys.slice(i, i + BATCH_GET_LIMIT).map((k) => ({ pk: { S: k } })),
+          ConsistentRead: true,
+        },
       };
       for (let round = 0; request && round < 5; round++) {
-        const out: BatchGetItemCommandOutput = await this.dynamodb.send(new BatchGetItemCommand({ RequestItems: request }));
+        const out: BatchGetItemCommandOutput = await this.dynamodb.send(
+          new BatchGetItemCommand({ RequestItems: request }),
+        );
         for (const item of out.Responses?.[this.tableName] ?? []) found.set(item.pk?.S ?? '', item);
         const left: Item[] | undefined = out.UnprocessedKeys?.[this.tableName]?.Keys;
         request = left?.length ? { [this.tableName]: { Keys: left, ConsistentRead: true } } : undefined;
@@ -103,7 +108,8 @@ export class StateStore implements IncidentStore {
         (error.CancellationReasons ?? []).forEach((reason, i) => {
           const role = roles[i];
           if (!role || !reason.Code || reason.Code === 'None') return;
-          if (reason.Code === 'TransactionConflict') throw new VersionConflictError(`${role.key}: transaction conflict`);
+          if (reason.Code === 'TransactionConflict')
+            throw new VersionConflictError(`${role.key}: transaction conflict`);
           if (reason.Code === 'ValidationError' && /size/i.test(reason.Message ?? ''))
             throw new ItemTooLargeError(reason.Message ?? 'item too large', role.alertId);
           if (reason.Code !== 'ConditionalCheckFailed') throw error;
@@ -174,7 +180,11 @@ export class StateStore implements IncidentStore {
           UpdateExpression: 'SET leaseUntil = :zero',
           ConditionExpression: '#status = :inProgress AND #token = :token',
           ExpressionAttributeNames: { '#status': 'status', '#token': 'token' },
-          ExpressionAttributeValues: { ':inProgress': { S: 'IN_PROGRESS' }, ':token': { S: token }, ':zero': { N: '0' } },
+          ExpressionAttributeValues: {
+            ':inProgress': { S: 'IN_PROGRESS' },
+            ':token': { S: token },
+            ':zero': { N: '0' },
+          },
         }),
       );
     } catch (error) {

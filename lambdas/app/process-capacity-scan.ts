@@ -5,11 +5,7 @@ import { concurrent, type DynamoDbCapacityStateStore } from '../adapters/capacit
 import type { Alert } from '../domain/alerts/alert';
 import { buildCapacityAlert, buildCapacityRecoveredAlert } from '../domain/alerts/build-capacity-alert';
 import { assessCapacity, type CapacityAssessment } from '../domain/capacity/capacity-assessment';
-import {
-  type CapacityDecision,
-  decideCapacityIncidents,
-  stateChanged,
-} from '../domain/capacity/capacity-incidents';
+import { type CapacityDecision, decideCapacityIncidents, stateChanged } from '../domain/capacity/capacity-incidents';
 import { capacityMetricPoints } from '../domain/capacity/capacity-metrics';
 import type { IncidentStore } from '../domain/incidents/incident-store';
 import type { CapacityScanConfig } from './capacity-scan-config';

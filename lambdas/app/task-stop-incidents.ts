@@ -93,8 +93,7 @@ async function recordInIncident(
   }
 
   const effect = transition.effects.find(
-    (e) =>
-      e.type !== 'check-quiet' && e.type !== 'closed-silently' && e.type !== 'page-held' && e.type !== 'drop-held',
+    (e) => e.type !== 'check-quiet' && e.type !== 'closed-silently' && e.type !== 'page-held' && e.type !== 'drop-held',
   );
   const incidentId = transition.state.incident?.id ?? alert.incidentId;
   switch (effect?.type) {
@@ -131,14 +130,19 @@ async function foldIntoDeployment(
   await withRetries(
     deployment,
     async () => {
-      const { value, version } = read ?? (await incidents.store.get<FoldedDeployment | undefined>(rolloutKey(deployment), undefined));
+      const { value, version } =
+        read ?? (await incidents.store.get<FoldedDeployment | undefined>(rolloutKey(deployment), undefined));
       read = undefined;
       const folded = value && foldStop(value, task.taskArn);
       const writes =
         folded && folded !== value
           ? [{ key: rolloutKey(deployment), value: folded, expectedVersion: version, ttlSeconds: ROLLOUT_TTL_SECONDS }]
           : [];
-      await commitAlerts({ now: iso(clock(incidents)), writes, newAlerts: [], release: [], drop: [] }, incidents, event);
+      await commitAlerts(
+        { now: iso(clock(incidents)), writes, newAlerts: [], release: [], drop: [] },
+        incidents,
+        event,
+      );
     },
     incidents,
   );

@@ -4,7 +4,7 @@ import { StateStore } from '../adapters/state-store';
 import { TimerQueue } from '../adapters/timer-queue';
 import type { IncidentConfig } from '../app/shared/config';
 
-/** The incident store and timer queue of a Lambda entry, on default SDK clients. */
+/** The incident store (DynamoDB behind the engine's port) and timer queue of a Lambda entry, on default SDK clients. */
 export function incidentAdapters(config: IncidentConfig): { store: StateStore; timers: TimerQueue } {
   return {
     store: new StateStore(new DynamoDBClient({}), config.tableName),

@@ -6,7 +6,7 @@
  */
 import type { TimerMessage } from '../../adapters/timer-queue';
 import { type Alert, alertIdOf } from '../../domain/alerts/alert';
-import { fitAlert } from '../../domain/incidents/alert-size';
+import { ALERT_ITEM_MAX_BYTES, fitAlert } from '../../domain/incidents/alert-size';
 import {
   alertsOf,
   EMPTY_STATE,
@@ -19,13 +19,12 @@ import {
 import {
   type Commit,
   type IncidentStore,
-  type ItemWrite,
   ItemTooLargeError,
+  type ItemWrite,
   type NewAlert,
   type Versioned,
 } from '../../domain/incidents/incident-store';
-import { ALERT_ITEM_MAX_BYTES } from '../../domain/incidents/alert-size';
-import { EVENT_LEASE_SECONDS, scopeKey, STATE_TTL_SECONDS } from '../../domain/incidents/keys';
+import { EVENT_LEASE_SECONDS, STATE_TTL_SECONDS, scopeKey } from '../../domain/incidents/keys';
 import { errorMessage } from '../shared/budget';
 import { clock, type DeliveryDeps, deliverPending, iso, leaseEnd, publishLeased } from './outbox';
 import { type Pacing, withRetries } from './retry';
@@ -176,7 +175,12 @@ async function armHoldTimer(scope: string, transition: Transition, deps: Inciden
   for (const effect of transition.effects) {
     if (effect.type !== 'hold') continue;
     try {
-      await deps.timers.schedule({ type: 'release-held', scope, incidentId: effect.incidentId, dueAt: effect.releaseAt });
+      await deps.timers.schedule({
+        type: 'release-held',
+        scope,
+        incidentId: effect.incidentId,
+        dueAt: effect.releaseAt,
+      });
     } catch (error) {
       deps.counter.count('TimerSendFailures');
       deps.log.warn('Arming the group-wait timer failed: the sweep releases the alert instead', {
@@ -229,7 +233,8 @@ export async function oncePerEvent<T>(
   const event: ClaimedEvent = { eventId, token: claim.token };
   try {
     const outcome = await handle(event);
-    if (!event.done) await commitAlerts({ now: iso(clock(deps)), writes: [], newAlerts: [], release: [], drop: [] }, deps, event);
+    if (!event.done)
+      await commitAlerts({ now: iso(clock(deps)), writes: [], newAlerts: [], release: [], drop: [] }, deps, event);
     return outcome;
   } catch (error) {
     await deps.store.releaseEvent(eventId, claim.token).catch(() => undefined);

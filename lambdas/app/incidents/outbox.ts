@@ -52,7 +52,11 @@ export async function publishLeased(alert: Alert, deps: DeliveryDeps): Promise<D
     messageId,
   });
   try {
-    await withRetries(`record delivery of ${alertId}`, () => deps.store.markDelivered(alertId, DELIVERED_TTL_SECONDS), deps);
+    await withRetries(
+      `record delivery of ${alertId}`,
+      () => deps.store.markDelivered(alertId, DELIVERED_TTL_SECONDS),
+      deps,
+    );
   } catch (error) {
     // SNS has it; when the lease runs out the sweep will send it again (counted there as uncertain).
     deps.counter.count('DeliveriesNotRecorded');

@@ -12,7 +12,16 @@ export interface SnsMessage {
 
 /** SNS's limit on a whole message, attributes included. */
 export const SNS_MAX_BYTES = 256 * 1024;
-const ATTRIBUTE_NAMES = ['severity', 'category', 'kind', 'cluster', 'service', 'team', 'actionable', 'alertId'] as const;
+const ATTRIBUTE_NAMES = [
+  'severity',
+  'category',
+  'kind',
+  'cluster',
+  'service',
+  'team',
+  'actionable',
+  'alertId',
+] as const;
 /** Services without the team tag still get a `team` attribute, so a platform team can subscribe to them. */
 export const UNASSIGNED_TEAM = 'unassigned';
 

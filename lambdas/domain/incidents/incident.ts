@@ -193,7 +193,12 @@ export function recordStop(
       quietCheckAt,
     };
     const first: Effect = hold
-      ? { type: 'hold', incidentId: id, releaseAt: later(now, policy.groupWaitMs), alert: { ...firstAlert, incidentId: id } }
+      ? {
+          type: 'hold',
+          incidentId: id,
+          releaseAt: later(now, policy.groupWaitMs),
+          alert: { ...firstAlert, incidentId: id },
+        }
       : pageSingleStops
         ? { type: 'page-single' }
         : { type: 'absorbed', incidentId: id };
