@@ -20,12 +20,15 @@ import { awsClientConfig, resetAws } from './aws';
 
 let seeded: SeededAccount;
 let state: StateResources;
+/** The sweep reads every due item of its table: the sweep tests get one of their own. */
+let sweepTable: string;
 const opened: WatchdogDeps[] = [];
 
 beforeAll(async () => {
   await resetAws();
   seeded = await seedAccount(awsClientConfig());
   state = await createStateResources(awsClientConfig());
+  sweepTable = (await createStateResources(awsClientConfig(), { table: 'ecs-watchdog-sweep-test' })).tableName;
 });
 
 afterAll(() => {
@@ -244,7 +247,7 @@ describe('incidents against DynamoDB', () => {
   it('closes a quiet loop and releases a held alert through the sweep when no timer message arrives', async () => {
     const t0 = Date.parse('2026-11-26T05:00:00Z');
     let clock = t0;
-    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '60' }, () => clock);
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '60', STATE_TABLE_NAME: sweepTable }, () => clock);
     const incidents = deps.incidents;
     const policy = deps.config.incidents?.policy;
     if (!incidents || !policy) throw new Error('expected incident tracking');
@@ -276,7 +279,7 @@ describe('incidents against DynamoDB', () => {
 
   it('delivers what SNS refused once it is back, through the sweep, exactly once', async () => {
     let clock = Date.parse('2026-11-26T07:00:00Z');
-    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0' }, () => clock);
+    const { deps } = watchdog({ GROUP_WAIT_SECONDS: '0', STATE_TABLE_NAME: sweepTable }, () => clock);
     const incidents = deps.incidents;
     const policy = deps.config.incidents?.policy;
     if (!incidents || !policy) throw new Error('expected incident tracking');
@@ -291,9 +294,10 @@ describe('incidents against DynamoDB', () => {
     const sweepWith = (publisher: AlertPublisher) =>
       processSweep({ ...incidents, publisher, policy, log: silentLog, counter, gauge: (_m, s) => void (age = s) });
     clock += 30 * 60_000;
-    await sweepWith(down);
+    await sweepWith(down); // closes the quiet loop: its RECOVERED joins the outbox
     expect(age).toBeGreaterThanOrEqual(30 * 60);
     expect(await delivered()).toHaveLength(0);
+    clock += 60_000;
     await sweepWith(deps.publisher);
     expect((await delivered()).map((a) => a.kind).sort()).toEqual(['RECOVERED', 'RESTART_LOOP', 'TASK_STOPPED']);
     expect(age).toBe(0);
