@@ -30,6 +30,7 @@ export const DEFAULT_LOG_EXCERPT_LINES = 20;
 export interface WatchdogSettingsInput {
   readonly clusters?: readonly string[];
   readonly alertEmail?: string;
+  readonly opsEmail?: string;
   readonly teamTagKey?: string;
   readonly enrichmentBudget?: Duration;
   readonly logExcerptLines?: number;
@@ -85,6 +86,7 @@ export interface WatchdogSettings {
   /** undefined = every cluster in the account and region. */
   readonly clusters: readonly ClusterRef[] | undefined;
   readonly alertEmail: string | undefined;
+  readonly opsEmail: string | undefined;
   readonly teamTagKey: string;
   readonly enrichmentBudget: Duration;
   readonly logExcerptLines: number;
@@ -108,9 +110,9 @@ const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/([A-Za-z0-9_
 // ECS tag keys: 1-128 characters; letters, numbers, spaces and + - = . _ : / @; the aws: prefix is reserved.
 const TAG_KEY = /^[\p{L}\p{N}\s+\-=._:/@]{1,128}$/u;
 
-export function validateAlertEmail(email: string | undefined): string | undefined {
+export function validateAlertEmail(email: string | undefined, setting = 'alertEmail'): string | undefined {
   if (email === undefined || Token.isUnresolved(email)) return email;
-  if (!EMAIL.test(email)) fail(`alertEmail ${quote(email)} is not an e-mail address`);
+  if (!EMAIL.test(email)) fail(`${setting} ${quote(email)} is not an e-mail address`);
   return email;
 }
 
@@ -232,6 +234,7 @@ export function resolveSettings(input: WatchdogSettingsInput): WatchdogSettings 
   return {
     clusters: validateClusters(input.clusters),
     alertEmail: validateAlertEmail(input.alertEmail),
+    opsEmail: validateAlertEmail(input.opsEmail, 'opsEmail'),
     teamTagKey: validateTeamTagKey(input.teamTagKey),
     enrichmentBudget: validateEnrichmentBudget(input.enrichmentBudget),
     logExcerptLines: validateLogExcerptLines(input.logExcerptLines),

@@ -12,6 +12,7 @@ export type ContextReader = (key: string) => unknown;
 
 export const CONTEXT_KEYS = [
   'alertEmail',
+  'opsEmail',
   'clusters',
   'teamTagKey',
   'mutedCategories',
@@ -115,6 +116,7 @@ function optionalObject(read: ContextReader, key: string): Record<string, Severi
 export function watchdogPropsFromContext(read: ContextReader): EcsWatchdogProps {
   const props: EcsWatchdogProps = {
     alertEmail: optionalString(read, 'alertEmail'),
+    opsEmail: optionalString(read, 'opsEmail'),
     clusters: optionalList(read, 'clusters'),
     teamTagKey: optionalString(read, 'teamTagKey'),
     mutedCategories: optionalList(read, 'mutedCategories'),

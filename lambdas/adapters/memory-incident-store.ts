@@ -176,7 +176,7 @@ export class MemoryIncidentStore implements IncidentStore {
   async leaseAlert(alertId: string, now: string, leaseUntil: string) {
     return this.call('leaseAlert', () => {
       const item = this.items.get(alertKey(alertId));
-      if (!item || item.attributes.status !== 'PENDING') return undefined;
+      if (item?.attributes.status !== 'PENDING') return undefined;
       const previous = item.attributes.leaseUntil;
       if (typeof previous === 'string' && previous > now) return undefined;
       const attributes = { ...item.attributes, leaseUntil, attempts: Number(item.attributes.attempts ?? 0) + 1 };
