@@ -84,7 +84,7 @@ export class WatchdogOps extends Construct {
     if (props.opsEmail !== undefined) {
       this.topic.addSubscription(
         new subscriptions.EmailSubscription(props.opsEmail, {
-          filterPolicy: { kind: sns.SubscriptionFilter.existsFilter() },
+          filterPolicy: { kind: sns.SubscriptionFilter.notExistsFilter() },
         }),
       );
     }
