@@ -364,7 +364,7 @@ export class EcsWatchdog extends Construct {
     const services = this.servicePatterns();
     // Publish the alert (grantPublish adds kms:Decrypt / kms:GenerateDataKey* on the topic key).
     this.alertTopic.grantPublish(role);
-    this.incidents.grantIncidentTracking(role);
+    this.incidents.grantIncidentTracking(role, { readsSeveral: true });
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTaskDefinitions',

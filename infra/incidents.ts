@@ -138,11 +138,17 @@ export class Incidents extends Construct {
    * outbox and the event claim (conditional PutItem / UpdateItem, alone or in one TransactWriteItems,
    * which IAM authorises per contained action), lease and record alerts (UpdateItem), and arm timers.
    */
-  grantIncidentTracking(role: iam.IRole): void {
+  grantIncidentTracking(role: iam.IRole, options: { readsSeveral?: boolean } = {}): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'TrackIncidents',
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        // BatchGetItem: only task-stopped reads an incident and the rollout it may fold into at once.
+        actions: [
+          'dynamodb:GetItem',
+          ...(options.readsSeveral ? ['dynamodb:BatchGetItem'] : []),
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
         resources: [this.table.tableArn],
       }),
     );

@@ -1,16 +1,7 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UNDELIVERED_ALERT_ALARM_SECONDS } from '../../infra/ops.js';
-import {
-  actionsOf,
-  defined,
-  type Json,
-  logicalIdOf,
-  matchesPattern,
-  resourceOf,
-  roleStatements,
-  synthWatchdog,
-} from './helpers.js';
+import { actionsOf, defined, type Json, logicalIdOf, resourceOf, roleStatements, synthWatchdog } from './helpers.js';
 
 afterAll(() => CloudAssembly.cleanupTemporaryDirectories());
 
@@ -97,12 +88,8 @@ describe('watching the watchdog', () => {
     const arns = alarms.map(([id]) => getAtt(id));
     expect(rule.EventPattern.resources).toEqual(expect.arrayContaining(arns));
     expect(rule.EventPattern.resources).toHaveLength(arns.length);
-    const event = {
-      source: 'aws.cloudwatch',
-      'detail-type': 'CloudWatch Alarm State Change',
-      resources: [arns[0]],
-    };
-    expect(matchesPattern(rule.EventPattern, event)).toBe(true);
+    expect(rule.EventPattern.source).toEqual(['aws.cloudwatch']);
+    expect(rule.EventPattern['detail-type']).toEqual(['CloudWatch Alarm State Change']);
     expect(rule.Targets[0].Arn).toEqual(getAtt(logicalIdOf(ops.relay.function)));
     const env = resourceOf(template, ops.relay.function).Properties.Environment.Variables;
     expect(env.OPS_TOPIC_ARN).toEqual({ Ref: opsTopicId });
