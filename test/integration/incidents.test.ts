@@ -292,7 +292,16 @@ describe('incidents against DynamoDB', () => {
     const counter = new MemoryCounter();
     let age = -1;
     const sweepWith = (publisher: AlertPublisher) =>
-      processSweep({ ...incidents, publisher, policy, log: silentLog, counter, gauge: (_m, s) => void (age = s) });
+      processSweep({
+        ...incidents,
+        publisher,
+        policy,
+        log: silentLog,
+        counter,
+        gauge: (_metric, seconds) => {
+          age = seconds;
+        },
+      });
     clock += 30 * 60_000;
     await sweepWith(down); // closes the quiet loop: its RECOVERED joins the outbox
     expect(age).toBeGreaterThanOrEqual(30 * 60);
