@@ -12,7 +12,7 @@ import type { Counter, Log } from './shared/telemetry';
 import { handleActionableStop, recordSpotStop } from './task-stop-incidents';
 
 export interface TaskStoppedDeps extends EnrichDeps {
-  publisher: AlertPublisher;
+  publisher: Pick<AlertPublisher, 'publish'>;
   log: Log;
   counter: Counter;
   /** The incident store and timers; without them every actionable stop pages on its own. */

@@ -15,7 +15,7 @@ export interface RolloutDeps {
   services: EcsServiceReader;
   /** Subnets and instance types. */
   ec2: Ec2Reader;
-  publisher: AlertPublisher;
+  publisher: Pick<AlertPublisher, 'publish'>;
   log: Log;
   counter: Counter;
   /** The clock, for the enrichment deadline. */

@@ -18,6 +18,8 @@ import { createStateResources, type StateResources } from '../../local/state-res
 import { taskEvent } from '../support/events';
 import { awsClientConfig, resetAws } from './aws';
 
+type Publisher = Pick<AlertPublisher, 'publish'>;
+
 let seeded: SeededAccount;
 let state: StateResources;
 /** The sweep reads every due item of its table: the sweep tests get one of their own. */
@@ -54,11 +56,11 @@ function watchdog(env: Record<string, string> = {}, now?: () => number) {
 }
 
 /** A publisher whose next publish fails once `failNext()` was called, as SNS throttling would. */
-function flakyPublisher(real: AlertPublisher, message: string) {
+function flakyPublisher(real: Publisher, message: string) {
   let failures = 0;
   const publisher = {
     publish: (alert: Alert) => (failures-- > 0 ? Promise.reject(new Error(message)) : real.publish(alert)),
-  } as AlertPublisher;
+  } as Publisher;
   return {
     publisher,
     failNext: () => {
@@ -284,14 +286,14 @@ describe('incidents against DynamoDB', () => {
     const policy = deps.config.incidents?.policy;
     if (!incidents || !policy) throw new Error('expected incident tracking');
     const kmsDisabled = Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' });
-    const down = { publish: () => Promise.reject(kmsDisabled) } as unknown as AlertPublisher;
+    const down = { publish: () => Promise.reject(kmsDisabled) } as Publisher;
     for (const minute of [0, 1, 2]) {
       clock += 60_000;
       await processTaskStopped(oomStop('outage-service', minute), { ...deps, publisher: down });
     }
     const counter = new MemoryCounter();
     let age = -1;
-    const sweepWith = (publisher: AlertPublisher) =>
+    const sweepWith = (publisher: Publisher) =>
       processSweep({
         ...incidents,
         publisher,
