@@ -232,6 +232,12 @@ export class MemoryIncidentStore implements IncidentStore {
       .map((i) => record(i.attributes));
   }
 
+  /** An alert's status, read without a call (the fault suite's bookkeeping, never a fault step). */
+  statusOf(alertId: string): string | undefined {
+    const status = this.items.get(alertKey(alertId))?.attributes.status;
+    return typeof status === 'string' ? status : undefined;
+  }
+
   /** The JSON value of a versioned item, for assertions. */
   peek<T>(key: string): T | undefined {
     const state = this.items.get(key)?.attributes.state;

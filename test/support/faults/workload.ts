@@ -222,7 +222,7 @@ export const STANDARD: Workload = {
     );
     // Capacity: scans see a crowded subnet, still crowded, then healthy again.
     for (const minute of [1, 16, 31])
-      world.at(T0 + minute * MINUTE, async () => void (await world.invoke({ kind: 'scan', attempt: 1 }, run.scan)));
+      world.deliverEvent(T0 + minute * MINUTE, { id: `scan-${minute}` }, () => run.scan(), 'scan');
   },
 };
 

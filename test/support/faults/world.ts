@@ -78,7 +78,7 @@ interface Invocation {
   attempt: number;
   eventId?: string;
   steps: number;
-  publishes: number;
+  published: Delivery[];
   dead: boolean;
 }
 
@@ -98,7 +98,12 @@ export class World {
   readonly deliveries: Delivery[] = [];
   /** Every event delivered through EventBridge, for the end-of-scenario late duplicates. */
   readonly events: Record<string, unknown>[] = [];
-  readonly deadLetters: ({ kind: 'event'; event: Record<string, unknown> } | { kind: 'timer'; body: string })[] = [];
+  readonly deadLetters: (
+    | { kind: 'event'; event: Record<string, unknown>; handle: (event: Record<string, unknown>) => Promise<unknown> }
+    | { kind: 'timer'; body: string }
+  )[] = [];
+  /** Invocations that died after SNS accepted a message whose delivery they had not recorded yet. */
+  deathsAfterAcceptance = 0;
   readonly store: MemoryIncidentStore;
   private readonly tasks: Task[] = [];
   private seq = 0;
@@ -143,24 +148,31 @@ export class World {
     at: number,
     event: Record<string, unknown>,
     handle: (event: Record<string, unknown>) => Promise<unknown>,
+    kind: InvocationKind = 'event',
   ) {
-    this.events.push(event);
+    if (kind === 'event') this.events.push(event);
     const attempt = async (n: number): Promise<void> => {
-      const ok = await this.invoke({ kind: 'event', attempt: n, eventId: String(event.id) }, () => handle(event));
+      const ok = await this.invoke({ kind, attempt: n, eventId: String(event.id) }, () => handle(event));
       if (ok) return;
       const delay = ASYNC_RETRY_DELAYS[n - 1];
-      if (delay === undefined) this.deadLetters.push({ kind: 'event', event });
+      if (delay === undefined) this.deadLetters.push({ kind: 'event', event, handle });
       else this.at(this.now + delay, () => attempt(n + 1));
     };
     this.at(at, () => attempt(1));
     const copy = this.faults.duplicateAfter;
-    if (copy !== undefined) this.at(at + copy, () => attempt(1));
+    if (copy !== undefined && kind === 'event') this.at(at + copy, () => attempt(1));
   }
 
-  /** An EventBridge schedule → Lambda: no retries (the next run comes anyway). */
+  /**
+   * An EventBridge schedule → Lambda without retries (the sweep: the next run comes a minute later).
+   * Faults of `first` attempts hit every other run: a run dies, the next one does not.
+   */
   every(from: number, to: number, stepMs: number, kind: InvocationKind, run: () => Promise<unknown>) {
-    for (let t = from; t <= to; t += stepMs)
-      this.at(t, async () => void (await this.invoke({ kind, attempt: 1 }, run)));
+    let runs = 0;
+    for (let t = from; t <= to; t += stepMs) {
+      const attempt = (runs++ % 2) + 1;
+      this.at(t, async () => void (await this.invoke({ kind, attempt }, run)));
+    }
   }
 
   /** The timer queue: what the real code schedules, delivered to `consume` with SQS's redelivery rules. */
@@ -200,11 +212,10 @@ export class World {
       this.deliveries.push(delivery);
       const invocation = this.context.getStore();
       if (invocation) {
-        invocation.publishes += 1;
+        invocation.published.push(delivery);
         const die = this.faults.die;
-        if (die?.afterPublish === invocation.publishes && this.fated(invocation)) {
-          delivery.diedAfterAcceptance = true;
-          invocation.dead = true;
+        if (die?.afterPublish === invocation.published.length && this.fated(invocation)) {
+          this.die(invocation);
           throw new InvocationDied('died after SNS accepted');
         }
       }
@@ -214,7 +225,7 @@ export class World {
 
   /** Runs one invocation; false when it failed or died (the caller applies the retry rules). */
   async invoke(shape: Pick<Invocation, 'kind' | 'attempt' | 'eventId'>, run: () => Promise<unknown>): Promise<boolean> {
-    const invocation: Invocation = { ...shape, steps: 0, publishes: 0, dead: false };
+    const invocation: Invocation = { ...shape, steps: 0, published: [], dead: false };
     return this.context.run(invocation, async () => {
       try {
         await run();
@@ -238,9 +249,20 @@ export class World {
     invocation.steps += 1;
     const die = this.faults.die;
     if (die && die.step === invocation.steps && this.fated(invocation)) {
-      invocation.dead = true;
+      this.die(invocation);
       throw new InvocationDied(`died before step ${invocation.steps}`);
     }
+  }
+
+  /**
+   * The invocation dies. What it published but had not recorded as delivered yet may be published
+   * again (the one unavoidable repeat): those deliveries are marked, the rest are not.
+   */
+  private die(invocation: Invocation): void {
+    invocation.dead = true;
+    const unrecorded = invocation.published.filter((d) => this.store.statusOf(d.alertId) !== 'DELIVERED');
+    for (const delivery of unrecorded) delivery.diedAfterAcceptance = true;
+    if (unrecorded.length > 0) this.deathsAfterAcceptance += 1;
   }
 
   private fated(invocation: Invocation): boolean {
