@@ -9,6 +9,7 @@ import { wakeUp } from '../domain/incidents/incident';
 import { ALERT_LEASE_MS, alertIdOfKey, scopeOfKey } from '../domain/incidents/keys';
 import { advance, type IncidentDeps } from './incidents/engine';
 import { clock, deliverPending, iso } from './incidents/outbox';
+import { throttled } from './incidents/retry';
 import { errorMessage } from './shared/budget';
 
 export interface SweepDeps extends IncidentDeps {
@@ -29,7 +30,9 @@ export const SWEEP_BATCH = 100;
 export async function processSweep(deps: SweepDeps): Promise<SweepOutcome> {
   const now = clock(deps);
   let woken = 0;
-  for (const item of await deps.store.due('wake', iso(now), SWEEP_BATCH)) {
+  const due = (kind: 'wake' | 'alert', before: string, limit: number) =>
+    throttled(`due ${kind}`, () => deps.store.due(kind, before, limit), deps);
+  for (const item of await due('wake', iso(now), SWEEP_BATCH)) {
     const scope = scopeOfKey(item.key);
     try {
       await advance(scope, (state, at) => wakeUp(state, at, deps.policy), deps);
@@ -42,12 +45,12 @@ export async function processSweep(deps: SweepDeps): Promise<SweepOutcome> {
       });
     }
   }
-  const due = await deps.store.due('alert', iso(now - ALERT_LEASE_MS), SWEEP_BATCH);
+  const waiting = await due('alert', iso(now - ALERT_LEASE_MS), SWEEP_BATCH);
   const delivered = await deliverPending(
-    due.map((item) => alertIdOfKey(item.key)),
+    waiting.map((item) => alertIdOfKey(item.key)),
     deps,
   );
-  const [oldest] = await deps.store.due('alert', iso(clock(deps)), 1);
+  const [oldest] = await due('alert', iso(clock(deps)), 1);
   const oldestUndeliveredSeconds = oldest ? Math.max(0, Math.round((clock(deps) - Date.parse(oldest.at)) / 1000)) : 0;
   deps.gauge('OldestUndeliveredAlertAgeSeconds', oldestUndeliveredSeconds);
   if (delivered > 0) deps.counter.count('AlertsDeliveredBySweep', delivered);

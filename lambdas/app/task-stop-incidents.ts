@@ -21,7 +21,7 @@ import type { StopDiagnosis } from '../domain/stops/classify-stop';
 import { enrichedAlert } from './enrich-task';
 import { advance, type ClaimedEvent, commitAlerts, type IncidentDeps, oncePerEvent } from './incidents/engine';
 import { clock, iso } from './incidents/outbox';
-import { ContentionError, withRetries } from './incidents/retry';
+import { ContentionError, throttled, withRetries } from './incidents/retry';
 import type { TaskStoppedDeps, TaskStoppedOutcome } from './process-task-stopped';
 import { errorMessage } from './shared/budget';
 
@@ -56,9 +56,11 @@ async function recordInIncident(
   const scope = incidentScope(task);
   const deployment = task.startedBy?.startsWith('ecs-svc/') ? task.startedBy : undefined;
   // The incident and the rollout it may fold into, in one round trip.
-  const [current, rollout] = (await incidents.store.getMany<unknown>(
-    [scopeKey(scope), ...(deployment ? [rolloutKey(deployment)] : [])],
-    undefined,
+  const keys = [scopeKey(scope), ...(deployment ? [rolloutKey(deployment)] : [])];
+  const [current, rollout] = (await throttled(
+    scope,
+    () => incidents.store.getMany<unknown>(keys, undefined),
+    incidents,
   )) as [Versioned<ServiceState | undefined>, Versioned<FoldedDeployment | undefined>?];
   if (deployment && rollout?.value) {
     await foldIntoDeployment(deployment, task, rollout as Versioned<FoldedDeployment>, incidents, event);

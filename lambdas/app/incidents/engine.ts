@@ -27,7 +27,7 @@ import {
 import { EVENT_LEASE_SECONDS, STATE_TTL_SECONDS, scopeKey } from '../../domain/incidents/keys';
 import { errorMessage } from '../shared/budget';
 import { clock, type DeliveryDeps, deliverPending, iso, leaseEnd, publishLeased } from './outbox';
-import { type Pacing, withRetries } from './retry';
+import { type Pacing, throttled, withRetries } from './retry';
 
 /** What the Lambda entries (or the tests, the fault suite) bring: the store, the timer queue, a clock. */
 export interface IncidentAdapters extends Pacing {
@@ -223,7 +223,7 @@ export async function oncePerEvent<T>(
   handle: (event: ClaimedEvent) => Promise<T>,
   duplicate: () => T,
 ): Promise<T> {
-  const claim = await deps.store.claimEvent(eventId, EVENT_LEASE_SECONDS);
+  const claim = await throttled(eventId, () => deps.store.claimEvent(eventId, EVENT_LEASE_SECONDS), deps);
   if (claim.status === 'duplicate') {
     await deliverPending(claim.alertIds, deps);
     deps.counter.count('DuplicateEvents');

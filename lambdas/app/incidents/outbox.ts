@@ -10,7 +10,7 @@ import type { IncidentStore } from '../../domain/incidents/incident-store';
 import { ALERT_LEASE_MS, DELIVERED_TTL_SECONDS } from '../../domain/incidents/keys';
 import { errorMessage } from '../shared/budget';
 import type { Counter, Log } from '../shared/telemetry';
-import { type Pacing, withRetries } from './retry';
+import { type Pacing, throttled, withRetries } from './retry';
 
 export interface DeliveryDeps extends Pacing {
   store: IncidentStore;
@@ -74,7 +74,11 @@ export async function deliverPending(alertIds: string[], deps: DeliveryDeps): Pr
   let delivered = 0;
   for (const alertId of alertIds) {
     const now = clock(deps);
-    const leased = await deps.store.leaseAlert(alertId, iso(now), iso(now + ALERT_LEASE_MS));
+    const leased = await throttled(
+      alertId,
+      () => deps.store.leaseAlert(alertId, iso(now), iso(now + ALERT_LEASE_MS)),
+      deps,
+    );
     if (!leased) continue;
     if (leased.uncertain) {
       // The last attempt ran out of time without a result: SNS may have taken it before it died.

@@ -7,6 +7,11 @@ export interface Pacing {
   random?: () => number;
 }
 
+/** One store call, retried while it is throttled (a conflict there is the caller's to handle). */
+export function throttled<T>(what: string, call: () => Promise<T>, pacing: Pacing): Promise<T> {
+  return withRetries(what, call, { ...pacing, conflicts: false });
+}
+
 /** Too many invocations wrote the same item at once (a burst of stops of one service). */
 export class ContentionError extends Error {
   override readonly name = 'ContentionError';
@@ -34,7 +39,7 @@ export function isThrottling(error: unknown): boolean {
 export async function withRetries<T>(
   what: string,
   attempt: (n: number) => Promise<T>,
-  pacing: Pacing & { onConflict?: () => void } = {},
+  pacing: Pacing & { onConflict?: () => void; conflicts?: boolean } = {},
 ): Promise<T> {
   const sleep = pacing.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = pacing.random ?? Math.random;
@@ -42,7 +47,7 @@ export async function withRetries<T>(
     try {
       return await attempt(n);
     } catch (error) {
-      const conflict = error instanceof VersionConflictError;
+      const conflict = error instanceof VersionConflictError && pacing.conflicts !== false;
       if (!conflict && !isThrottling(error)) throw error;
       if (conflict) pacing.onConflict?.();
       if (n >= MAX_WRITE_ATTEMPTS) {
