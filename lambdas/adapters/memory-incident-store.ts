@@ -57,8 +57,8 @@ export class MemoryIncidentStore implements IncidentStore {
   private readonly items = new Map<string, Stored>();
   maxItemBytes = 0;
   maxItemKey = '';
-  /** A lower item size limit than DynamoDB's, to inject "item too large". */
-  itemLimit?: number;
+  /** A lower size limit for alert items than DynamoDB's, to inject "item too large" (an alert too big to keep). */
+  alertItemLimit?: number;
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -276,7 +276,8 @@ export class MemoryIncidentStore implements IncidentStore {
 
   private checkSize(item: Stored): void {
     const bytes = itemBytes(item);
-    if (bytes > Math.min(DYNAMODB_ITEM_LIMIT, this.itemLimit ?? DYNAMODB_ITEM_LIMIT)) {
+    const limit = item.pk.startsWith('alert#') ? (this.alertItemLimit ?? DYNAMODB_ITEM_LIMIT) : DYNAMODB_ITEM_LIMIT;
+    if (bytes > Math.min(DYNAMODB_ITEM_LIMIT, limit)) {
       const alertId = item.pk.startsWith('alert#') ? item.pk.slice('alert#'.length) : undefined;
       throw new ItemTooLargeError(
         `Item size has exceeded the maximum allowed size (${item.pk}: ${bytes} bytes)`,

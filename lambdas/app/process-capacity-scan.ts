@@ -10,6 +10,7 @@ import { capacityMetricPoints } from '../domain/capacity/capacity-metrics';
 import type { IncidentStore } from '../domain/incidents/incident-store';
 import type { CapacityScanConfig } from './capacity-scan-config';
 import { queueAndDeliver } from './incidents/engine';
+import { throttled } from './incidents/retry';
 import { errorMessage } from './shared/budget';
 import type { Counter, Log } from './shared/telemetry';
 
@@ -64,7 +65,7 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
     log.error('Publishing the capacity metrics failed', { error: errorMessage(error) });
   }
 
-  const previous = await deps.state.load();
+  const previous = await throttled('capacity state', () => deps.state.load(), {});
   const decision = decideCapacityIncidents(previous, assessment.subnets, {
     now: now.toISOString(),
     ...where(discovered),

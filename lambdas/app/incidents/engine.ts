@@ -6,7 +6,7 @@
  */
 import type { TimerMessage } from '../../adapters/timer-queue';
 import { type Alert, alertIdOf } from '../../domain/alerts/alert';
-import { ALERT_ITEM_MAX_BYTES, fitAlert } from '../../domain/incidents/alert-size';
+import { fitAlert, jsonBytes } from '../../domain/incidents/alert-size';
 import {
   alertsOf,
   EMPTY_STATE,
@@ -146,12 +146,12 @@ export async function commitAlerts(
         released: pending.release.filter((r) => !known.has(r.alertId)).map((r) => r.alertId),
       };
     } catch (error) {
-      if (!(error instanceof ItemTooLargeError) || !error.alertId || attempt > 2) throw error;
-      const maxBytes = ALERT_ITEM_MAX_BYTES / 4 ** attempt;
+      if (!(error instanceof ItemTooLargeError) || !error.alertId || attempt > 3) throw error;
+      // Half the size each time: log lines go first, then the evidence (never the alert itself).
       pending = {
         ...pending,
         newAlerts: pending.newAlerts.map((a) =>
-          alertIdOf(a.alert) === error.alertId ? { ...a, alert: fitAlert(a.alert, maxBytes) } : a,
+          alertIdOf(a.alert) === error.alertId ? { ...a, alert: fitAlert(a.alert, jsonBytes(a.alert) / 2) } : a,
         ),
       };
     }

@@ -147,9 +147,9 @@ export function scenarios(): Scenario[] {
       faults: { conflicts: { ...window(20), every: 2 } },
     },
     {
-      name: 'DynamoDB refuses items over 2 KB for 20 min',
+      name: 'DynamoDB refuses alert items over 3 KB for 20 min (alerts are cut down to fit)',
       workload: STANDARD,
-      faults: { itemLimit: { ...window(20), bytes: 2048 } },
+      faults: { itemLimit: { ...window(20), bytes: 3072 } },
     },
     { name: 'SQS refuses timers for 30 min', workload: STANDARD, faults: { sqsDown: window(30) } },
     { name: 'EventBridge delivers every event twice at once', workload: STANDARD, faults: { duplicateAfter: 0 } },

@@ -42,7 +42,7 @@ export interface Faults {
   throttle?: Window & { every: number };
   /** Every `every`-th conditional write (put, commit) in the window conflicts. */
   conflicts?: Window & { every: number };
-  /** DynamoDB refuses items above this many bytes in the window. */
+  /** DynamoDB refuses alert items above this many bytes in the window (the alert is too big to keep). */
   itemLimit?: Window & { bytes: number };
   /**
    * Invocations die: before their `step`-th call to the store, SNS or SQS (or, with `step` = 'end',
@@ -274,9 +274,10 @@ export class World {
 
   private beforeStoreCall(operation: StoreOperation): void {
     this.step();
-    if (!this.context.getStore()) return;
     const elapsed = this.elapsed();
     const { throttle, conflicts, itemLimit } = this.faults;
+    this.store.alertItemLimit = itemLimit && inside(itemLimit, elapsed) ? itemLimit.bytes : undefined;
+    if (!this.context.getStore()) return;
     this.storeCalls += 1;
     if (throttle && inside(throttle, elapsed) && this.storeCalls % throttle.every === 0)
       throw named('Rate of requests exceeds the allowed throughput', 'ThrottlingException');
@@ -285,7 +286,6 @@ export class World {
       if (conflicts && inside(conflicts, elapsed) && this.writeCalls % conflicts.every === 0)
         throw new VersionConflictError('injected conflict');
     }
-    this.store.itemLimit = itemLimit && inside(itemLimit, elapsed) ? itemLimit.bytes : undefined;
   }
 }
 
