@@ -36,6 +36,7 @@ async function main(): Promise<void> {
       undelivered: sum('undelivered'),
       deadLettered: sum('deadLettered'),
       maxItemBytes: Math.max(...outcomes.map((o) => o.maxItemBytes)),
+      maxStateItemBytes: Math.max(...outcomes.map((o) => o.maxStateItemBytes)),
       wallSeconds: +((Date.now() - started) / 1000).toFixed(1),
     }),
   );

@@ -57,6 +57,8 @@ export class MemoryIncidentStore implements IncidentStore {
   private readonly items = new Map<string, Stored>();
   maxItemBytes = 0;
   maxItemKey = '';
+  /** The largest item other than an alert. */
+  maxStateItemBytes = 0;
   /** A lower size limit for alert items than DynamoDB's, to inject "item too large" (an alert too big to keep). */
   alertItemLimit?: number;
 
@@ -289,6 +291,7 @@ export class MemoryIncidentStore implements IncidentStore {
   private store(item: Stored): void {
     this.checkSize(item);
     const bytes = itemBytes(item);
+    if (!item.pk.startsWith('alert#')) this.maxStateItemBytes = Math.max(this.maxStateItemBytes, bytes);
     if (bytes > this.maxItemBytes) {
       this.maxItemBytes = bytes;
       this.maxItemKey = item.pk;

@@ -22,6 +22,8 @@ export interface Outcome {
   duplicated: number;
   republishedAfterAcceptance: number;
   maxItemBytes: number;
+  /** The largest item that is not an alert (incidents, claims, rollouts, capacity): what grows with stops, if anything does. */
+  maxStateItemBytes: number;
   deadLettered: number;
   /** Invocations that died after SNS accepted a message they had not recorded: the one allowed cause of a repeat. */
   deathsAfterAcceptance: number;
@@ -73,6 +75,7 @@ export async function runScenario(
       delivered: byId.size,
       republishedAfterAcceptance,
       maxItemBytes: world.store.maxItemBytes,
+      maxStateItemBytes: world.store.maxStateItemBytes,
       deadLettered: deadLettered.length,
       deathsAfterAcceptance: world.deathsAfterAcceptance,
       undelivered: world.store.alerts('PENDING').length + world.store.alerts('HELD').length,
@@ -192,9 +195,9 @@ export function scenarios(): Scenario[] {
       faults: { die: { kind, afterPublish: 1, attempts: 'first' } },
     });
   }
-  for (const step of [1, 3, 5])
+  for (const step of [1, 3, 'end'] as const)
     list.push({
-      name: `one stop kills every attempt before step ${step}, then is replayed from the DLQ`,
+      name: `one stop kills every attempt ${step === 'end' ? 'after its last step' : `before step ${step}`}, then is replayed from the DLQ`,
       workload: STANDARD,
       faults: { die: { kind: 'event', step, attempts: 'all', events: ['stop-4'] } },
     });
