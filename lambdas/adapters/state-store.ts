@@ -134,11 +134,16 @@ export class StateStore implements IncidentStore {
   private async single(item: TransactWriteItem, isWrite: boolean): Promise<void> {
     try {
       if (item.Put) await this.dynamodb.send(new PutItemCommand(item.Put));
-      else if (item.Update) await this.dynamodb.send(new UpdateItemCommand(item.Update));
+      else if (item.Update)
+        await this.dynamodb.send(
+          new UpdateItemCommand({ ...item.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+        );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw tooLarge(error) ?? error;
       if (isWrite) throw new VersionConflictError('the item changed since it was read');
-      throw new ClaimLostError('the claim is no longer ours');
+      throw new ClaimLostError(
+        `the claim is no longer ours: ${JSON.stringify(error.Item ?? {})} ${JSON.stringify(item.Update?.Key)}`,
+      );
     }
   }
 
