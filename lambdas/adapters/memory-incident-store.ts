@@ -13,7 +13,14 @@ import {
   VersionConflictError,
   type Versioned,
 } from '../domain/incidents/incident-store';
-import { alertKey, CLAIM_TTL_SECONDS, eventKey, HELD_TTL_SECONDS } from '../domain/incidents/keys';
+import {
+  alertKey,
+  CLAIM_TTL_SECONDS,
+  eventKey,
+  HELD_TTL_SECONDS,
+  MAX_UNRECORDED_ATTEMPTS,
+  UNRECORDED_RETRY_MS,
+} from '../domain/incidents/keys';
 
 /** Every call of the port, by name: where a test or the fault suite injects a fault. */
 export type StoreOperation =
@@ -104,7 +111,7 @@ export class MemoryIncidentStore implements IncidentStore {
             alert: JSON.stringify(alert),
             queuedAt: commit.now,
             attempts: leaseUntil ? 1 : 0,
-            ...(leaseUntil ? { leaseUntil } : {}),
+            ...(leaseUntil ? { leaseUntil, unrecorded: 1 } : {}),
             ...(status === 'PENDING'
               ? { due: 'alert', dueAt: commit.now }
               : { expiresAt: this.epochSeconds() + HELD_TTL_SECONDS }),
@@ -126,7 +133,7 @@ export class MemoryIncidentStore implements IncidentStore {
             queuedAt: commit.now,
             due: 'alert',
             dueAt: commit.now,
-            ...(leaseUntil ? { leaseUntil, attempts: Number(rest.attempts ?? 0) + 1 } : {}),
+            ...(leaseUntil ? { leaseUntil, unrecorded: 1, attempts: Number(rest.attempts ?? 0) + 1 } : {}),
           },
         });
       }
@@ -183,7 +190,12 @@ export class MemoryIncidentStore implements IncidentStore {
       if (item?.attributes.status !== 'PENDING') return undefined;
       const previous = item.attributes.leaseUntil;
       if (typeof previous === 'string' && previous > now) return undefined;
-      const attributes = { ...item.attributes, leaseUntil, attempts: Number(item.attributes.attempts ?? 0) + 1 };
+      const unrecorded = Number(item.attributes.unrecorded ?? 0);
+      const slow = new Date(Date.parse(now) - UNRECORDED_RETRY_MS).toISOString();
+      if (unrecorded >= MAX_UNRECORDED_ATTEMPTS && !(typeof previous === 'string' && previous <= slow))
+        return undefined;
+      const attempts = Number(item.attributes.attempts ?? 0) + 1;
+      const attributes = { ...item.attributes, leaseUntil, attempts, unrecorded: unrecorded + 1 };
       this.store({ pk: item.pk, attributes });
       return { record: record(attributes), uncertain: typeof previous === 'string' };
     });
@@ -193,7 +205,7 @@ export class MemoryIncidentStore implements IncidentStore {
     return this.call('markDelivered', () => {
       const item = this.items.get(alertKey(alertId));
       if (!item) return;
-      const { leaseUntil: _l, due: _d, dueAt: _a, ...rest } = item.attributes;
+      const { leaseUntil: _l, due: _d, dueAt: _a, unrecorded: _u, ...rest } = item.attributes;
       this.store({
         pk: item.pk,
         attributes: { ...rest, status: 'DELIVERED', expiresAt: this.epochSeconds() + ttlSeconds },
@@ -206,7 +218,7 @@ export class MemoryIncidentStore implements IncidentStore {
       const item = this.items.get(alertKey(alertId));
       if (item?.attributes.status !== 'PENDING') return;
       const { leaseUntil: _l, ...rest } = item.attributes;
-      this.store({ pk: item.pk, attributes: rest });
+      this.store({ pk: item.pk, attributes: { ...rest, unrecorded: 0 } });
     });
   }
 

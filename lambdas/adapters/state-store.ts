@@ -36,6 +36,8 @@ import {
   DUE_INDEX,
   eventKey,
   HELD_TTL_SECONDS,
+  MAX_UNRECORDED_ATTEMPTS,
+  UNRECORDED_RETRY_MS,
 } from '../domain/incidents/keys';
 
 export { VersionConflictError, type Versioned } from '../domain/incidents/incident-store';
@@ -203,14 +205,20 @@ export class StateStore implements IncidentStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: { S: alertKey(alertId) } },
-          UpdateExpression: 'SET leaseUntil = :until ADD attempts :one',
-          ConditionExpression: '#status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now)',
+          UpdateExpression:
+            'SET leaseUntil = :until, unrecorded = if_not_exists(unrecorded, :zero) + :one ADD attempts :one',
+          ConditionExpression:
+            '#status = :pending AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now) AND ' +
+            '(attribute_not_exists(unrecorded) OR unrecorded < :max OR leaseUntil <= :slow)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':pending': { S: 'PENDING' },
             ':now': { S: now },
             ':until': { S: leaseUntil },
             ':one': { N: '1' },
+            ':zero': { N: '0' },
+            ':max': { N: String(MAX_UNRECORDED_ATTEMPTS) },
+            ':slow': { S: new Date(Date.parse(now) - UNRECORDED_RETRY_MS).toISOString() },
           },
           ReturnValues: 'ALL_OLD',
         }),
@@ -230,7 +238,7 @@ export class StateStore implements IncidentStore {
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: { pk: { S: alertKey(alertId) } },
-        UpdateExpression: `SET #status = :delivered, expiresAt = :expires REMOVE leaseUntil, ${DUE_ATTRIBUTE}, ${DUE_AT_ATTRIBUTE}`,
+        UpdateExpression: `SET #status = :delivered, expiresAt = :expires REMOVE leaseUntil, unrecorded, ${DUE_ATTRIBUTE}, ${DUE_AT_ATTRIBUTE}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
           ':delivered': { S: 'DELIVERED' },
@@ -246,10 +254,10 @@ export class StateStore implements IncidentStore {
         new UpdateItemCommand({
           TableName: this.tableName,
           Key: { pk: { S: alertKey(alertId) } },
-          UpdateExpression: 'REMOVE leaseUntil',
+          UpdateExpression: 'SET unrecorded = :zero REMOVE leaseUntil',
           ConditionExpression: '#status = :pending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': { S: 'PENDING' } },
+          ExpressionAttributeValues: { ':pending': { S: 'PENDING' }, ':zero': { N: '0' } },
         }),
       );
     } catch (error) {
@@ -296,7 +304,7 @@ export class StateStore implements IncidentStore {
         alert: { S: JSON.stringify(alert) },
         queuedAt: { S: commit.now },
         attempts: { N: leaseUntil ? '1' : '0' },
-        ...(leaseUntil ? { leaseUntil: { S: leaseUntil } } : {}),
+        ...(leaseUntil ? { leaseUntil: { S: leaseUntil }, unrecorded: { N: '1' } } : {}),
         ...(status === 'PENDING'
           ? { [DUE_ATTRIBUTE]: { S: 'alert' }, [DUE_AT_ATTRIBUTE]: { S: commit.now } }
           : { expiresAt: { N: String(this.epochSeconds() + HELD_TTL_SECONDS) } }),
@@ -309,7 +317,7 @@ export class StateStore implements IncidentStore {
         Update: {
           TableName: this.tableName,
           Key: { pk: { S: alertKey(alertId) } },
-          UpdateExpression: `SET #status = :pending, queuedAt = :now, #due = :alert, #at = :now${leaseUntil ? ', leaseUntil = :until ADD attempts :one' : ''} REMOVE expiresAt`,
+          UpdateExpression: `SET #status = :pending, queuedAt = :now, #due = :alert, #at = :now${leaseUntil ? ', leaseUntil = :until, unrecorded = :one ADD attempts :one' : ''} REMOVE expiresAt`,
           ConditionExpression: '#status = :held',
           ExpressionAttributeNames: { ...names, '#due': DUE_ATTRIBUTE, '#at': DUE_AT_ATTRIBUTE },
           ExpressionAttributeValues: {

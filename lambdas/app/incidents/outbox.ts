@@ -39,7 +39,7 @@ export async function publishLeased(alert: Alert, deps: DeliveryDeps): Promise<D
       reason: errorMessage(error),
     });
     // Without this the lease runs out by itself (a minute): giving it back only lets the next sweep in sooner.
-    await deps.store.markFailed(alertId).catch(() => undefined);
+    await throttled(alertId, () => deps.store.markFailed(alertId), deps).catch(() => undefined);
     return { delivered: false, error };
   }
   deps.counter.count('AlertsPublished');

@@ -99,8 +99,9 @@ export interface IncidentStore {
   releaseEvent(eventId: string, token: string): Promise<void>;
 
   /**
-   * Leases a PENDING alert for publishing, unless another invocation holds a live lease. `uncertain`:
-   * the previous attempt's lease ran out without a result (it died, perhaps after SNS accepted).
+   * Leases a PENDING alert for publishing, unless another invocation holds a live lease or
+   * MAX_UNRECORDED_ATTEMPTS attempts in a row ended without a recorded result. `uncertain`: the
+   * previous attempt's lease ran out without a result (it died, perhaps after SNS accepted).
    */
   leaseAlert(
     alertId: string,

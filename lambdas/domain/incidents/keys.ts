@@ -36,6 +36,16 @@ export const EVENT_LEASE_SECONDS = 45;
  */
 export const ALERT_LEASE_MS = 60_000;
 
+/**
+ * Publish attempts of one alert that may end without a recorded result (the invocation died, or could
+ * not record the delivery) before the alert is left alone: SNS may have taken every one of them, and
+ * a watchdog that cannot record its deliveries must not page every minute. The alert stays in the
+ * outbox, and the undelivered-alert alarm tells ops (README "Watching the watchdog").
+ */
+export const MAX_UNRECORDED_ATTEMPTS = 3;
+/** After that, one more attempt an hour: what could not be recorded during a store outage still goes out. */
+export const UNRECORDED_RETRY_MS = 3600_000;
+
 /** Attempts of one optimistic write (conflicts, throttling) before the invocation gives up and fails. */
 export const MAX_WRITE_ATTEMPTS = 8;
 
