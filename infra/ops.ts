@@ -11,6 +11,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WATCHDOG_ALARM_KIND } from '../lambdas/domain/alerts/ops-alarm.js';
+import { RESOURCE_ENV } from '../lambdas/domain/settings/settings.js';
 import { TIMER_MAX_RECEIVE_COUNT } from './incidents.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, METRICS_NAMESPACE, SERVICE_NAME, WatchdogFunction } from './watchdog-function.js';
@@ -154,7 +155,7 @@ export class WatchdogOps extends Construct {
       description: 'ECS Watchdog: republishes its own alarms to the ops topic with message attributes',
       logRetention: props.logRetention,
       deadLetterQueue: props.deadLetterQueue,
-      environment: { OPS_TOPIC_ARN: this.topic.topicArn },
+      environment: { [RESOURCE_ENV.opsTopicArn]: this.topic.topicArn },
     });
     this.topic.grantPublish(this.relay.role);
     if (this.topicKey)

@@ -22,8 +22,8 @@ import { enrichedAlert } from './enrich-task';
 import { advance, type ClaimedEvent, commitAlerts, type IncidentDeps, oncePerEvent } from './incidents/engine';
 import { clock, iso } from './incidents/outbox';
 import { ContentionError, throttled, withRetries } from './incidents/retry';
-import type { TaskStoppedDeps, TaskStoppedOutcome } from './process-task-stopped';
 import { errorMessage } from './shared/budget';
+import type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
 /**
  * One actionable stop, once per event: folded into a rollout already reported, absorbed by an open

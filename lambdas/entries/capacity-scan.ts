@@ -19,9 +19,8 @@ const discoveryClientConfig = { retryMode: 'adaptive', maxAttempts: 10 } as cons
 const store = new StateStore(new DynamoDBClient({}), config.stateTableName);
 const deps = {
   config,
-  discovery: new CapacityDiscovery(new ECSClient(discoveryClientConfig), new EC2Client(discoveryClientConfig), {
+  discovery: CapacityDiscovery.onClients(new ECSClient(discoveryClientConfig), new EC2Client(discoveryClientConfig), {
     concurrency: config.concurrency,
-    teamTagKey: config.teamTagKey,
     clusterArns: config.clusterArns,
   }),
   metrics: new CapacityMetricsPublisher(new CloudWatchClient({}), config.metricsNamespace),

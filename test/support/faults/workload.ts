@@ -21,10 +21,10 @@ import { processRollout } from '../../../lambdas/app/process-rollout';
 import { processSweep } from '../../../lambdas/app/process-sweep';
 import { processTaskStopped } from '../../../lambdas/app/process-task-stopped';
 import { processTimer } from '../../../lambdas/app/process-timer';
-import type { WatchdogConfig } from '../../../lambdas/app/shared/config';
+import { readConfig } from '../../../lambdas/app/shared/config';
 import { MemoryCounter, silentLog } from '../../../lambdas/app/shared/telemetry';
 import { makeRedactor } from '../../../lambdas/domain/alerts/redact';
-import { DEFAULT_LOOP_POLICY } from '../../../lambdas/domain/incidents/incident';
+import { serviceFacts } from '../capacity';
 import { loadEvent, taskEvent } from '../events';
 import { HOUR, MINUTE, T0, type World } from './world';
 
@@ -57,17 +57,14 @@ const unreachable = {
 export function wire(world: World, capacity: (now: number) => DiscoveredCapacity = () => account(false)): Processors {
   const counter = new MemoryCounter();
   const now = () => world.now;
-  const policy = DEFAULT_LOOP_POLICY;
-  const config: WatchdogConfig = {
-    alertTopicArn: 'arn:aws:sns:us-east-1:123456789012:alerts',
-    teamTagKey: 'team',
-    enrichmentBudgetMs: 200,
-    logExcerptLines: 20,
-    mutedCategories: new Set(),
-    severityOverrides: {},
-    redactPatterns: [],
-    incidents: { tableName: 'state', timerQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/t', policy },
-  };
+  // The deployed defaults (restart loop 3 stops in 10 min, 60 s group wait, 15 min quiet period).
+  const config = readConfig({
+    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+    STATE_TABLE_NAME: 'state',
+    TIMER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/timers',
+    ENRICHMENT_BUDGET_MS: '200',
+  });
+  const policy = (config.incidents as NonNullable<typeof config.incidents>).policy;
   const queue: { timers?: ReturnType<World['timerQueue']> } = {};
   const incidents = {
     store: world.store,
@@ -108,7 +105,7 @@ export function wire(world: World, capacity: (now: number) => DiscoveredCapacity
     sweep: () => processSweep({ ...flow, gauge: () => {} }),
     scan: () =>
       processCapacityScan({
-        config: { freeIpThreshold: 25 },
+        config: { freeIpThreshold: 25, teamTagKey: 'team' },
         discovery: { discover: async () => capacity(world.now) },
         metrics: { publish: async () => 1 },
         state: new DynamoDbCapacityStateStore(world.store),
@@ -176,15 +173,13 @@ export function account(crowded: boolean): DiscoveredCapacity {
   return {
     clusters: ['production'],
     services: [
-      {
+      serviceFacts({
         cluster: 'production',
         service: 'bulk-service',
-        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/production/bulk-service',
         desiredCount: crowded ? 130 : 10,
         runningCount: 0,
-        pendingCount: 0,
         subnetIds: ['subnet-a'],
-      },
+      }),
     ],
     subnets: [{ subnetId: 'subnet-a', cidr: '10.0.0.0/24', availabilityZone: 'us-east-1a', availableAddresses: 240 }],
     instances: [],
