@@ -11,6 +11,7 @@ import { MemoryIncidentStore, type StoreOperation } from '../../../lambdas/adapt
 import type { TimerMessage } from '../../../lambdas/adapters/timer-queue';
 import { type Alert, alertIdOf } from '../../../lambdas/domain/alerts/alert';
 import { VersionConflictError } from '../../../lambdas/domain/incidents/incident-store';
+import { seededRandom } from '../random';
 
 export const T0 = Date.parse('2026-11-26T03:00:00Z');
 export const MINUTE = 60_000;
@@ -122,7 +123,7 @@ export class World {
     sleep: async (ms: number) => {
       this.now += ms;
     },
-    random: seeded(42),
+    random: seededRandom(42),
   };
 
   at(time: number, run: () => Promise<void>): void {
@@ -295,15 +296,4 @@ function inside(window: Window | undefined, elapsed: number): boolean {
 
 function named(message: string, name: string): Error {
   return Object.assign(new Error(message), { name });
-}
-
-/** mulberry32: the same "random" backoffs on every run. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
