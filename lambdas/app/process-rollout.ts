@@ -103,14 +103,26 @@ async function handle(parsed: Parsed, deps: RolloutDeps, tracking?: Tracking): P
   // The failed deployment is remembered in the commit that queues its alert: from then on, its task
   // stops fold into the rollout instead of paging one by one.
   const deploymentId = failed ? (parsed.event as DeploymentStateChange).deploymentId : undefined;
-  await withRetries(
+  const reported = await withRetries(
     alert.incidentId,
     async () => {
       const writes = deploymentId ? await rememberFailedDeployment(deploymentId, alert, tracking.flow) : [];
+      if (writes === ALREADY_REPORTED) return true;
       await queueAndDeliver([alert], tracking.flow, { writes, event: tracking.event });
+      return false;
     },
     tracking.flow,
   );
+  if (reported) {
+    // ECS can report one failure twice (two events, two wordings): the deployment pages once.
+    deps.counter.count('RepeatedRolloutFailures');
+    deps.log.info('Deployment failure already reported: not alerting again', {
+      eventId: parsed.event.eventId,
+      deploymentId,
+      incidentId: alert.incidentId,
+    });
+    return { status: 'duplicate', alert };
+  }
   return { status: 'published', alert };
 }
 
@@ -142,10 +154,19 @@ async function closeServiceIncident(event: ServiceAction, flow: IncidentDeps): P
   await advance(`${scope}#spot`, (state) => closeOnSteadyState(state, event.time, { onlyPaged: true }), flow);
 }
 
-/** The rollout record task stops fold into, to write with the alert; nothing when a retry already wrote it. */
-async function rememberFailedDeployment(deploymentId: string, alert: Alert, flow: IncidentDeps): Promise<ItemWrite[]> {
+const ALREADY_REPORTED = 'already reported';
+
+/**
+ * The rollout record task stops fold into, to write with the alert. A record already there was written
+ * with the page of another event about the same deployment (a retry of this one is a duplicate claim).
+ */
+async function rememberFailedDeployment(
+  deploymentId: string,
+  alert: Alert,
+  flow: IncidentDeps,
+): Promise<ItemWrite[] | typeof ALREADY_REPORTED> {
   const existing = await flow.store.get<FoldedDeployment | undefined>(rolloutKey(deploymentId), undefined);
-  if (existing.value) return [];
+  if (existing.value) return ALREADY_REPORTED;
   const record: FoldedDeployment = {
     incidentId: alert.incidentId,
     deploymentId,

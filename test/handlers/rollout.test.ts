@@ -177,6 +177,26 @@ describe('processRollout: failed deployment', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
   });
 
+  it('pages once per deployment: a second failure event of the same deployment (another wording) is a repeat', async () => {
+    const { deps: d, counter } = deps();
+    const first = await processRollout(loadEvent('events/deployment/failed-circuit-breaker.json'), d);
+    const second = await processRollout(loadEvent('events/deployment/failed-task-wording.json'), d);
+    expect([first.status, second.status]).toEqual(['published', 'duplicate']);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+    expect(counter.counts.RepeatedRolloutFailures).toBe(1);
+  });
+
+  it('pages once per deployment when two failure events of it race', async () => {
+    const { deps: d } = deps();
+    const outcomes = await Promise.all(
+      ['failed-circuit-breaker.json', 'failed-task-wording.json'].map((f) =>
+        processRollout(loadEvent(`events/deployment/${f}`), d),
+      ),
+    );
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['duplicate', 'published']);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
+  });
+
   it('without a state table (replay without --table), propagates publish failures', async () => {
     snsMock.on(PublishCommand).rejects(new Error('SNS down'));
     const { deps: d } = deps();
