@@ -7,6 +7,7 @@ import type { Redactor } from '../domain/alerts/redact';
 import type { TaskStateChange } from '../domain/events/task-event';
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
 import { type MemoryUsage, memoryFacts } from '../domain/stops/memory-evidence';
+import { neverRan } from '../domain/stops/never-ran';
 import { fireLensLine, logSource, type TaskDefinitionFacts } from '../domain/stops/task-definition';
 import { previousRevisionArn } from '../domain/stops/task-definition-diff';
 import {
@@ -146,6 +147,9 @@ async function logExcerpt(
   signal: AbortSignal,
 ): Promise<LogExcerpt | Fact> {
   const container = td.containers.find((c) => c.name === culprit);
+  if (culprit && neverRan(task, culprit)) {
+    return { label: 'Logs', value: `none: container ${culprit} never ran (the task failed to start)` };
+  }
   const source = logSource(container, task.taskId, { cluster: task.cluster, taskArn: task.taskArn });
   if (source.kind === 'elsewhere') return { label: 'Logs', value: source.note };
   const read = await deps.logs.lastLines(source.location, deps.config.logExcerptLines, signal);

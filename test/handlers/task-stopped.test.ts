@@ -415,6 +415,28 @@ describe('processTaskStopped', () => {
     expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(0);
   });
 
+  it('reads no logs of a container that never ran (the task failed to start): says so, not an enrichment error', async () => {
+    const { deps, logs } = makeDeps();
+    const pullFailed = taskEvent({
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found',
+      containers: [
+        { name: 'api', reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found' },
+        { name: 'log_router', exitCode: 0 },
+      ],
+    });
+    await processTaskStopped(pullFailed, deps);
+    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    expect(alert.category).toBe('IMAGE_PULL');
+    expect(alert.evidence.facts).toContainEqual({
+      label: 'Logs',
+      value: 'none: container api never ran (the task failed to start)',
+    });
+    expect(alert.enrichmentErrors).toEqual([]);
+    expect(logs.filter((l) => l.level === 'warn')).toEqual([]);
+    expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(0);
+  });
+
   it('skips the log excerpt when it is disabled', async () => {
     const { deps } = makeDeps({ logExcerptLines: 0 });
     await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
