@@ -298,9 +298,9 @@ export const API_LOG_LINES = [
 ];
 
 /**
- * Log streams of the culprit containers of some events/ fixtures (stream = prefix/container/task-id),
- * so the demo's alerts carry real log excerpts. The lines are constructed, in each program's usual
- * wording; the other fixtures' streams do not exist (as for containers that never started).
+ * Log streams of the culprit containers of the events/ fixtures whose culprit ran (stream =
+ * prefix/container/task-id), so the demo's alerts carry real log excerpts. The lines are constructed, in
+ * each program's usual wording. A culprit that never ran (the task failed to start) has no stream, as in AWS.
  */
 export const FIXTURE_LOG_STREAMS: ReadonlyArray<{
   fixture: string;
@@ -358,6 +358,104 @@ export const FIXTURE_LOG_STREAMS: ReadonlyArray<{
       'nightly-report 0.3.0: building report for yesterday',
       'usage: report.js --date YYYY-MM-DD',
       'report.js: error: argument --date: invalid date value: "yesterday"',
+    ],
+  },
+  {
+    fixture: 'events/task-stopped/app-crash-exit-0-service.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'ecs/api/ddb839151648764f35903969d7a2d70e',
+    lines: [
+      '{"level":"info","msg":"api-service starting","version":"1.42.0","port":8080}',
+      '{"level":"info","msg":"migrations: 3 pending, applying"}',
+      '{"level":"info","msg":"migrations: done"}',
+      '{"level":"info","msg":"RUN_MODE=migrate: exiting after migrations"}',
+    ],
+  },
+  {
+    // App Mesh envoy aborts (134); the app got SIGTERM.
+    fixture: 'events/task-stopped/dependency-exited-envoy.json',
+    logGroup: '/ecs/checkout-service',
+    logStream: 'envoy/envoy/6bb8291d4b38e45a948c1d0edcdabc4b',
+    lines: [
+      '[2025-03-25 08:30:40.912][1][info][main] [source/server/server.cc:415] initializing epoch 0 (base id=0, hot restart version=11.104)',
+      '[2025-03-25 08:30:43.001][1][critical][assert] [source/common/upstream/cluster_manager_impl.cc:1302] assert failure: cluster != nullptr.',
+      '[2025-03-25 08:30:43.001][1][critical][backtrace] [./source/server/backtrace.h:104] Caught Aborted, suspect faulting address 0x1',
+    ],
+  },
+  {
+    // SIGKILLed after the stop timeout: the worker kept going after SIGTERM.
+    fixture: 'events/task-stopped/exit-137-no-oom-reason.json',
+    logGroup: '/ecs/worker-service',
+    logStream: 'ecs/worker/3efda67764946ef50cd232cfee5264c8',
+    lines: [
+      'worker started, concurrency=8',
+      'processing order batch 87120 (250 orders)',
+      'received SIGTERM, finishing the current batch before exiting',
+      'still processing batch 87120 (212/250)',
+    ],
+  },
+  {
+    fixture: 'events/task-stopped/health-check-container.json',
+    logGroup: '/ecs/checkout-service',
+    logStream: 'ecs/app/0d72b4c627fea43c69100b4816f9b8b2',
+    lines: [
+      '{"level":"info","msg":"checkout listening","port":3000}',
+      '{"level":"warn","msg":"GET /ready 503: payments upstream not ready"}',
+      '{"level":"error","msg":"GET /ready 503: payments upstream timed out after 5000 ms"}',
+    ],
+  },
+  {
+    fixture: 'events/task-stopped/health-check-elb-old-wording.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'ecs/api/31de34cd3c3c09e92629441c220833f7',
+    lines: [
+      '{"level":"info","msg":"api-service starting","version":"1.42.0","port":8080}',
+      '{"level":"warn","msg":"GET /health took 6120 ms: database pool exhausted (20/20 in use)"}',
+      '{"level":"info","msg":"SIGTERM received, shutting down"}',
+    ],
+  },
+  {
+    // Healthy for an hour, then the checks time out.
+    fixture: 'events/task-stopped/health-check-elb.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'ecs/api/829cacc27600d757a5c2edeacfdd9083',
+    lines: [
+      '{"level":"warn","msg":"event loop lag 4200 ms"}',
+      '{"level":"warn","msg":"GET /health took 5310 ms"}',
+      '{"level":"info","msg":"SIGTERM received, shutting down"}',
+    ],
+  },
+  {
+    // The log router exited first (0); the app reports no exit code.
+    fixture: 'events/task-stopped/missing-exit-code.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'firelens/log_router/ede951ae1798dd59fb759eeacfb3ce13',
+    lines: [
+      'AWS for Fluent Bit Container Image Version 2.32.0',
+      'Fluent Bit v1.9.10',
+      '[2025/04/15 06:43:16] [engine] caught signal (SIGTERM)',
+      '[2025/04/15 06:43:17] [ info] [engine] service has stopped (0 pending tasks)',
+    ],
+  },
+  {
+    fixture: 'events/task-stopped/oddly-cased-truncated-reason.json',
+    logGroup: '/ecs/worker-service',
+    logStream: 'ecs/worker/5f3e638aa239508e174ae16a006abe67',
+    lines: [
+      'worker started, concurrency=8',
+      'processing order batch 91544 (250 orders)',
+      'loading the 1.2 GB catalogue snapshot into memory',
+    ],
+  },
+  {
+    // The FireLens log router ran out of memory buffering for a slow CloudWatch output.
+    fixture: 'events/task-stopped/oom-killed-sidecar.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'firelens/log_router/1cd3a537d4b6336adde6c77cfc3eeb1f',
+    lines: [
+      'AWS for Fluent Bit Container Image Version 2.32.0',
+      '[2025/03/02 05:37:01] [ warn] [input] tail.0 paused (mem buf overlimit)',
+      '[2025/03/02 05:37:20] [ warn] [output:cloudwatch_logs:cloudwatch_logs.0] retry in 9 seconds',
     ],
   },
 ];
