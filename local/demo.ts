@@ -1,19 +1,36 @@
 /**
- * `ecs-watchdog demo` (`npm run demo`): start a local AWS (moto), seed a realistic ECS account,
- * replay every event in events/ through the handlers' processing functions with real SDK clients,
- * then print what the alert topic's SQS subscriber received, as on-call reads it, and a summary.
- * Progress goes to stderr, the on-call view to stdout. The emulator is always stopped (also on
- * Ctrl-C: local/emulator.ts kills it on SIGINT/SIGTERM and on exit).
+ * `npm run demo` (README "Quick start"): start a local AWS (moto), seed a realistic ECS account, and
+ * replay six weeks of it (local/demo-story.ts: every event of events/ at its own time, with the story
+ * around them) through the Lambda functions' own processing, incident tracking on: the state table in
+ * the emulator, group-wait timers and the minute sweep on a simulated clock (local/demo-simulation.ts).
+ * Prints a one-screen summary, then the pages on-call received, compact (`--verbose`: everything).
+ * The on-call view goes to stdout, progress and rejections to stderr. The emulator is always stopped
+ * (also on Ctrl-C: local/emulator.ts).
  */
-import { join } from 'node:path';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { errorMessage } from '../lambdas/app/shared/budget';
 import { readConfig } from '../lambdas/app/shared/config';
 import { type Log, MemoryCounter } from '../lambdas/app/shared/telemetry';
-import { renderOnCallView, renderSummary } from '../lambdas/cli/on-call-view';
-import { listEventFiles, type ReplayedFile, replayFiles, watchdogProcessors } from '../lambdas/cli/replay';
+import { replayEvent, replayFiles, watchdogProcessors } from '../lambdas/cli/replay';
 import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
+import { type Alert, alertIdOf } from '../lambdas/domain/alerts/alert';
+import { DemoEmulation, EMULATED } from './demo-emulation';
+import {
+  type DeliveryRecord,
+  type DemoRun,
+  type Page,
+  renderFooter,
+  renderSummary,
+  renderTimeline,
+  type Summary,
+  summarise,
+} from './demo-report';
+import { type ClockEntry, SimulatedClock } from './demo-simulation';
+import { buildStory, type Step, type Story } from './demo-story';
 import { emulateHealthReports } from './emulate-health-reports';
-import { type LocalAws, PROJECT_ROOT, withLocalAws } from './emulator';
-import { drainSnsDeliveries, rewriteFixtureIds, seedAccount } from './seed';
+import { type LocalAws, withLocalAws } from './emulator';
+import { drainSnsDeliveries, seedAccount } from './seed';
+import { createStateResources } from './state-resources';
 
 export interface DemoOutput {
   /** The on-call view (stdout). */
@@ -22,123 +39,181 @@ export interface DemoOutput {
   err(text: string): void;
 }
 
-const EVENTS_DIR = join(PROJECT_ROOT, 'events');
-const MALFORMED_PREFIX = join('events', 'invalid');
+export interface DemoOptions {
+  verbose?: boolean;
+}
+
+export interface DemoResult {
+  /** 0 when every event was handled and every page published reached the subscriber. */
+  exitCode: number;
+  run: DemoRun;
+  summary: Summary;
+  story: Story;
+}
+
 const PAYMENTS_FILTER = 'team=payments';
+const USAGE = `Usage: npm run demo [-- --verbose]
+
+Replays six weeks of a seeded ECS account through ECS Watchdog against a local AWS emulator (no AWS
+account needed) and prints what on-call received: a summary, then the pages in order.
+
+  --verbose, -v   every delivery with its outcome and the handler's logs, the timers and sweeps, and
+                  every page in full as its subscriber read it
+  --help, -h      this help
+`;
 
 const stdio: DemoOutput = {
   out: (text) => process.stdout.write(text),
   err: (text) => process.stderr.write(text),
 };
 
-export async function runDemo(output: DemoOutput = stdio): Promise<number> {
+export async function runDemo(output: DemoOutput = stdio, options: DemoOptions = {}): Promise<number> {
   // The SDK warns about Node 20 on every client; on Lambda it runs on Node 24.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const started = Date.now();
   const progress = (line: string): void => output.err(`[demo] ${line}\n`);
   progress('starting the local AWS emulator (moto server on 127.0.0.1)');
-  const code = await withLocalAws((aws) => runDemoOn(aws, output), { log: progress, seed: 42 });
-  progress(`done in ${seconds(started)}`);
-  return code;
+  const result = await withLocalAws((aws) => runDemoOn(aws, output, options), { log: progress, seed: 42 });
+  return result.exitCode;
 }
 
-/** The demo against a running, empty local AWS. Returns the exit code: 0 when every event was handled. */
-export async function runDemoOn(aws: LocalAws, output: DemoOutput): Promise<number> {
+/** The demo against a running, empty local AWS. */
+export async function runDemoOn(aws: LocalAws, output: DemoOutput, options: DemoOptions = {}): Promise<DemoResult> {
+  const started = Date.now();
   const progress = (line: string): void => output.err(`[demo] ${line}\n`);
-  let t = Date.now();
   const seeded = await seedAccount(aws.clientConfig);
+  const state = await createStateResources(aws.clientConfig);
+  const ecs = new ECSClient(aws.clientConfig);
+  const emulation = new DemoEmulation(ecs, seeded.cluster.name);
+  const story = await buildStory(aws.clientConfig, seeded, emulation, ecs);
   progress(
-    `seeded account ${seeded.account} in ${seconds(t)}: cluster ${seeded.cluster.name}, services ` +
-      `${Object.keys(seeded.services).join(', ')}, alert topic with SQS subscribers all-alerts and ` +
-      `payments-alerts (${PAYMENTS_FILTER})`,
+    `seeded account ${seeded.account} in ${seconds(started)}: cluster ${seeded.cluster.name}, services ` +
+      `${Object.keys(seeded.services).join(', ')} and the health-check cases, the incident table, the alert topic ` +
+      `with SQS subscribers all-alerts and payments-alerts (${PAYMENTS_FILTER})`,
   );
 
-  // moto never checks health: the seeded cases' service events and target health are added (seed-health-checks.ts).
-  const deps = makeWatchdogDeps(
-    aws.clientConfig,
-    readConfig({ ALERT_TOPIC_ARN: seeded.alerts.topicArn }),
-    Date.now,
-    (client) => emulateHealthReports(client, seeded.healthChecks),
-  );
-  try {
-    const processors = watchdogProcessors(deps);
-    const counter = new MemoryCounter();
-    const files = listEventFiles(EVENTS_DIR, PROJECT_ROOT);
-    const fixtures = files.filter((f) => !f.label.startsWith(MALFORMED_PREFIX));
-    const malformedSamples = files.filter((f) => f.label.startsWith(MALFORMED_PREFIX));
-    const warnings = new WarningDigest();
-    const options = {
-      contextFor: (label: string) => ({ log: quietLog(label, progress, warnings), counter }),
-      prepare: (raw: unknown) => rewriteFixtureIds(raw, seeded.fixtureIds),
-    };
-
-    t = Date.now();
-    progress(
-      `replaying ${fixtures.length} events from events/ (routed by detail-type: ${Object.keys(processors).join(', ')})`,
-    );
-    const replayed = await replayFiles(fixtures, processors, options);
-    warnings.flush(progress);
-    reportUnhandled(replayed, progress);
-    progress(
-      `feeding ${malformedSamples.length} malformed samples from events/invalid/: each must be rejected, not crash`,
-    );
-    const malformed = await replayFiles(malformedSamples, processors, options);
-    warnings.flush(progress);
-    reportUnhandled(malformed, progress);
-    const published = replayed.filter((r) => r.outcome.status === 'published').length;
-    progress(`handlers done in ${seconds(t)}: ${published} alerts published`);
-
-    const allAlerts = await drainSnsDeliveries(aws.clientConfig, seeded.alerts.allAlerts.queueUrl);
-    const payments = await drainSnsDeliveries(aws.clientConfig, seeded.alerts.paymentsAlerts.queueUrl);
-    progress(`read ${allAlerts.length} alerts from all-alerts and ${payments.length} from payments-alerts`);
-
-    output.out(
-      `ECS Watchdog demo - what on-call receives: ${allAlerts.length} alerts from ${fixtures.length} events\n` +
-        '(each block: the SNS subject, the message attributes filter policies match on, and the e-mail body,\n' +
-        ' rendered from the Alert JSON that arrived in the all-alerts SQS queue)\n\n',
-    );
-    output.out(`${renderOnCallView(allAlerts)}\n`);
-    output.out(
-      `${renderSummary({
-        replayed,
-        malformed,
-        allAlerts,
-        filtered: { queue: 'payments-alerts', policy: PAYMENTS_FILTER, count: payments.length },
-      })}\n`,
-    );
-
-    const failed = [...replayed, ...malformed].filter((r) => r.outcome.status === 'failed').length;
-    const lost = published !== allAlerts.length;
-    if (lost) progress(`MISMATCH: handlers published ${published} alerts but all-alerts received ${allAlerts.length}`);
-    return failed > 0 || lost ? 1 : 0;
-  } finally {
-    deps.destroy();
-  }
-}
-
-/**
- * Handler logs are noise here: info is dropped; errors (rejected input) get one line naming the
- * file; warnings are collected and printed once per distinct text with the files they came from.
- */
-function quietLog(label: string, progress: (line: string) => void, warnings: WarningDigest): Log {
-  return {
-    info() {},
-    warn: (message, extra) => warnings.add(label, `${message}${describe(extra)}`),
-    error: (message, extra) => progress(`  rejected ${label}: ${message}${describe(extra)}`),
+  const config = readConfig({
+    ALERT_TOPIC_ARN: seeded.alerts.topicArn,
+    STATE_TABLE_NAME: state.tableName,
+    TIMER_QUEUE_URL: state.timerQueueUrl,
+  });
+  const policy = config.incidents?.policy;
+  if (!policy) throw new Error('incident tracking is not configured');
+  const first = story.steps[0]?.at ?? 0;
+  const clockEntries: ClockEntry[] = [];
+  const clock = new SimulatedClock(first - 60_000, (entry) => clockEntries.push(entry));
+  const now = () => clock.now;
+  const base = makeWatchdogDeps(aws.clientConfig, config, now, (client) => {
+    // moto never checks health or fails a deployment: local/emulate-health-reports.ts, local/demo-emulation.ts.
+    emulateHealthReports(client, seeded.healthChecks);
+    emulation.install(client);
+  });
+  const sentAt = new Map<string, number>();
+  const publisher = {
+    publish: async (alert: Alert) => {
+      const messageId = await base.publisher.publish(alert);
+      sentAt.set(alertIdOf(alert), clock.now);
+      return messageId;
+    },
   };
+  const store = base.incidents?.store;
+  if (!store) throw new Error('incident tracking is not configured');
+  const incidents = { store, timers: clock.timers, now };
+  const deps = { ...base, publisher, incidents };
+  const processors = watchdogProcessors(deps);
+  const counter = new MemoryCounter();
+  const deliveries: DeliveryRecord[] = [];
+  const notes: DemoRun['notes'] = [];
+  const eventLog = (label: string, lines: string[]): Log => ({
+    info: (message, extra) => lines.push(`${message}${describe(extra)}`),
+    warn: (message, extra) => {
+      lines.push(`WARN ${message}${describe(extra)}`);
+      progress(`  warn ${label}: ${message}${describe(extra)}`);
+    },
+    error: (message, extra) => {
+      lines.push(`ERROR ${message}${describe(extra)}`);
+      progress(`  rejected ${label}: ${message}${describe(extra)}`);
+    },
+  });
+  const clockLog = eventLog('(timer or sweep)', []);
+  const timerDeps = { ...incidents, publisher, policy, log: clockLog, counter };
+
+  const deliver = async (step: Extract<Step, { kind: 'event' | 'file' }>): Promise<void> => {
+    const logs: string[] = [];
+    const context = { log: eventLog(step.label, logs), counter };
+    const outcome =
+      step.kind === 'file'
+        ? ((await replayFiles([{ path: step.path, label: step.label }], processors, { contextFor: () => context }))[0]
+            ?.outcome ?? { status: 'failed' as const, error: 'not replayed' })
+        : await replayEvent(step.event(), processors, context);
+    if (outcome.status === 'failed') progress(`  FAILED ${step.label}: ${outcome.error}`);
+    deliveries.push({ at: clock.now, label: step.label, outcome, logs });
+  };
+
+  try {
+    progress(`replaying ${story.steps.filter((s) => s.kind !== 'world').length} deliveries on a simulated clock`);
+    for (const batch of byTime(story.steps)) {
+      const at = batch[0]?.at ?? clock.now;
+      await clock.runUntil(at, timerDeps);
+      clock.now = at;
+      for (const step of batch) {
+        if (step.kind !== 'world') continue;
+        await step.run();
+        if (step.note) notes.push({ at, text: step.note });
+      }
+      // Deliveries of the same moment run concurrently, like parallel invocations.
+      await Promise.all(batch.filter((s) => s.kind !== 'world').map(deliver));
+    }
+    // Simulated time runs on until every incident has closed (the quiet period) and every timer fired.
+    await clock.runUntil(clock.now + policy.quietMs + 5 * 60_000, timerDeps);
+
+    const received = await drainSnsDeliveries(aws.clientConfig, seeded.alerts.allAlerts.queueUrl);
+    const payments = await drainSnsDeliveries(aws.clientConfig, seeded.alerts.paymentsAlerts.queueUrl);
+    const pages: Page[] = received
+      .map((delivery) => {
+        const alert = JSON.parse(delivery.message) as Alert;
+        return { at: sentAt.get(alertIdOf(alert)) ?? Date.parse(alert.occurredAt), delivery, alert };
+      })
+      .sort((a, b) => a.at - b.at);
+    const run: DemoRun = {
+      deliveries,
+      notes,
+      clock: clockEntries,
+      pages,
+      filtered: { queue: 'payments-alerts', policy: PAYMENTS_FILTER, count: payments.length },
+      simulated: { from: first, to: clock.now },
+      wallSeconds: (Date.now() - started) / 1000,
+      emulated: [
+        ...EMULATED,
+        "ELB health checks: moto runs none; the seeded health-check cases' target health and 'is unhealthy' service events are added (local/emulate-health-reports.ts)",
+        'Time: SQS delays and the minute sweep run on the simulated clock, in process (local/demo-simulation.ts)',
+      ],
+    };
+    const summary = summarise(run);
+    output.out(`${renderSummary(run, summary)}\n\n`);
+    output.out(`${renderTimeline(run, options.verbose ?? false)}\n\n`);
+    output.out(`${renderFooter(run)}\n`);
+
+    const lost = sentAt.size !== received.length;
+    if (lost) progress(`MISMATCH: ${sentAt.size} pages published, all-alerts received ${received.length}`);
+    progress(
+      `done: ${summary.eventsIn} events, ${summary.pagesOut} pages, simulated ${day(first)} to ${day(clock.now)}, in ${seconds(started)}`,
+    );
+    return { exitCode: summary.failed > 0 || lost ? 1 : 0, run, summary, story };
+  } finally {
+    base.destroy();
+    ecs.destroy();
+  }
 }
 
-class WarningDigest {
-  private readonly filesByText = new Map<string, string[]>();
-
-  add(file: string, text: string): void {
-    this.filesByText.set(text, [...(this.filesByText.get(text) ?? []), file]);
+/** Steps grouped by their moment, in time order (the story sorts them). */
+function byTime(steps: Step[]): Step[][] {
+  const batches: Step[][] = [];
+  for (const step of steps) {
+    const last = batches.at(-1);
+    if (last && last[0]?.at === step.at) last.push(step);
+    else batches.push([step]);
   }
-
-  flush(progress: (line: string) => void): void {
-    for (const [text, files] of this.filesByText) progress(`  warn (${listFiles(files)}): ${text}`);
-    this.filesByText.clear();
-  }
+  return batches;
 }
 
 function describe(extra: Record<string, unknown> | undefined): string {
@@ -154,35 +229,26 @@ function describe(extra: Record<string, unknown> | undefined): string {
   return ` ${text.length > 200 ? `${text.slice(0, 200)}...` : text}`;
 }
 
-/** Failures one line each; events no processing function handles yet, one line per detail-type. */
-function reportUnhandled(replayed: ReplayedFile[], progress: (line: string) => void): void {
-  const unrouted = new Map<string, string[]>();
-  for (const { file, outcome } of replayed) {
-    if (outcome.status === 'failed') progress(`  FAILED ${file}: ${outcome.error}`);
-    if (outcome.status === 'no-handler')
-      unrouted.set(outcome.detailType, [...(unrouted.get(outcome.detailType) ?? []), file]);
-  }
-  for (const [detailType, files] of unrouted) progress(`  no handler yet for "${detailType}": ${listFiles(files)}`);
-}
-
-/** `a.json` or `3 events: a.json, b.json, c.json` or `12 events: a.json, b.json, c.json and 9 more`. */
-function listFiles(files: string[]): string {
-  if (files.length === 1) return files[0] ?? '';
-  const names = files.map((f) => f.split('/').pop());
-  const more = names.length > 3 ? ` and ${names.length - 3} more` : '';
-  return `${files.length} events: ${names.slice(0, 3).join(', ')}${more}`;
-}
-
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 if (typeof require !== 'undefined' && typeof module !== 'undefined' && require.main === module) {
-  runDemo().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => !['--verbose', '-v', '--help', '-h'].includes(a));
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(USAGE);
+  } else if (unknown.length > 0) {
+    process.stderr.write(`demo: unknown option ${unknown.join(' ')}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    runDemo(stdio, { verbose: args.includes('--verbose') || args.includes('-v') }).then(
+      (code) => {
+        process.exitCode = code;
+      },
+      (error: unknown) => {
+        process.stderr.write(`demo: ${errorMessage(error)}\n`);
+        process.exitCode = 1;
+      },
+    );
+  }
 }

@@ -1,36 +1,37 @@
-/** `ecs-watchdog demo` end to end on the shared local AWS, plus the replay's routing by detail-type. */
-import { readFileSync } from 'node:fs';
+/** `npm run demo` end to end on the shared local AWS, plus the replay's routing by detail-type. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import { listEventFiles, replayEvent } from '../../lambdas/cli/replay';
-import { runDemoOn } from '../../local/demo';
+import type { Alert } from '../../lambdas/domain/alerts/alert';
+import { type DemoResult, runDemoOn } from '../../local/demo';
+import { renderTimeline } from '../../local/demo-report';
 import { localAws, resetAws } from './aws';
 
 const ROOT = join(__dirname, '..', '..');
-const EXPECTED: Record<string, { category: string; actionable: boolean }> = JSON.parse(
-  readFileSync(join(ROOT, 'test', 'fixtures', 'expected-task-stopped.json'), 'utf8'),
-);
-const actionableStops = Object.values(EXPECTED).filter((e) => e.actionable);
-const routineStops = Object.values(EXPECTED).filter((e) => !e.actionable);
 const eventFiles = listEventFiles(join(ROOT, 'events'), ROOT);
 const malformedFiles = eventFiles.filter((f) => f.label.startsWith(join('events', 'invalid')));
 
-/** A number from the summary table, e.g. `figure('Alerts out (all-alerts queue)')`. */
+/** A number from the summary, e.g. `figure(stdout, 'Pages out')`. */
 const figure = (output: string, label: string): number => {
-  const match = new RegExp(`^ +${label.replace(/[()]/g, '\\$&')} +(\\d+)\\b`, 'm').exec(output);
+  const match = new RegExp(`^ +${label} +(\\d+)\\b`, 'm').exec(output);
   if (!match) throw new Error(`summary has no line "${label}"`);
   return Number(match[1]);
 };
+/** stdout with its wrapped lines joined: what a sentence says, wherever the line breaks fall. */
+const joined = (text: string) => text.replace(/\n +/g, ' ');
+const fact = (alert: Alert | undefined, label: string) => alert?.evidence.facts.find((f) => f.label === label)?.value;
 
 describe('ecs-watchdog demo', () => {
   let stdout = '';
   let stderr = '';
-  let code: number;
+  let result: DemoResult;
+  let pages: Alert[];
+  const compact = () => joined(stdout);
 
   beforeAll(async () => {
     await resetAws();
-    code = await runDemoOn(localAws(), {
+    result = await runDemoOn(localAws(), {
       out: (text) => {
         stdout += text;
       },
@@ -38,56 +39,112 @@ describe('ecs-watchdog demo', () => {
         stderr += text;
       },
     });
+    pages = result.run.pages.map((p) => p.alert);
   });
 
-  it('exits 0 and prints one block per actionable fixture, grouped by service', () => {
-    expect(code).toBe(0);
-    const blocks = stdout.match(/^Subject: {4}/gm) ?? [];
-    expect(blocks.length).toBe(figure(stdout, 'Alerts out (all-alerts queue)'));
-    expect(blocks.length).toBeGreaterThanOrEqual(actionableStops.length);
-    for (const group of [
-      'service api-service (cluster production, team payments)',
-      'service checkout-service (cluster production, team payments)',
-      'service worker-service (cluster production, team fulfilment)',
-      'standalone tasks nightly-report (cluster production, team finance)',
-    ]) {
-      expect(stdout).toContain(` ${group}: `);
+  it('exits 0 and opens with a one-screen summary, then the pages, compact', () => {
+    expect(result.exitCode).toBe(0);
+    const lines = stdout.split('\n');
+    expect(lines[1]).toMatch(/^ ECS Watchdog demo: \d+ days of one ECS account/);
+    const timeline = lines.findIndex((l) => l.startsWith('TIMELINE'));
+    expect(timeline).toBeGreaterThan(0);
+    expect(timeline).toBeLessThan(20);
+    for (const label of ['Events in', 'Pages out', 'Folded', 'Duplicates dropped', 'Routine dropped', 'Rejected']) {
+      expect(lines.slice(0, timeline).some((l) => l.startsWith(`  ${label} `))).toBe(true);
     }
-    // The e-mail body, rendered from the Alert JSON received in SQS: enrichment and log excerpt included.
-    expect(stdout).toContain('Memory limits of api: hard 512 MiB, soft 256 MiB');
-    expect(stdout).toContain('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
-    expect(stdout).toContain('AWS_ACCESS_KEY_ID=[REDACTED]');
-    // Health-check stops name their likely cause (the seeded cases of local/seed-health-checks.ts).
-    expect(stdout).toContain(
-      'Likely cause: killed 38 s after start; grace period 0 s; the check needs 30 s to fail: raise healthCheckGracePeriodSeconds to at least the boot time',
-    );
-    expect(stdout).toContain(
-      "Likely cause: the target returned 404 on /healthz: the path or the matcher is wrong (the container's own health check calls /health)",
-    );
-    expect(stdout).toMatch(
-      /Likely cause: the task's security group sg-\w+ has no rule admitting the load balancer's security group sg-\w+ on port 8080/,
-    );
-    // Routine stops publish nothing.
-    expect(stdout).not.toMatch(/^Subject: .*(SCALE_IN_OR_DEPLOYMENT|USER_STOPPED|COMPLETED|NOT_STOPPED)/m);
+    expect(figure(stdout, 'Events in')).toBe(result.run.deliveries.length);
+    expect(figure(stdout, 'Pages out')).toBe(pages.length);
+    expect(figure(stdout, 'Rejected')).toBe(malformedFiles.length);
+    // Each page in a few lines, every one of them in the timeline: far from the 2,000 lines of one block each.
+    for (const page of pages) expect(stdout).toContain(page.title);
+    expect(lines.length).toBeLessThan(8 * pages.length);
   });
 
-  it('ends with a summary of events in, alerts out by category, routine stops and rejected input', () => {
-    expect(figure(stdout, 'Events in')).toBe(eventFiles.length);
-    expect(figure(stdout, 'malformed samples from events/invalid/')).toBe(malformedFiles.length);
-    expect(figure(stdout, 'Routine events dropped (nothing published)')).toBeGreaterThanOrEqual(routineStops.length);
-    expect(figure(stdout, 'Invalid rejected (logged and counted)')).toBe(malformedFiles.length);
-    expect(stdout).toMatch(/OOM_KILLED +3\b/);
-    expect(stdout).toMatch(/Alerts to payments-alerts +\d+ +\(filter policy team=payments\)/);
-  });
-
-  it('shows a clear rejection line on stderr for every malformed sample', () => {
+  it('delivers every event of events/ at least once, and the malformed ones are rejected with their reason', () => {
+    const delivered = new Set(result.run.deliveries.map((d) => d.label));
+    for (const { label } of eventFiles) expect(delivered).toContain(label);
     expect(stderr).toContain(
       'rejected events/invalid/truncated-not-json.json: Rejected malformed ECS event - file: not valid JSON',
     );
-    expect(stderr).toContain(
-      'rejected events/invalid/not-an-ecs-event.json: Rejected malformed ECS event - event.source',
-    );
     expect(stderr.match(/ rejected events\/invalid\//g)).toHaveLength(malformedFiles.length);
+  });
+
+  it('pages the seeded crash loop exactly twice: the loop, then its recovery', () => {
+    const loop = pages.filter((a) => a.kind === 'RESTART_LOOP' && a.service === result.story.crashLoop.service);
+    expect(loop).toHaveLength(1);
+    const incident = pages.filter((a) => a.incidentId === loop[0]?.incidentId);
+    expect(incident.map((a) => a.kind)).toEqual(['RESTART_LOOP', 'RECOVERED']);
+    expect(incident[1]?.summary).toContain('the service reached a steady state');
+    // Its stops paged nothing on their own: the held first stop was replaced by the loop page.
+    const day = (a: Alert) => a.occurredAt.slice(0, 10);
+    expect(
+      pages.filter((a) => a.service === result.story.crashLoop.service && day(a) === day(loop[0] as Alert)),
+    ).toHaveLength(2);
+  });
+
+  it('drops duplicate deliveries, and pages each alert once', () => {
+    expect(result.summary.duplicates).toBeGreaterThanOrEqual(4);
+    expect(figure(stdout, 'Duplicates dropped')).toBe(result.summary.duplicates);
+    const ids = pages.map((a) => a.alertId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('enriches every page of every seeded service without warnings', () => {
+    expect(stderr).not.toMatch(/enrichment incomplete/i);
+    expect(pages.filter((a) => a.enrichmentErrors.length > 0)).toEqual([]);
+    expect(figure(stdout, 'Enrichment incomplete')).toBe(0);
+  });
+
+  it('tells the failed rollout once: the failed and the previous revision, and why its tasks stopped', () => {
+    const rollout = pages.filter((a) => a.category === 'ROLLOUT_FAILED');
+    expect(rollout).toHaveLength(1);
+    const [alert] = rollout;
+    const { failedRevision, previousRevision } = result.story.rollout;
+    expect([failedRevision, previousRevision]).toEqual(['api-service:42', 'api-service:41']);
+    expect(fact(alert, 'Failed revision')).toBe(failedRevision);
+    expect(fact(alert, 'Previous revision')).toBe(previousRevision);
+    expect(alert?.summary).toContain('Why: 4 of 4 new tasks: OOM_KILLED in container `api`, limit 512 MiB.');
+    expect(alert?.summary).toContain(`The circuit breaker rolled back to ${previousRevision}`);
+    expect(alert?.summary).not.toContain('could not be found');
+    expect(fact(alert, 'Stop reason')).toContain('OutOfMemoryError');
+    expect(fact(alert, 'Folded in')).toMatch(
+      /^restart loop incident\/production\/api-service\/42\/\d+: 4 stops of api-service:42/,
+    );
+    expect(stdout).toContain(alert?.title);
+  });
+
+  it('names the failing check of each placement failure', () => {
+    const placement = pages.filter((a) => a.category === 'SERVICE_TASK_PLACEMENT_FAILURE');
+    const reason = (r: string) => placement.find((a) => fact(a, 'Reason') === r);
+    expect(reason('RESOURCE:ENI')?.summary).toMatch(/Failing check SUBNET_FREE_IPS: subnet-\w+ \(10\.0\.2\.0\/28/);
+    expect(reason('RESOURCE:MEMORY')?.summary).toContain(
+      'Failing check INSTANCE_MEMORY: the task needs 1024 MiB memory',
+    );
+    expect(compact()).toContain('Failing check INSTANCE_MEMORY: the task needs 1024 MiB memory');
+    expect(compact()).toContain('Failing check SUBNET_FREE_IPS');
+  });
+
+  it('keeps the health-check verdicts in the compact view', () => {
+    expect(compact()).toContain(
+      'Likely cause: killed 38 s after start; grace period 0 s; the check needs 30 s to fail: raise',
+    );
+    expect(compact()).toMatch(/Likely cause: the target returned 404 on \/healthz/);
+  });
+
+  it('says in its footer what it emulated', () => {
+    const footer = stdout.slice(stdout.lastIndexOf('How it ran'));
+    expect(footer).toContain('ECS deployments: moto keeps one deployment per service');
+    expect(footer).toContain("ECS stopped tasks: moto's DescribeTasks drops the stop code");
+  });
+
+  it('--verbose shows every delivery, timer and sweep, and every page in full', () => {
+    const verbose = renderTimeline(result.run, true);
+    for (const d of result.run.deliveries) expect(verbose).toContain(`<- ${d.label}: `);
+    expect(verbose.match(/^Subject: {4}/gm)).toHaveLength(pages.length);
+    expect(verbose).toContain('timer release-held');
+    expect(verbose).toMatch(/sweep: 1 incident\(s\) woken/);
+    expect(verbose).toContain('Memory limits of api: hard 512 MiB, soft 256 MiB');
+    expect(verbose).toContain('AWS_ACCESS_KEY_ID=[REDACTED]');
   });
 });
 
