@@ -179,8 +179,8 @@ export async function buildStory(
       },
     },
     // ECS reports the failure twice, in two wordings: one page.
-    ...['failed-circuit-breaker', 'failed-task-wording'].map((name) =>
-      deliver(`events/deployment/${name}.json`, failedAt, () =>
+    ...['failed-circuit-breaker', 'failed-task-wording'].map((name, i) =>
+      deliver(`events/deployment/${name}.json`, failedAt + i * SECOND, () =>
         fixture(`events/deployment/${name}.json`, asDeployment),
       ),
     ),
