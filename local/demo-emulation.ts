@@ -23,19 +23,7 @@ import {
   ListTasksCommand,
   type ServiceEvent,
 } from '@aws-sdk/client-ecs';
-
-/** The middleware an SDK client's middlewareStack.add takes (no SDK type names the generic form). */
-interface ClientWithMiddleware {
-  middlewareStack: {
-    add(
-      middleware: (
-        next: (args: unknown) => Promise<{ output: unknown }>,
-        context: { commandName?: string },
-      ) => (args: unknown) => Promise<{ output: unknown }>,
-      options: { step: 'initialize'; name: string },
-    ): void;
-  };
-}
+import type { ClientWithMiddleware } from './emulate-health-reports';
 
 /** What ECS lists for a service at a moment of the story: its deployments and the events it wrote. */
 export interface DeploymentView {

@@ -140,6 +140,17 @@ export async function buildStory(
   );
   add(deliver('events/service-action/task-start-impaired.json', at('2025-03-01T04:50:38Z')));
   const failedAt = at('2025-03-01T04:52:10Z');
+  /** The circuit breaker's rollback: a new PRIMARY deployment of the previous revision. */
+  const rollbackDeployment = (rolloutState: 'IN_PROGRESS' | 'COMPLETED', reason: string): Deployment => ({
+    id: rollback.deploymentId,
+    status: 'PRIMARY',
+    taskDefinition: previousRevision,
+    desiredCount: 4,
+    runningCount: 4,
+    rolloutState,
+    rolloutStateReason: reason,
+    createdAt: new Date(failedAt),
+  });
   const failedEvent = {
     id: 'f1',
     createdAt: new Date(failedAt),
@@ -155,16 +166,7 @@ export async function buildStory(
         emulation.setDeployments('api-service', {
           taskDefinition: previousRevision,
           deployments: [
-            {
-              id: rollback.deploymentId,
-              status: 'PRIMARY',
-              taskDefinition: previousRevision,
-              desiredCount: 4,
-              runningCount: 4,
-              rolloutState: 'IN_PROGRESS',
-              rolloutStateReason: rollback.reason,
-              createdAt: new Date(failedAt),
-            },
+            rollbackDeployment('IN_PROGRESS', rollback.reason),
             ...moto.map((d) => ({
               ...d,
               status: 'ACTIVE',
@@ -195,18 +197,7 @@ export async function buildStory(
       run: async () =>
         emulation.setDeployments('api-service', {
           taskDefinition: previousRevision,
-          deployments: [
-            {
-              id: rollback.deploymentId,
-              status: 'PRIMARY',
-              taskDefinition: previousRevision,
-              desiredCount: 4,
-              runningCount: 4,
-              rolloutState: 'COMPLETED',
-              rolloutStateReason: `ECS deployment ${rollback.deploymentId} completed.`,
-              createdAt: new Date(failedAt),
-            },
-          ],
+          deployments: [rollbackDeployment('COMPLETED', `ECS deployment ${rollback.deploymentId} completed.`)],
           events: [
             {
               id: 'c1',

@@ -3,7 +3,7 @@ import type { DescribeTargetHealthCommandOutput } from '@aws-sdk/client-elastic-
 import { CONTAINER_PORT, HEALTH_CHECK_CASES, type SeededHealthChecks } from './seed-health-checks';
 
 /** The middleware options an SDK client's middlewareStack.add takes (no SDK type names the generic form). */
-interface ClientWithMiddleware {
+export interface ClientWithMiddleware {
   middlewareStack: {
     add(
       middleware: (
