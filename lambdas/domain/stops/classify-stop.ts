@@ -136,7 +136,7 @@ function culpritForTaskReason(
 }
 
 /** The dependency the agent names: "container ordering dependency [NAME(image) ...]", "[{NAME SUCCESS}]". */
-const ORDERING_DEPENDENCY = /ordering dependency \[\{?([^\s(){}\]]+)/i;
+const ORDERING_DEPENDENCY = /ordering dependency \[&?\{?([^\s(){}\]]+)/i;
 
 /**
  * A container stopped because its dependsOn condition can never be met: the culprit is the dependency the agent names
