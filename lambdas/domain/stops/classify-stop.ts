@@ -135,7 +135,7 @@ function culpritForTaskReason(
   return undefined;
 }
 
-/** The dependency the agent names: "container ordering dependency [NAME(image) ...]", "[{NAME SUCCESS}]". */
+/** The dependency the agent names: "container ordering dependency [NAME(image) ...]", or "[&{NAME SUCCESS}]". */
 const ORDERING_DEPENDENCY = /ordering dependency \[&?\{?([^\s(){}\]]+)/i;
 
 /**
