@@ -29,7 +29,8 @@ export const EXIT_READINGS = {
   'exit.killed': 'an app container was SIGKILLed (137) without an out-of-memory reason',
   'exit.zero-in-service':
     'the essential container of a service task exited 0 on its own (the task says so): services run until stopped',
-  'exit.zero-standalone': 'every essential container of a standalone task (group family:...) exited 0',
+  'exit.zero-standalone':
+    'the containers doing the work of a task that is not a service task (group family:... or none) exited 0',
   'exit.none-reported': 'the task says an essential container exited; an app container reports no exit code',
   'exit.sidecar-none-reported':
     'the task says an essential container exited; a sidecar reports no exit code and no app container reports a failure',
