@@ -69,7 +69,6 @@ describe('RolloutWatch', () => {
     const statements = roleStatements(template, watchdog.rolloutWatch.handler.role);
     const actions = statements.flatMap(actionsOf).sort();
     expect(actions).toEqual([
-      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -98,7 +97,7 @@ describe('RolloutWatch', () => {
       {
         Sid: 'TrackIncidents',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: tableArn,
       },
     ]);
