@@ -396,7 +396,7 @@ describe('classifyStop: families of the sealed corpus misses (docs/stop-rules.md
   });
 
   it.each([
-    'container resource provisoning: failed to setup network namespace: cni setup: invoke eni plugin failed: getInterfaceDeviceName engine: unable to get device with hardware address',
+    'container resource provisioning: failed to setup network namespace: cni setup: invoke eni plugin failed: getInterfaceDeviceName engine: unable to get device with hardware address',
     'container resource provisioning: cannot setup task network namespace due to error inspecting pause container',
     'failed to setup network namespace: cni setup: invoke bridge plugin failed: add network failed',
   ])('reads a task network (CNI) set-up failure as resource initialisation: %s', (stoppedReason) => {
