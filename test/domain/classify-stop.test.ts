@@ -357,3 +357,157 @@ describe('classifyStop: events nobody has seen', () => {
     });
   });
 });
+
+describe('classifyStop: families of the sealed corpus misses (docs/stop-rules.md)', () => {
+  const start = (reason: string, containers?: unknown[]) =>
+    classify({ stopCode: 'TaskFailedToStart', containers: containers ?? [{ name: 'api', reason }] });
+
+  it.each([
+    'CannotPullContainerError: unexpected EOF',
+    'CannotPullImageManifestError: manifest unknown',
+    'CannotPullImageManifestError: Error response from daemon: errors: denied: requested access to the resource is denied',
+    'CannotPullECRContainerError: AccessDeniedException',
+    'CannotPullContainerAuthError: unable to retrieve credentials',
+    'Cannotpullcontainer: ... No basic auth credentials',
+  ])('reads any CannotPull...Error name, whatever follows it, as an image pull: %s', (reason) => {
+    expect(start(reason)).toEqual({ category: 'IMAGE_PULL', culprit: 'api', actionable: true });
+  });
+
+  it.each([
+    [
+      'CannotStartContainerError: ResourceInitializationError: failed to initialize logging driver: failed to get fluentd log driver arguments: logging driver specified of container api, but no log configuration specified',
+      'RESOURCE_INIT',
+    ],
+    [
+      'CannotStartContainerError: Error response from daemon: failed to initialize logging driver: dial tcp 10.0.0.5:24224: connect: connection refused',
+      'RESOURCE_INIT',
+    ],
+    // Fargate wraps every container-runtime failure in ResourceInitializationError: the words after it decide.
+    [
+      'CannotStartContainerError: ResourceInitializationError: failed to create new container runtime task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "/app/server": exec format error',
+      'CONTAINER_START',
+    ],
+    [
+      'CannotStartContainerError: ResourceInitializationError: unable to create new container: mount callback failed on /tmp/containerd-mount1: open /tmp/containerd-mount1/etc/passwd: no such file or directory',
+      'CONTAINER_START',
+    ],
+  ])('reads the named stage inside nested wrappers: %s', (reason, expected) => {
+    expect(start(reason).category).toBe(expected);
+  });
+
+  it.each([
+    'container resource provisioning: failed to setup network namespace: cni setup: invoke eni plugin failed: getInterfaceDeviceName engine: unable to get device with hardware address',
+    'container resource provisioning: cannot setup task network namespace due to error inspecting pause container',
+    'failed to setup network namespace: cni setup: invoke bridge plugin failed: add network failed',
+  ])('reads a task network (CNI) set-up failure as resource initialisation: %s', (stoppedReason) => {
+    expect(classify({ stopCode: 'TaskFailedToStart', stoppedReason, containers: [{ name: 'api' }] }).category).toBe(
+      'RESOURCE_INIT',
+    );
+  });
+
+  it.each([
+    'CannotInspectContainerError: Could not transition to inspecting; timed out after waiting 30s',
+    'CannotInspectContainerError: Could not transition to inspecting',
+    'CannotInspectContainerError: context deadline exceeded',
+  ])('reads CannotInspectContainerError as a timeout of the container runtime: %s', (reason) => {
+    expect(start(reason).category).toBe('TIMEOUT');
+  });
+
+  describe('a dependsOn condition that can never be met', () => {
+    const target = (reason: string) => ({ name: 'app', image: 'repo/app', exitCode: 143, reason });
+    const ordering =
+      'CannotStartContainerError: dependency graph: failed to resolve container ordering dependency [migrate(repo/migrate) (STOPPED->RUNNING) - Exit: 1] for target [app(repo/app) (NONE->RUNNING)] as dependency did not exit successfully.';
+
+    it('names the dependency the agent names, not the container that was stopped for it', () => {
+      const containers = [target(ordering), { name: 'migrate', image: 'repo/migrate', exitCode: 1 }];
+      expect(classify({ containers })).toEqual({ category: 'DEPENDENCY_EXITED', culprit: 'migrate', actionable: true });
+    });
+
+    it('reads the name in every wording of the agent (dependency graph, graph.go)', () => {
+      for (const reason of [
+        'dependency graph: failed to resolve container ordering dependency [init(busybox) (STOPPED->RUNNING)] for target [app(repo/app) (NONE->RUNNING)] because dependency will never start',
+        'dependency graph: container ordering dependency [init(busybox) (RUNNING->RUNNING)] for target [app(repo/app) (NONE->RUNNING)] has timed out.',
+        'dependency graph: failed to resolve the container ordering dependency [&{init SUCCESS}] for target [app(repo/app) (NONE->RUNNING)]',
+      ]) {
+        const containers = [target(reason), { name: 'init', image: 'busybox' }];
+        expect(classify({ containers }), reason).toEqual({
+          category: 'DEPENDENCY_EXITED',
+          culprit: 'init',
+          actionable: true,
+        });
+      }
+    });
+
+    it('falls back to the container that exited on its own, then to the one that reported it', () => {
+      const named = ordering.replace('migrate(', 'gone(');
+      expect(classify({ containers: [target(named), { name: 'seed', exitCode: 2 }] }).culprit).toBe('seed');
+      expect(classify({ containers: [target(named), { name: 'seed', exitCode: 0 }] }).culprit).toBe('app');
+    });
+  });
+
+  describe('a recognised sidecar that exited first, no app container reporting a failure', () => {
+    it.each([
+      ['log_router', undefined, 139],
+      ['container-1', '906394416424.dkr.ecr.us-east-1.amazonaws.com/aws-for-fluent-bit:latest', 255],
+      ['envoy', '840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.29.9.0-prod', -1],
+      ['otel_sidecar', 'public.ecr.aws/aws-observability/aws-otel-collector:latest', 1],
+      ['datadog-agent', 'public.ecr.aws/datadog/agent:latest', 1],
+      // The Service Connect container ECS adds to the task (aws/amazon-ecs-agent#4397: "ecs-service-connect-nconQf").
+      ['ecs-service-connect-nconQf', 'ecs-service-connect-agent:interface-v1', 1],
+    ])('%s (%s) exit %i, alone or beside an app stopped by ECS, is DEPENDENCY_EXITED', (name, image, exitCode) => {
+      const sidecar = { name, image, exitCode };
+      for (const containers of [[sidecar], [{ name: 'api', exitCode: 143 }, sidecar], [{ name: 'api' }, sidecar]]) {
+        expect(classify({ containers }), JSON.stringify(containers)).toEqual({
+          category: 'DEPENDENCY_EXITED',
+          culprit: name,
+          actionable: true,
+        });
+      }
+    });
+
+    it('still names the app when it failed too: the app is read first', () => {
+      const containers = [
+        { name: 'api', exitCode: 1 },
+        { name: 'log_router', image: 'amazon/aws-for-fluent-bit', exitCode: 139 },
+      ];
+      expect(classify({ containers })).toEqual({ category: 'APP_CRASH', culprit: 'api', actionable: true });
+    });
+
+    it('reads a sidecar listed alone with no exit code, when the task says an essential container exited', () => {
+      expect(classify({ containers: [{ name: 'envoy', image: 'aws-appmesh-envoy:v1.11.2.0-prod' }] })).toEqual({
+        category: 'DEPENDENCY_EXITED',
+        culprit: 'envoy',
+        actionable: true,
+      });
+    });
+  });
+
+  describe('an app that exited 0 beside sidecars killed by the stop (137/143)', () => {
+    const containers = [
+      { name: 'log_router', image: 'amazon/aws-for-fluent-bit:stable', exitCode: 137 },
+      { name: 'job', image: 'hello-world', exitCode: 0 },
+      { name: 'otel', image: 'public.ecr.aws/aws-observability/aws-otel-collector', exitCode: 143 },
+    ];
+
+    it('is COMPLETED for a standalone task, and for a task whose group is unknown', () => {
+      const completed = { category: 'COMPLETED', culprit: null, actionable: false };
+      expect(classify({ group: 'family:migrate', containers })).toEqual(completed);
+      expect(classify({ group: undefined, stopCode: undefined, stoppedReason: undefined, containers })).toEqual(
+        completed,
+      );
+    });
+
+    it('never blames the exit-0 container of a service task when nothing says its exit stopped the task', () => {
+      const result = classify({ stopCode: undefined, stoppedReason: undefined, containers });
+      expect(result.category).not.toBe('APP_CRASH');
+      expect(result.culprit).not.toBe('job');
+      const byScheduler = classify({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'odd', containers });
+      expect(byScheduler.category).not.toBe('APP_CRASH');
+    });
+
+    it('is a crash of the app, never of a sidecar, when a service task says its essential container exited', () => {
+      // Services run until stopped: an essential container exiting 0 on its own restarts the task (ecs-agent#1236).
+      expect(classify({ containers })).toEqual({ category: 'APP_CRASH', culprit: 'job', actionable: true });
+    });
+  });
+});

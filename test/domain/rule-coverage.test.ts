@@ -53,6 +53,16 @@ describe('rule coverage: every family decides a sourced case', () => {
     expect([...TASK_REASON_PRECEDENCE].sort()).toEqual(declared('taskReason'));
   });
 
+  it('keeps every family and sub-cause pattern linear-time: no quantified group holds a quantifier', () => {
+    const patterns = STOP_CATEGORIES.flatMap((category) => {
+      const rule = STOP_RULES[category];
+      return [...(rule.evidence.failure ?? []), ...(rule.evidence.taskReason ?? []), ...rule.subCauses].map(
+        (p) => `${category} ${p.pattern.source}`,
+      );
+    });
+    expect(patterns.filter((p) => hasNestedQuantifier(p))).toEqual([]);
+  });
+
   it('maps each API error code to a category from an AWS reference', () => {
     for (const entry of API_ERROR_CODES) {
       expect(entry.source, entry.code).toMatch(/^https:\/\/docs\.aws\.amazon\.com\//);
@@ -97,3 +107,39 @@ describe('rule coverage: service actions and rollout outcomes', () => {
     expect(diagnoses.some((d) => d.rollbackTargetDeploymentId !== undefined)).toBe(true);
   });
 });
+
+/**
+ * A repeated group (`*`, `+`, `{n,}`, `{n,m}` with m > 1) that itself holds a repetition, such as `(a+)+` or
+ * `(?:x|y*)*`: the shape that makes a backtracking regex exponential (docs/stop-rules.md: families stay linear-time).
+ */
+function hasNestedQuantifier(source: string): boolean {
+  const repeats = (at: number) => /^(?:[*+]|\{\d*,\d*\}|\{\d*[2-9]\d*\})/.test(source.slice(at));
+  const groups: boolean[] = [];
+  let inner = false;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i++;
+      if (repeats(i + 1)) inner = true;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') {
+        inClass = false;
+        if (repeats(i + 1)) inner = true;
+      }
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === '(') {
+      groups.push(inner);
+      inner = false;
+    } else if (ch === ')') {
+      const quantified = repeats(i + 1);
+      if (quantified && inner) return true;
+      inner = (groups.pop() ?? false) || inner || quantified;
+    } else if (repeats(i + 1)) inner = true;
+  }
+  return false;
+}

@@ -65,7 +65,11 @@ export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {
   const suspects = bySuspicion(task.containers, options.essentialContainers);
   for (const { container } of suspects) {
     const match = matchFailure(normalizeReason(container.reason));
-    if (match) return fromText(match, `container ${container.name} reason`, container);
+    if (match) {
+      const culprit =
+        match.category === 'DEPENDENCY_EXITED' ? dependencyCulprit(container.reason, suspects, container) : container;
+      return fromText(match, `container ${container.name} reason`, culprit);
+    }
   }
 
   const reason = withoutNames(normalizeReason(task.stoppedReason));
@@ -73,8 +77,10 @@ export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {
   const taskReason = fromOutside
     ? (matchTaskReason(reason) ?? matchFailure(reason))
     : (matchFailure(reason) ?? matchTaskReason(reason));
-  if (taskReason)
-    return fromText(taskReason, 'task stoppedReason', culpritForTaskReason(taskReason.category, suspects));
+  if (taskReason) {
+    const culprit = culpritForTaskReason(taskReason.category, suspects, task.stoppedReason);
+    return fromText(taskReason, 'task stoppedReason', culprit);
+  }
 
   const byStopCode = STOP_CODE_CATEGORIES.get(task.stopCode ?? '');
   if (byStopCode) return diagnosis(byStopCode, `stopCode:${task.stopCode}`, `stopCode ${task.stopCode}`);
@@ -116,12 +122,39 @@ function bySuspicion(containers: ContainerState[], essential?: ReadonlySet<strin
   return suspects.sort((a, b) => a.rank - b.rank);
 }
 
-function culpritForTaskReason(category: StopCategory, suspects: Suspect[]): ContainerState | undefined {
+function culpritForTaskReason(
+  category: StopCategory,
+  suspects: Suspect[],
+  stoppedReason: string | undefined,
+): ContainerState | undefined {
   if (category === 'HEALTH_CHECK_CONTAINER') {
     return (suspects.find((s) => s.container.healthStatus === 'UNHEALTHY') ?? suspects[0])?.container;
   }
   if (category === 'HEALTH_CHECK_ELB') return suspects[0]?.container;
+  if (category === 'DEPENDENCY_EXITED') return dependencyCulprit(stoppedReason, suspects);
   return undefined;
+}
+
+/** The dependency the agent names: "container ordering dependency [NAME(image) ...]", or "[&{NAME SUCCESS}]". */
+const ORDERING_DEPENDENCY = /ordering dependency \[&?\{?([^\s(){}\]]+)/i;
+
+/**
+ * A container stopped because its dependsOn condition can never be met: the culprit is the dependency the agent names
+ * when the task has it, else the container that exited on its own, else the container that reported the reason.
+ */
+function dependencyCulprit(
+  reason: string | undefined,
+  suspects: Suspect[],
+  reporter?: ContainerState,
+): ContainerState | undefined {
+  const named = ORDERING_DEPENDENCY.exec(reason ?? '')?.[1];
+  const dependency = named ? suspects.find((s) => s.container.name === named) : undefined;
+  return (dependency ?? suspects.find((s) => exitedOnItsOwn(s.container)))?.container ?? reporter;
+}
+
+/** A non-zero exit that is not the SIGTERM/SIGKILL of a stop. */
+function exitedOnItsOwn(c: ContainerState): boolean {
+  return c.exitCode !== undefined && c.exitCode !== 0 && !isStopSignal(c.exitCode);
 }
 
 function byExit(
@@ -134,22 +167,21 @@ function byExit(
 }
 
 /**
- * "Essential container in task exited": find the container that exited on its own. A SIGTERM
- * (143), a SIGKILL after the stop timeout (137) or a clean exit (0) of a sidecar are usually ECS
- * stopping the rest of the task, so candidates are tried in this order of suspicion.
+ * "Essential container in task exited": find the container that exited on its own. A SIGTERM (143), a SIGKILL after
+ * the stop timeout (137) or a clean exit (0) of a sidecar are usually ECS stopping the rest of the task, so candidates
+ * are tried in this order of suspicion. The category follows the culprit: a recognised sidecar (log router, proxy,
+ * telemetry agent) that exited first is DEPENDENCY_EXITED, an app container APP_CRASH.
  */
 function diagnoseExit(task: TaskStateChange, suspects: Suspect[], reason: string): StopDiagnosis | undefined {
-  const allSidecars = suspects.every((s) => s.sidecar);
-  // When every container looks like a sidecar, they are the app.
-  const isApp = (s: Suspect) => allSidecars || !s.sidecar;
-  const apps = suspects.filter(isApp);
-  const sidecars = suspects.filter((s) => !isApp(s));
+  const apps = suspects.filter((s) => !s.sidecar);
+  const sidecars = suspects.filter((s) => s.sidecar);
   const ordered = [...apps, ...sidecars];
+  // The containers doing the task's work: the apps, or every container when all look like sidecars (a log router
+  // run on its own, or an event that lists only the sidecar).
+  const workers = apps.length > 0 ? apps : sidecars;
   const essentialExited = task.stopCode === 'EssentialContainerExited' || reason.includes('essential container');
 
-  const failed = ordered.find(
-    ({ container: c }) => c.exitCode !== undefined && c.exitCode !== 0 && !isStopSignal(c.exitCode),
-  );
+  const failed = ordered.find((s) => exitedOnItsOwn(s.container));
   if (failed) {
     const c = failed.container;
     if (COMMAND_NOT_RUNNABLE.has(c.exitCode ?? -1)) {
@@ -160,15 +192,15 @@ function diagnoseExit(task: TaskStateChange, suspects: Suspect[], reason: string
         c,
       );
     }
-    return isApp(failed)
-      ? byExit('APP_CRASH', 'exit.failed-on-its-own', `container ${c.name} exit code`, c)
-      : byExit('DEPENDENCY_EXITED', 'exit.sidecar-failed', `sidecar ${c.name} exit code`, c);
+    return failed.sidecar
+      ? byExit('DEPENDENCY_EXITED', 'exit.sidecar-failed', `sidecar ${c.name} exit code`, c)
+      : byExit('APP_CRASH', 'exit.failed-on-its-own', `container ${c.name} exit code`, c);
   }
 
   // Only sidecars report an exit code while the app reports none: the sidecar exited first (the app may never
   // have started, waiting on it), whatever its code.
   const reporting = ordered.filter((s) => s.container.exitCode !== undefined);
-  if (reporting.length > 0 && reporting.every((s) => !isApp(s)) && apps.length > 0) {
+  if (reporting.length > 0 && reporting.every((s) => s.sidecar) && apps.length > 0) {
     const c = (reporting[0] as Suspect).container;
     return byExit(
       'DEPENDENCY_EXITED',
@@ -178,33 +210,31 @@ function diagnoseExit(task: TaskStateChange, suspects: Suspect[], reason: string
     );
   }
 
-  const killed = apps.find((s) => s.container.exitCode === 137)?.container;
+  const killed = workers.find((s) => s.container.exitCode === 137)?.container;
   if (killed) return byExit('APP_CRASH', 'exit.killed', `container ${killed.name} was killed (exit 137)`, killed);
 
-  const exitedZero = apps.find((s) => s.container.exitCode === 0)?.container;
-  if (exitedZero) {
-    return task.service === undefined
-      ? byExit('COMPLETED', 'exit.zero-standalone', 'standalone task, essential containers exited 0')
-      : byExit(
-          'APP_CRASH',
-          'exit.zero-in-service',
-          'service task exited 0 (services are expected to run forever)',
-          exitedZero,
-        );
+  // Exit 0 is also how a process answers the SIGTERM of any stop: it is the trigger only when the task says its
+  // essential container exited. A standalone task whose work exited 0 completed.
+  const exitedZero = workers.find((s) => s.container.exitCode === 0)?.container;
+  if (exitedZero && task.service === undefined) {
+    return byExit('COMPLETED', 'exit.zero-standalone', 'standalone task, essential containers exited 0');
+  }
+  if (exitedZero && essentialExited) {
+    return byExit(
+      'APP_CRASH',
+      'exit.zero-in-service',
+      'service task exited 0 (services are expected to run forever)',
+      exitedZero,
+    );
   }
 
   // A container that reported no exit code beside others stopped by signal is the likelier trigger.
   const silent = ordered.find((s) => s.container.exitCode === undefined);
   if (silent && essentialExited) {
     const c = silent.container;
-    return isApp(silent)
-      ? byExit('APP_CRASH', 'exit.none-reported', `container ${c.name} exited (no exit code reported)`, c)
-      : byExit(
-          'DEPENDENCY_EXITED',
-          'exit.sidecar-none-reported',
-          `sidecar ${c.name} exited (no exit code reported)`,
-          c,
-        );
+    return silent.sidecar
+      ? byExit('DEPENDENCY_EXITED', 'exit.sidecar-none-reported', `sidecar ${c.name} exited (no exit code reported)`, c)
+      : byExit('APP_CRASH', 'exit.none-reported', `container ${c.name} exited (no exit code reported)`, c);
   }
 
   // Only the exit codes of a stop (143, or 137 of a sidecar) and no reason: nothing says why.

@@ -130,6 +130,9 @@ const SIDECAR_WORDS = [
   'splunk',
   'sumologic',
   'sidecar',
+  // The Service Connect proxy ECS adds to the task: container ecs-service-connect-XXXX, image
+  // ecs-service-connect-agent (aws/amazon-ecs-agent#4397).
+  'service-connect',
 ];
 const SIDECAR_NAMES = ['log[-_]?router', 'x-ray', 'dd-agent', 'cloudwatch-agent', 'datadog/agent'];
 const SIDECAR = new RegExp(`(?:^|[^a-z0-9])(?:${SIDECAR_WORDS.join('|')})(?![a-z0-9])|${SIDECAR_NAMES.join('|')}`);

@@ -23,14 +23,17 @@ export interface TextFamily {
 export const EXIT_READINGS = {
   'exit.command-not-runnable': 'a container exited 126 or 127: its command is not executable or does not exist',
   'exit.failed-on-its-own': 'an app container exited non-zero, and not by the SIGTERM/SIGKILL of a stop',
-  'exit.sidecar-failed': 'a sidecar (log router, proxy, agent) exited non-zero on its own while an app ran beside it',
+  'exit.sidecar-failed':
+    'a sidecar (log router, proxy, telemetry agent) exited non-zero on its own and no app container reports a failure',
   'exit.only-sidecar-exited': 'the only containers that report an exit code are sidecars; the app reports none',
   'exit.killed': 'an app container was SIGKILLed (137) without an out-of-memory reason',
-  'exit.zero-in-service': 'a service task exited 0 (service tasks are expected to run until stopped)',
-  'exit.zero-standalone': 'every essential container of a standalone task (group family:...) exited 0',
+  'exit.zero-in-service':
+    'the essential container of a service task exited 0 on its own (the task says so): services run until stopped',
+  'exit.zero-standalone':
+    'the containers doing the work of a task that is not a service task (group family:... or none) exited 0',
   'exit.none-reported': 'the task says an essential container exited; an app container reports no exit code',
   'exit.sidecar-none-reported':
-    'the task says an essential container exited; a sidecar reports no exit code while the app reports a stop signal',
+    'the task says an essential container exited; a sidecar reports no exit code and no app container reports a failure',
 } as const;
 export type ExitReading = keyof typeof EXIT_READINGS;
 
@@ -192,8 +195,10 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         { id: 'image.daemon-get', pattern: /error response from daemon: get / },
         // 2023+ plain-English wording: "The task can\'t pull the image ..." (not "... pull secrets").
         { id: 'image.task-cannot-pull', pattern: /the task can(?:no|')?t pull (?!secrets)/ },
-        // The error type the agent wraps every pull failure in; "CannotPullECRContainerError" on old agents.
-        { id: 'image.cannot-pull-container', pattern: /cannot ?pull ?(?:ecr ?)?container/ },
+        // The error types the agent wraps pull failures in, whatever follows: CannotPullContainerError,
+        // CannotPullImageManifestError (manifest resolution, 2024+ agents), CannotPullECRContainerError,
+        // CannotPullContainerAuthError (agent dockerapi/errors.go), "Cannotpullcontainer:" and the words spelled out.
+        { id: 'image.cannot-pull', pattern: /cannot ?pull ?(?:ecr ?)?container|cannotpull[a-z]*error/ },
       ],
       apiErrorCodes: true,
     },
@@ -310,6 +315,14 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         // "failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: ..."
         { id: 'init.efs-mount', pattern: /efs utils|mount\.nfs|\befs\b[^.]*mount/ },
         { id: 'init.env-files', pattern: /failed to (?:download|fetch) env/ },
+        // Any log driver that cannot start (awsfirelens/fluentd options or socket, splunk, syslog endpoint).
+        { id: 'init.logging-driver', pattern: /failed to initialize logging driver/ },
+        // The task network (awsvpc) set up by the agent before any container starts: "container resource
+        // provisioning: failed to setup network namespace: cni setup: invoke eni plugin failed: ...".
+        {
+          id: 'init.network-namespace',
+          pattern: /container resource provisioning|network namespace|cni setup|invoke [a-z-]+ plugin failed/,
+        },
       ],
       apiErrorCodes: true,
     },
@@ -324,6 +337,22 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         steps: [
           'Create the log group named in the awslogs options, or set awslogs-create-group "true" and give the execution role logs:CreateLogGroup.',
           'Check the execution role has logs:CreateLogStream and logs:PutLogEvents.',
+        ],
+      },
+      {
+        pattern: /logging driver|log driver/,
+        cause: "the container's log driver could not start",
+        steps: [
+          'Check the logConfiguration options of the container named in the reason (awsfirelens, fluentd, splunk): a missing option or an endpoint that is not listening yet stops the container before it starts.',
+          'With a log router in the task, make the app containers dependsOn it (condition START or HEALTHY).',
+        ],
+      },
+      {
+        pattern: /network namespace|cni|plugin failed|resource provisioning/,
+        cause: "the task's network (awsvpc) could not be set up on the container instance",
+        steps: [
+          'Read the ECS agent and CNI plugin logs on the container instance (/var/log/ecs/ecs-agent.log, /var/log/ecs/ecs-cni-*.log) for the network set-up error.',
+          'Check the instance has a free network interface for the task (ENI limit, or awsvpcTrunking); replace the instance if it repeats there only.',
         ],
       },
       {
@@ -382,7 +411,16 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
       exits: ['exit.command-not-runnable'],
     },
     describe: (c) => ({ short: `${c.subject} could not start`, long: `${c.subject} could not be created or started` }),
-    subCauses: [],
+    subCauses: [
+      {
+        pattern: /rootfs/,
+        cause: 'a volume could not be mounted into the container',
+        steps: [
+          'Check each mountPoints containerPath against the image: a directory mounted over a file (or the reverse), or a path under a read-only root filesystem, cannot be mounted.',
+          'For a host volume, check the sourcePath exists on the container instance and is the expected type.',
+        ],
+      },
+    ],
     nextSteps: [
       'Check the entrypoint and command exist in the image and are executable (exit 126/127).',
       'An "exec format error" means the image was built for another CPU architecture than the task\'s runtimePlatform.',
@@ -392,16 +430,24 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
   DEPENDENCY_EXITED: {
     actionable: true,
     severity: 'HIGH',
-    evidence: { exits: ['exit.sidecar-failed', 'exit.only-sidecar-exited', 'exit.sidecar-none-reported'] },
+    evidence: {
+      // The agent stops a container whose dependsOn condition can never be met: "dependency graph: failed to resolve
+      // container ordering dependency [NAME(image) ...] for target [...] as dependency did not exit successfully",
+      // "... because dependency will never start", "container ordering dependency [...] ... has timed out."
+      // (agent dependencygraph/graph.go). The culprit is the dependency it names (classify-stop.ts).
+      failure: [{ id: 'dependency.container-ordering', pattern: /container ordering dependency/ }],
+      exits: ['exit.sidecar-failed', 'exit.only-sidecar-exited', 'exit.sidecar-none-reported'],
+    },
     describe: (c) => ({
-      short: `sidecar ${c.culpritName ?? '?'} exited${exitOf(c)}`,
-      long: `the sidecar ${c.culpritName ?? '?'} exited first${exitOf(c)} and took the task down`,
+      short: `${c.culpritName ?? '?'} exited first${exitOf(c)}`,
+      long: `${c.culpritName ?? '?'}, a container the task depends on (a sidecar or a dependsOn container), exited first${exitOf(c)} and took the task down`,
     }),
     subCauses: [],
     nextSteps: [
       "Read the culprit sidecar's logs: it exited first and ECS stopped the task.",
       "Check the sidecar's configuration (e.g. FireLens output config, Envoy mesh config) and memory limit.",
       'If the sidecar is not required for the app to serve, mark it essential: false.',
+      'For a dependsOn container (init, migration): its exit code and logs say why the condition (SUCCESS, COMPLETE, HEALTHY, START) was never met.',
     ],
   },
   TIMEOUT: {
@@ -414,6 +460,9 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         // "DockerTimeoutError: Could not transition to created; timed out after waiting 4m0s".
         { id: 'timeout.docker-timeout-error', pattern: /(?:container ?runtime|docker) ?timeout ?error/ },
         { id: 'timeout.timed-out-after-waiting', pattern: /timed out after waiting/ },
+        // The agent could not describe a container through the runtime: "CannotInspectContainerError: Could not
+        // transition to inspecting; timed out after waiting 30s", older "... Could not transition to inspecting".
+        { id: 'timeout.cannot-inspect-container', pattern: /cannot ?inspect ?container/ },
       ],
       apiErrorCodes: true,
     },
@@ -591,15 +640,23 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
 };
 
 /**
- * The order failure families are tried on one text; the first that matches decides. Names before wrappers: a phrase
- * that names the failure ("exec format error", "failed to validate logger args") decides over the error type that
- * wraps it (CannotStartContainerError, ResourceInitializationError), because ECS nests one in the other
- * ("CannotStartContainerError: ResourceInitializationError: ... OCI runtime create failed"). Among names, out of
- * memory first (a container OOM-killed at start is still out of memory), then timeouts, then the stages of a start
- * in the order the agent runs them: secrets and registry credentials, the image, logs/volumes/env files, the start.
+ * The order failure families are tried on one text; the first that matches decides (docs/stop-rules.md, Precedence).
+ * - The agent's container-ordering message first: it quotes the containers it names ("[migrate(repo/img) (STOPPED->
+ *   RUNNING) - Exit: 1]"), and a name or image there must not read as a failure of its own.
+ * - Then names before wrappers: a phrase that names the failure ("exec format error", "failed to initialize logging
+ *   driver", "executable file not found") decides over the error types that wrap it (CannotStartContainerError,
+ *   ResourceInitializationError, CannotPull...Error), because ECS nests them ("CannotStartContainerError:
+ *   ResourceInitializationError: failed to initialize logging driver: ..."). Among names, out of memory first (a
+ *   container OOM-killed at start is still out of memory), then timeouts, then the stages of a start in the order the
+ *   agent runs them: secrets and registry credentials, the image, the task's resources (logs, volumes, env files,
+ *   network), the start itself.
+ * - The wrappers last, read only when nothing inside them is named. ResourceInitializationError on its own decides
+ *   nothing: Fargate wraps every container-runtime failure in it, start failures included ("... OCI runtime create
+ *   failed: ... exec format error"), so the stage it names is read from the words after it.
  * Every failure family appears here exactly once (checked when the matchers are built, stop-reasons.ts).
  */
 export const FAILURE_PRECEDENCE: readonly string[] = [
+  'dependency.container-ordering',
   'oom.out-of-memory',
   'oom.oom-killed',
   'timeout.waiting-for',
@@ -617,14 +674,17 @@ export const FAILURE_PRECEDENCE: readonly string[] = [
   'image.task-cannot-pull',
   'init.logger-args',
   'init.log-group-missing',
+  'init.logging-driver',
   'init.efs-mount',
   'init.env-files',
+  'init.network-namespace',
   'start.exec-format-error',
   'start.executable-not-found',
   'start.exec-permission-denied',
   'start.oci-runtime',
-  // Wrappers, outermost first: "CannotStartContainerError: ResourceInitializationError: ..." is a start failure.
-  'image.cannot-pull-container',
+  // Wrappers: the agent's error types, each naming the step that failed.
+  'timeout.cannot-inspect-container',
+  'image.cannot-pull',
   'start.cannot-start-container',
   'start.cannot-create-container',
   'start.error-during-start',
