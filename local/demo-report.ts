@@ -74,36 +74,40 @@ export function summarise(run: DemoRun): Summary {
 const WIDTH = 100;
 const rule = (char: string) => char.repeat(WIDTH);
 
-/** Alert kinds as the summary names them (one, many), in the order it lists them. */
-const KINDS: Record<string, [string, string]> = {
-  RESTART_LOOP: ['restart loop', 'restart loops'],
-  RECOVERED: ['recovery', 'recoveries'],
-  ROLLOUT: ['rollout page', 'rollout pages'],
-  SERVICE_ACTION: ['service action', 'service actions'],
-  CAPACITY: ['capacity page', 'capacity pages'],
-  TASK_STOPPED: ['task stop', 'task stops'],
+/** Alert kinds as the summary names them, in the order it lists them. */
+const KINDS: Record<string, string> = {
+  RESTART_LOOP: 'restart loops',
+  RECOVERED: 'recoveries',
+  ROLLOUT: 'rollouts',
+  SERVICE_ACTION: 'service actions',
+  CAPACITY: 'capacity',
+  TASK_STOPPED: 'task stops',
 };
 
 export function renderSummary(run: DemoRun, s: Summary): string {
   const row = (label: string, value: number, note: string) =>
-    `  ${label.padEnd(24)}${String(value).padStart(5)}   ${note}`;
+    `  ${label.padEnd(24)}${String(value).padStart(5)}   ${note}`.trimEnd();
   const byKind = countBy(run.pages.map((p) => p.alert.kind));
   const kinds = [...Object.keys(KINDS), ...Object.keys(byKind).filter((k) => !KINDS[k])]
     .filter((kind) => byKind[kind])
-    .map((kind) => `${byKind[kind]} ${(KINDS[kind] ?? [kind, kind])[byKind[kind] === 1 ? 0 : 1]}`)
-    .join(', ');
+    .map((kind) => row(`  ${KINDS[kind] ?? kind}`, byKind[kind] ?? 0, ''));
   const days = Math.round((run.simulated.to - run.simulated.from) / 86_400_000);
   const lines = [
     rule('='),
     ` ECS Watchdog demo: ${days} days of one ECS account (${day(run.simulated.from)} to ${day(run.simulated.to)}), replayed in ${run.wallSeconds.toFixed(0)} s`,
     rule('='),
-    row('Events in', s.eventsIn, 'EventBridge deliveries: every event in events/, the story around them, repeats'),
-    row('Pages out', s.pagesOut, `what on-call received: ${kinds}`),
-    row(`  to ${run.filtered.queue}`, run.filtered.count, `a subscriber with the filter policy ${run.filtered.policy}`),
-    row('Folded', s.folded, 'stops counted in an open incident or a failed rollout instead of paging'),
-    row('Duplicates dropped', s.duplicates, 'the same event, or the same deployment failure, delivered again'),
-    row('Routine dropped', s.routine, 'scale-in, deployments, Spot, user stops, steady states: nothing to do'),
-    row('Rejected', s.rejected, 'malformed events: logged with the reason and counted, never a crash'),
+    row('Events in', s.eventsIn, 'EventBridge deliveries: events/, the story around them, repeats'),
+    row('Pages out', s.pagesOut, 'what on-call received (the all-alerts subscriber)'),
+    ...kinds,
+    row(
+      `Pages to ${run.filtered.queue}`,
+      run.filtered.count,
+      `the subscriber with filter policy ${run.filtered.policy}`,
+    ),
+    row('Folded', s.folded, 'stops counted in an open incident or failed rollout, not paged'),
+    row('Duplicates dropped', s.duplicates, 'the same event, or the same deployment failure, again'),
+    row('Routine dropped', s.routine, 'scale-in, deployments, Spot, user stops, steady states'),
+    row('Rejected', s.rejected, 'malformed: logged with the reason and counted, never a crash'),
     row('Enrichment incomplete', s.enrichmentIncomplete, 'pages sent without something they should have looked up'),
   ];
   if (s.failed > 0) lines.push(row('FAILED', s.failed, 'would be retried, then dead-lettered'));

@@ -122,7 +122,7 @@ export async function buildStory(
       const event = () => {
         const ids = { ...asDeployment, [oomTaskId]: taskId(newTasks[i] as string) };
         const original = fixture(oom, ids);
-        return i === 1 ? original : sameStopLater(original, at(stoppedAt), i);
+        return i === 1 ? original : sameEventAt(original, at(stoppedAt), i);
       };
       add(
         ...world.stop(
@@ -287,7 +287,7 @@ export async function buildStory(
   loopStops.forEach((stoppedAt, i) => {
     const event = () => {
       const original = fixture(segfault, { [segfaultTaskId]: taskId(loopTasks[i] as string) });
-      return i === 5 ? original : sameStopLater(original, stoppedAt, i);
+      return i === 5 ? original : sameEventAt(original, stoppedAt, i);
     };
     const label = i === 5 ? segfault : `${segfault} (the same stop, task ${i + 1} of ${loopStops.length})`;
     // ECS starts a replacement; it takes the poison batch and segfaults.
@@ -315,7 +315,7 @@ export async function buildStory(
       const steady = fixture('events/service-action/steady-state.json', {
         'service/production/api-service': `service/production/${worker.serviceName}`,
       });
-      return sameStopLater(steady, steadyAt, 1);
+      return sameEventAt(steady, steadyAt, 1);
     }),
   );
 
@@ -471,10 +471,10 @@ class World {
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /**
- * The same event for another moment: every time in it moved so that it happens at `when` (its
- * `detail.stoppedAt`, else its `time`), and a new event id (EventBridge gives each event its own).
+ * The same event at another moment: every time in it moved so that it happens at `when` (its
+ * `detail.stoppedAt`, else its `time`), with a new event id (EventBridge gives each event its own).
  */
-export function sameStopLater(event: Event, when: number, nth: number): Event {
+export function sameEventAt(event: Event, when: number, nth: number): Event {
   const detail = event.detail as { stoppedAt?: string };
   const shift = when - Date.parse(detail.stoppedAt ?? String(event.time));
   const moved = JSON.parse(JSON.stringify(event), (_key, value) =>
