@@ -9,13 +9,17 @@
  *   nothing is due are skipped, since a sweep then does nothing.
  *
  * Everything else (the state table, its index, the alert topic and its subscribers) is the emulator's.
+ * `playStory` plays the demo's story on it.
  */
 import type { TimerMessage } from '../lambdas/adapters/timer-queue';
 import type { IncidentDeps } from '../lambdas/app/incidents/engine';
 import { iso } from '../lambdas/app/incidents/outbox';
 import { processSweep } from '../lambdas/app/process-sweep';
 import { processTimer } from '../lambdas/app/process-timer';
+import { type EventContext, type ProcessorsByDetailType, replayEvent, replayFiles } from '../lambdas/cli/replay';
 import { ALERT_LEASE_MS } from '../lambdas/domain/incidents/keys';
+import type { DeliveryRecord } from './demo-report';
+import type { Step } from './demo-story';
 
 const MINUTE = 60_000;
 /** More sweeps than this between two deliveries means something stays due that the sweep cannot finish. */
@@ -84,4 +88,63 @@ export class SimulatedClock {
     if (dueAt === Number.POSITIVE_INFINITY) return dueAt;
     return Math.max(Math.ceil(dueAt / MINUTE) * MINUTE, this.lastSweep + MINUTE);
   }
+}
+
+/** What playing the story needs: the routes of the processing, and each delivery's telemetry. */
+export interface Player {
+  processors: ProcessorsByDetailType;
+  /** The incident engine's dependencies for timers and sweeps. */
+  timerDeps: IncidentDeps;
+  /** The telemetry of one delivery; its log lines are collected in `lines`. */
+  contextFor(label: string, lines: string[]): EventContext;
+}
+
+/**
+ * Plays the story in time order: before each moment, the timers and sweeps due by then; at it, the
+ * world's changes one after another, then its deliveries concurrently, like parallel invocations.
+ * Then simulated time runs on until every incident has had its quiet period and every timer fired.
+ */
+export async function playStory(
+  steps: Step[],
+  clock: SimulatedClock,
+  player: Player,
+): Promise<{ deliveries: DeliveryRecord[]; notes: { at: number; text: string }[] }> {
+  const deliveries: DeliveryRecord[] = [];
+  const notes: { at: number; text: string }[] = [];
+  const deliver = async (step: Extract<Step, { kind: 'event' | 'file' }>): Promise<void> => {
+    const logs: string[] = [];
+    const context = player.contextFor(step.label, logs);
+    const outcome =
+      step.kind === 'file'
+        ? ((await replayFiles([step], player.processors, { contextFor: () => context }))[0]?.outcome ?? {
+            status: 'failed' as const,
+            error: 'not replayed',
+          })
+        : await replayEvent(step.event(), player.processors, context);
+    deliveries.push({ at: clock.now, label: step.label, outcome, logs });
+  };
+  for (const batch of byMoment(steps)) {
+    const at = batch[0]?.at ?? clock.now;
+    await clock.runUntil(at, player.timerDeps);
+    clock.now = at;
+    for (const step of batch) {
+      if (step.kind !== 'world') continue;
+      await step.run();
+      if (step.note) notes.push({ at, text: step.note });
+    }
+    await Promise.all(batch.flatMap((s) => (s.kind === 'world' ? [] : [deliver(s)])));
+  }
+  await clock.runUntil(clock.now + player.timerDeps.policy.quietMs + 5 * MINUTE, player.timerDeps);
+  return { deliveries, notes };
+}
+
+/** Steps grouped by their moment, in time order. */
+function byMoment(steps: Step[]): Step[][] {
+  const batches: Step[][] = [];
+  for (const step of [...steps].sort((a, b) => a.at - b.at)) {
+    const last = batches.at(-1);
+    if (last && last[0]?.at === step.at) last.push(step);
+    else batches.push([step]);
+  }
+  return batches;
 }

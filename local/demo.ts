@@ -11,12 +11,11 @@ import { ECSClient } from '@aws-sdk/client-ecs';
 import { errorMessage } from '../lambdas/app/shared/budget';
 import { readConfig } from '../lambdas/app/shared/config';
 import { type Log, MemoryCounter } from '../lambdas/app/shared/telemetry';
-import { replayEvent, replayFiles, watchdogProcessors } from '../lambdas/cli/replay';
+import { watchdogProcessors } from '../lambdas/cli/replay';
 import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
 import { type Alert, alertIdOf } from '../lambdas/domain/alerts/alert';
 import { DemoEmulation, EMULATED } from './demo-emulation';
 import {
-  type DeliveryRecord,
   type DemoRun,
   type Page,
   renderFooter,
@@ -25,8 +24,8 @@ import {
   type Summary,
   summarise,
 } from './demo-report';
-import { type ClockEntry, SimulatedClock } from './demo-simulation';
-import { buildStory, type Step, type Story } from './demo-story';
+import { type ClockEntry, type Player, playStory, SimulatedClock } from './demo-simulation';
+import { buildStory, type Story } from './demo-story';
 import { emulateHealthReports } from './emulate-health-reports';
 import { type LocalAws, withLocalAws } from './emulator';
 import { drainSnsDeliveries, seedAccount } from './seed';
@@ -118,12 +117,8 @@ export async function runDemoOn(aws: LocalAws, output: DemoOutput, options: Demo
   const store = base.incidents?.store;
   if (!store) throw new Error('incident tracking is not configured');
   const incidents = { store, timers: clock.timers, now };
-  const deps = { ...base, publisher, incidents };
-  const processors = watchdogProcessors(deps);
   const counter = new MemoryCounter();
-  const deliveries: DeliveryRecord[] = [];
-  const notes: DemoRun['notes'] = [];
-  const eventLog = (label: string, lines: string[]): Log => ({
+  const log = (label: string, lines: string[]): Log => ({
     info: (message, extra) => lines.push(`${message}${describe(extra)}`),
     warn: (message, extra) => {
       lines.push(`WARN ${message}${describe(extra)}`);
@@ -134,37 +129,16 @@ export async function runDemoOn(aws: LocalAws, output: DemoOutput, options: Demo
       progress(`  rejected ${label}: ${message}${describe(extra)}`);
     },
   });
-  const clockLog = eventLog('(timer or sweep)', []);
-  const timerDeps = { ...incidents, publisher, policy, log: clockLog, counter };
-
-  const deliver = async (step: Extract<Step, { kind: 'event' | 'file' }>): Promise<void> => {
-    const logs: string[] = [];
-    const context = { log: eventLog(step.label, logs), counter };
-    const outcome =
-      step.kind === 'file'
-        ? ((await replayFiles([{ path: step.path, label: step.label }], processors, { contextFor: () => context }))[0]
-            ?.outcome ?? { status: 'failed' as const, error: 'not replayed' })
-        : await replayEvent(step.event(), processors, context);
-    if (outcome.status === 'failed') progress(`  FAILED ${step.label}: ${outcome.error}`);
-    deliveries.push({ at: clock.now, label: step.label, outcome, logs });
+  const player: Player = {
+    processors: watchdogProcessors({ ...base, publisher, incidents }),
+    timerDeps: { ...incidents, publisher, policy, log: log('(timer or sweep)', []), counter },
+    contextFor: (label, lines) => ({ log: log(label, lines), counter }),
   };
 
   try {
     progress(`replaying ${story.steps.filter((s) => s.kind !== 'world').length} deliveries on a simulated clock`);
-    for (const batch of byTime(story.steps)) {
-      const at = batch[0]?.at ?? clock.now;
-      await clock.runUntil(at, timerDeps);
-      clock.now = at;
-      for (const step of batch) {
-        if (step.kind !== 'world') continue;
-        await step.run();
-        if (step.note) notes.push({ at, text: step.note });
-      }
-      // Deliveries of the same moment run concurrently, like parallel invocations.
-      await Promise.all(batch.filter((s) => s.kind !== 'world').map(deliver));
-    }
-    // Simulated time runs on until every incident has closed (the quiet period) and every timer fired.
-    await clock.runUntil(clock.now + policy.quietMs + 5 * 60_000, timerDeps);
+    const { deliveries, notes } = await playStory(story.steps, clock, player);
+    for (const d of deliveries) if (d.outcome.status === 'failed') progress(`  FAILED ${d.label}: ${d.outcome.error}`);
 
     const received = await drainSnsDeliveries(aws.clientConfig, seeded.alerts.allAlerts.queueUrl);
     const payments = await drainSnsDeliveries(aws.clientConfig, seeded.alerts.paymentsAlerts.queueUrl);
@@ -203,17 +177,6 @@ export async function runDemoOn(aws: LocalAws, output: DemoOutput, options: Demo
     base.destroy();
     ecs.destroy();
   }
-}
-
-/** Steps grouped by their moment, in time order (the story sorts them). */
-function byTime(steps: Step[]): Step[][] {
-  const batches: Step[][] = [];
-  for (const step of steps) {
-    const last = batches.at(-1);
-    if (last && last[0]?.at === step.at) last.push(step);
-    else batches.push([step]);
-  }
-  return batches;
 }
 
 function describe(extra: Record<string, unknown> | undefined): string {
