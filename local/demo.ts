@@ -28,8 +28,8 @@ import { type ClockEntry, type Player, playStory, SimulatedClock } from './demo-
 import { buildStory, type Story } from './demo-story';
 import { emulateHealthReports } from './emulate-health-reports';
 import { type LocalAws, withLocalAws } from './emulator';
-import { drainSnsDeliveries, seedAccount } from './seed';
-import { createStateResources } from './state-resources';
+import { drainSnsDeliveries, type SeededAccount, seedAccount } from './seed';
+import { createStateResources, type StateResources } from './state-resources';
 
 export interface DemoOutput {
   /** The on-call view (stdout). */
@@ -78,10 +78,27 @@ export async function runDemo(output: DemoOutput = stdio, options: DemoOptions =
 /** The demo against a running, empty local AWS. */
 export async function runDemoOn(aws: LocalAws, output: DemoOutput, options: DemoOptions = {}): Promise<DemoResult> {
   const started = Date.now();
-  const progress = (line: string): void => output.err(`[demo] ${line}\n`);
   const seeded = await seedAccount(aws.clientConfig);
   const state = await createStateResources(aws.clientConfig);
   const ecs = new ECSClient(aws.clientConfig);
+  try {
+    return await tell(aws, seeded, state, ecs, output, options, started);
+  } finally {
+    ecs.destroy();
+  }
+}
+
+/** The story told on the seeded account: played through the watchdog, then printed. */
+async function tell(
+  aws: LocalAws,
+  seeded: SeededAccount,
+  state: StateResources,
+  ecs: ECSClient,
+  output: DemoOutput,
+  options: DemoOptions,
+  started: number,
+): Promise<DemoResult> {
+  const progress = (line: string): void => output.err(`[demo] ${line}\n`);
   const emulation = new DemoEmulation(ecs, seeded.cluster.name);
   const story = await buildStory(aws.clientConfig, seeded, emulation, ecs);
   progress(
@@ -175,7 +192,6 @@ export async function runDemoOn(aws: LocalAws, output: DemoOutput, options: Demo
     return { exitCode: summary.failed > 0 || lost ? 1 : 0, run, summary, story };
   } finally {
     base.destroy();
-    ecs.destroy();
   }
 }
 
