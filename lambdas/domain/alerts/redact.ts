@@ -1,70 +1,440 @@
+import { isAuthorizationKey, isHarmlessValue, isProse, isSecretKeyName } from './secret-names';
+import { TOKEN_FORMATS } from './token-formats';
+
 /**
- * Removes secrets from log lines before they leave the function. Each rule keeps enough context
- * (the key name, the URL host) for the line to stay useful, and replaces only the secret.
+ * Removes secrets from text before it leaves the function (README "Redaction"). Rules match families,
+ * not examples: key blocks (across log events), JWTs (whole or in parts), URL userinfo, Authorization
+ * headers and bearer tokens, key/value pairs whose key means a secret (env, `key=value`, JSON, escaped
+ * JSON, YAML, XML, language literals, command-line flags), AWS key ids and secrets in any join, and
+ * the published formats of well-known tokens. Each rule keeps the context (the key, the scheme, the
+ * host) and replaces only the secret; ordinary text (`secret: not found`, `token expired`) is left
+ * as it is. Every pattern is linear in the length of the text (test/security/regex-safety.test.ts).
  */
 export const REDACTED = '[REDACTED]';
 
-interface Rule {
-  name: string;
-  pattern: RegExp;
-  replace: (match: string, ...groups: string[]) => string;
+/** Redacts one text; a text holding several lines is read as consecutive log events. */
+export type Redactor = (text: string) => string;
+
+/** Longest run a single value, quoted string or URL authority is followed for. */
+const MAX_VALUE = 4096;
+
+const KEY_BEGIN = /-----BEGIN[A-Z0-9 ]{0,40} (?:PRIVATE|SECRET) KEY(?: BLOCK)?-----/;
+const KEY_END = /-----END[A-Z0-9 ]{0,40} (?:PRIVATE|SECRET) KEY(?: BLOCK)?-----/;
+/** A line of a key body (base64), when the excerpt starts in the middle of a key. */
+const KEY_BODY = /[A-Za-z0-9+/=]{16,}/;
+
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,4}/g;
+/** The rest of a JWT whose start ended the previous log event. */
+const JWT_CONTINUATION = /^(\s*)(\.?[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,4})/;
+
+const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA|AGPA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
+/** Key id and secret together, joined by up to three separator characters or none. */
+const AWS_KEY_PAIR = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}[^A-Za-z0-9+]{0,3}[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g;
+const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
+
+/** `Bearer x`, `token x`, `Basic x` outside a header: only when what follows looks like a credential. */
+const SCHEME_CREDENTIAL = /(?<![A-Za-z0-9_-])(bearer|token|basic)[ \t]{1,4}([A-Za-z0-9._~+/=-]{8,4096})/gi;
+
+/** A key and its separator: `key=`, `key: `, `"key": `, `\"key\":`, `key := `, `'key' => `, `--key=`. */
+const KEY_VALUE =
+  /(?<![A-Za-z0-9_$.-])(\\{0,3}["'`]?)([A-Za-z_$.-][A-Za-z0-9_$.-]{0,79})(\\{0,3}["'`]?)[ \t]{0,8}(:=|=>|=|:)(?!\/\/)[ \t]{0,8}/g;
+/** A command-line flag whose value follows a space: `--password hunter2`. */
+const FLAG_VALUE = /(?<![A-Za-z0-9_-])(--?[A-Za-z][A-Za-z0-9_.-]{0,79})[ \t]{1,4}(?=[^\s-])/g;
+const XML_ELEMENT = /<([A-Za-z_][A-Za-z0-9_:.-]{0,79})>/g;
+/** Cheap test before splitting a key into words. */
+const SECRET_HINT = /pass|pwd|secret|token|cred|auth|session|sig|cookie|key/i;
+/** A quick look for a URL authority. */
+const SCHEME_BEFORE = /[A-Za-z][A-Za-z0-9+.-]{0,31}$/;
+
+/** Words only (`expired`, `Authentication`, `read-only`): not a credential. */
+const PLAIN_WORD = /^[A-Za-z][a-z]{0,30}(?:[-_'][A-Za-z][a-z]{0,30}){0,4}$/;
+
+function looksLikeCredential(value: string): boolean {
+  return value.length >= 8 && !PLAIN_WORD.test(value) && !isHarmlessValue(value);
 }
 
-const SECRET_KEYS =
-  'password|passwd|pwd|secret|client[_-]?secret|token|access[_-]?token|refresh[_-]?token|id[_-]?token|auth[_-]?token|api[_-]?key|apikey|private[_-]?key|aws[_-]?secret[_-]?access[_-]?key|session[_-]?token|credentials?';
-
-const RULES: Rule[] = [
-  {
-    name: 'private key',
-    pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-    replace: () => `-----BEGIN PRIVATE KEY----- ${REDACTED}`,
-  },
-  { name: 'JWT', pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => REDACTED },
-  {
-    name: 'bearer token',
-    pattern: /\b(bearer|basic|token)\s+[A-Za-z0-9._~+/=-]{8,}/gi,
-    replace: (_m, scheme) => `${scheme} ${REDACTED}`,
-  },
-  { name: 'AWS access key id', pattern: /\b(AKIA|ASIA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b/g, replace: () => REDACTED },
-  {
-    name: 'password in URL',
-    pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+):([^\s@/]+)@/gi,
-    replace: (_m, prefix) => `${prefix}:${REDACTED}@`,
-  },
-  {
-    // key=value, key: value, "key": "value", key='value' (also inside query strings and JSON)
-    name: 'secret key/value pair',
-    pattern: new RegExp(
-      `(["']?\\b(?:[\\w.-]*[_-])?(?:${SECRET_KEYS})["']?\\s*[=:]\\s*)("[^"]*"|'[^']*'|[^\\s,;&"'}]+)`,
-      'gi',
-    ),
-    replace: (_m, key, value) =>
-      `${key}${value.startsWith('"') ? `"${REDACTED}"` : value.startsWith("'") ? `'${REDACTED}'` : REDACTED}`,
-  },
-  {
-    name: 'AWS secret access key',
-    pattern: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
-    replace: redactIfSecretLike,
-  },
-];
-
-/** A 40-character base64 run is an AWS secret key only if it mixes cases and digits (not a hash or a word). */
-function redactIfSecretLike(match: string): string {
-  const mixed = /[a-z]/.test(match) && /[A-Z]/.test(match) && /[0-9]/.test(match);
-  return mixed ? REDACTED : match;
+function isMixedSecret(run: string): boolean {
+  const count = (re: RegExp) => run.match(re)?.length ?? 0;
+  return count(/[A-Z]/g) >= 3 && count(/[a-z]/g) >= 3 && count(/[0-9]/g) >= 1 && count(/\//g) < 3;
 }
 
-export type Redactor = (line: string) => string;
+/** Replaces each match with REDACTED (or what `replace` returns), in one pass. */
+function replaceAll(text: string, pattern: RegExp, replace: (m: RegExpExecArray) => string | undefined): string {
+  pattern.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    if (m[0] === '') {
+      pattern.lastIndex++;
+      continue;
+    }
+    const replacement = replace(m);
+    if (replacement === undefined) continue;
+    out += text.slice(last, m.index) + replacement;
+    last = m.index + m[0].length;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+interface Splice {
+  start: number;
+  end: number;
+  replacement: string;
+}
+
+/** Like replaceAll, but each match may replace another span of the text (a value after its key). */
+function spliceAll(text: string, pattern: RegExp, splice: (m: RegExpExecArray) => Splice | undefined): string {
+  pattern.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+    const found = m.index >= last ? splice(m) : undefined;
+    if (found === undefined) continue;
+    out += text.slice(last, found.start) + found.replacement;
+    last = found.end;
+    pattern.lastIndex = Math.max(pattern.lastIndex, found.end);
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+const redactWhole = () => REDACTED;
+
+function redactTokenFormats(text: string): string {
+  let out = text;
+  for (const format of TOKEN_FORMATS) {
+    if (out.includes(format.hint)) out = replaceAll(out, format.pattern, redactWhole);
+  }
+  return out;
+}
+
+function redactAws(text: string): string {
+  let out = text;
+  if (/A[A-Z]{3}[A-Z2-7]{16}/.test(out)) {
+    out = replaceAll(out, AWS_KEY_PAIR, redactWhole);
+    out = replaceAll(out, AWS_KEY_ID, redactWhole);
+  }
+  return replaceAll(out, AWS_SECRET, (m) => (isMixedSecret(m[0]) ? REDACTED : undefined));
+}
+
+/**
+ * `scheme://user:password@host`, any scheme, user optional, the password of any characters (`/` and
+ * `@` included: the host is after the last `@` of the authority). A user alone is redacted when it is
+ * a credential (`https://ghp_…@github.com`, a Sentry DSN key).
+ */
+function redactUrlUserinfo(text: string): string {
+  let out = '';
+  let last = 0;
+  let at = text.indexOf('://');
+  while (at >= 0) {
+    const start = at + 3;
+    if (!SCHEME_BEFORE.test(text.slice(Math.max(0, at - 32), at))) {
+      at = text.indexOf('://', start);
+      continue;
+    }
+    let end = start;
+    const limit = Math.min(text.length, start + MAX_VALUE);
+    while (end < limit && !/[\s"'<>`]/.test(text[end] as string)) end++;
+    const authority = text.slice(start, end);
+    const hostAt = lastHostAt(authority);
+    if (hostAt > 0) {
+      const userinfo = authority.slice(0, hostAt);
+      const colon = userinfo.indexOf(':');
+      let redacted: string | undefined;
+      if (colon >= 0) {
+        const password = userinfo.slice(colon + 1);
+        if (password !== '' && !isHarmlessValue(password)) redacted = `${userinfo.slice(0, colon + 1)}${REDACTED}`;
+      } else if (!userinfo.includes('/') && userinfo.length >= 16 && /\d/.test(userinfo) && /[A-Za-z]/.test(userinfo)) {
+        redacted = REDACTED;
+      }
+      if (redacted !== undefined) {
+        out += text.slice(last, start) + redacted;
+        last = start + hostAt;
+      }
+    }
+    at = text.indexOf('://', Math.max(end, start));
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/** The last `@` of an authority that is followed by a host name (and a port, path, query or the end). */
+function lastHostAt(authority: string): number {
+  for (let i = authority.lastIndexOf('@'); i > 0; i = authority.lastIndexOf('@', i - 1)) {
+    if (/^[A-Za-z0-9[][A-Za-z0-9._~%:[\]-]{0,253}(?:[/?#,;)]|$)/.test(authority.slice(i + 1, i + 300))) return i;
+  }
+  return -1;
+}
+
+function redactSchemeCredentials(text: string): string {
+  return replaceAll(text, SCHEME_CREDENTIAL, (m) => {
+    const [, scheme, credential] = m as unknown as [string, string, string];
+    return looksLikeCredential(credential) ? `${scheme} ${REDACTED}` : undefined;
+  });
+}
+
+function redactXmlElements(text: string): string {
+  return spliceAll(text, XML_ELEMENT, (m) => {
+    const tag = m[1] as string;
+    if (!SECRET_HINT.test(tag) || !isSecretKeyName(tag)) return undefined;
+    const start = m.index + m[0].length;
+    const end = text.indexOf(`</${tag}>`, start);
+    if (end < 0 || end - start > MAX_VALUE || isHarmlessValue(text.slice(start, end))) return undefined;
+    return { start, end, replacement: REDACTED };
+  });
+}
+
+interface ValueSpan {
+  /** Where the value (its content, without quotes) starts and ends in the text. */
+  start: number;
+  end: number;
+  /** Where its first word ends (unquoted values). */
+  firstEnd: number;
+  /** Where the scan continues. */
+  next: number;
+  quoted: boolean;
+}
+
+/** Soft delimiters end a value only before another `key=` (query strings, connection strings) or a space. */
+const NEXT_PAIR = /^[&;,](?:[ \t]|$|[A-Za-z0-9_.-]{1,80}[=:])/;
+
+/**
+ * The value after a separator: a quoted string (plain or escaped), or an unquoted run. `toLineEnd`
+ * takes an unquoted value to the end of the line or the next quote (header values); `extend` lets a
+ * value of several plain words after `key = ` or `key: ` run to the end (`password = my pass phrase`).
+ */
+function valueAt(text: string, from: number, mode: 'word' | 'extend' | 'toLineEnd' = 'word'): ValueSpan | undefined {
+  const opener = /^\\{0,3}["'`]/.exec(text.slice(from, from + 4))?.[0];
+  if (opener) {
+    const start = from + opener.length;
+    const quote = opener.at(-1) as string;
+    const limit = Math.min(text.length, start + MAX_VALUE);
+    for (let i = start; i < limit; i++) {
+      const ch = text[i];
+      if (opener.length === 1 && ch === '\\') {
+        i++;
+        continue;
+      }
+      if (ch === quote && text.slice(i - (opener.length - 1), i + 1) === opener) {
+        const end = i - (opener.length - 1);
+        return { start, end, firstEnd: end, next: i + 1, quoted: true };
+      }
+    }
+    // Unterminated (cut off): everything to the end is the value.
+    return { start, end: limit, firstEnd: limit, next: limit, quoted: true };
+  }
+  const limit = Math.min(text.length, from + MAX_VALUE);
+  let end = from;
+  if (mode === 'toLineEnd') {
+    while (end < limit && !(/["'`]/.test(text[end] as string) && text[end - 1] !== '\\')) end++;
+    const trimmed = from + text.slice(from, end).trimEnd().length;
+    return trimmed === from ? undefined : { start: from, end: trimmed, firstEnd: trimmed, next: end, quoted: false };
+  }
+  for (; end < limit; end++) {
+    const ch = text[end] as string;
+    if (/[\s}\])"'<>`\\]/.test(ch)) break;
+    if (/[&;,]/.test(ch) && NEXT_PAIR.test(text.slice(end, end + 82))) break;
+  }
+  if (end === from) return undefined;
+  const span = { start: from, end, firstEnd: end, next: end, quoted: false };
+  if (mode !== 'extend') return span;
+  const words = /^(?:[ \t]+[^\s=:"'{}[\],;&<>`\\]{1,80}){1,10}[ \t]*$/.exec(text.slice(end, end + 900));
+  if (!words) return span;
+  return { ...span, end: end + words[0].trimEnd().length, next: end + words[0].length };
+}
+
+/** `Authorization: Bearer x`: the scheme stays, the credentials go. */
+function redactAuthorization(value: string): string | undefined {
+  if (isHarmlessValue(value)) return undefined;
+  const scheme = /^([A-Za-z][A-Za-z0-9_-]{1,30})[ \t]+(\S[^]*)$/.exec(value);
+  if (!scheme) return REDACTED;
+  const credentials = scheme[2] as string;
+  if (isHarmlessValue(credentials)) return undefined;
+  return `${scheme[1]} ${REDACTED}`;
+}
+
+function redactKeyValues(text: string, state: LineState): string {
+  KEY_VALUE.lastIndex = 0;
+  let out = '';
+  let last = 0;
+  for (let m = KEY_VALUE.exec(text); m !== null; m = KEY_VALUE.exec(text)) {
+    const [whole, , key, , separator] = m as unknown as [string, string, string, string, string];
+    if (!SECRET_HINT.test(key) || !isSecretKeyName(key)) continue;
+    const valueFrom = m.index + whole.length;
+    if (text[valueFrom] === '[') {
+      const array = redactStringArray(text, valueFrom);
+      if (array) {
+        out += text.slice(last, valueFrom) + array.text;
+        last = array.end;
+        KEY_VALUE.lastIndex = array.end;
+      }
+      continue;
+    }
+    const blockIndicator = /^[|>][-+]?\d?[ \t]*$/.test(text.slice(valueFrom));
+    if (blockIndicator || (separator === ':' && text.slice(valueFrom).trim() === '')) {
+      state.yamlBlock = { indent: indentOf(text), plain: !blockIndicator };
+      continue;
+    }
+    const authorization = isAuthorizationKey(key);
+    const spaced = /[ \t]$/.test(whole);
+    const span = valueAt(text, valueFrom, authorization ? 'toLineEnd' : spaced ? 'extend' : 'word');
+    if (!span) continue;
+    const value = text.slice(span.start, span.end);
+    KEY_VALUE.lastIndex = Math.max(span.next, KEY_VALUE.lastIndex);
+    let replacement: string | undefined;
+    if (authorization) {
+      replacement = redactAuthorization(value);
+    } else if (isHarmlessValue(value)) {
+      replacement = undefined;
+    } else if (
+      separator === ':' &&
+      !span.quoted &&
+      isProse(text.slice(span.start, span.firstEnd), text.slice(span.firstEnd, span.firstEnd + 60))
+    ) {
+      replacement = undefined;
+    } else {
+      replacement = REDACTED;
+    }
+    if (replacement === undefined) continue;
+    out += text.slice(last, span.start) + replacement;
+    last = span.end;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/** `"tokens": ["a", "b"]`: each string of a flat array. */
+function redactStringArray(text: string, from: number): { text: string; end: number } | undefined {
+  const close = text.indexOf(']', from);
+  if (close < 0 || close - from > MAX_VALUE) return undefined;
+  const inner = text.slice(from, close + 1);
+  if (inner.includes('[', 1)) return undefined;
+  const redacted = inner.replace(/(\\{0,3}")([^"\\]{1,4096})(\\{0,3}")/g, (whole, open: string, value: string, end: string) =>
+    isHarmlessValue(value) ? whole : `${open}${REDACTED}${end}`,
+  );
+  return { text: redacted, end: close + 1 };
+}
+
+function redactFlags(text: string): string {
+  if (!text.includes('-')) return text;
+  return spliceAll(text, FLAG_VALUE, (m) => {
+    const flag = m[1] as string;
+    if (!SECRET_HINT.test(flag) || !isSecretKeyName(flag)) return undefined;
+    const start = m.index + m[0].length;
+    const span = valueAt(text, start);
+    if (!span || isHarmlessValue(text.slice(span.start, span.end))) return undefined;
+    return { start: span.start, end: span.end, replacement: REDACTED };
+  });
+}
+
+function indentOf(line: string): number {
+  return /^[ \t]*/.exec(line)?.[0].length ?? 0;
+}
+
+/** What one line leaves open for the next log events. */
+interface LineState {
+  keyBlock: boolean;
+  yamlBlock?: { indent: number; plain: boolean };
+  jwtTail: boolean;
+}
+
+function redactKeyMarker(line: string, state: LineState): string {
+  const begin = KEY_BEGIN.exec(line);
+  if (!begin) return line;
+  const after = begin.index + begin[0].length;
+  const end = KEY_END.exec(line.slice(after));
+  if (end) {
+    const body = line.slice(after, after + end.index);
+    const tail = redactKeyMarker(line.slice(after + end.index), state);
+    return `${line.slice(0, after)}${/[A-Za-z0-9]/.test(body) ? REDACTED : body}${tail}`;
+  }
+  state.keyBlock = true;
+  return line.slice(after).trim() === '' ? line : `${line.slice(0, after)}${REDACTED}`;
+}
+
+/** One log event through every single-line rule, in order: the more specific rules first. */
+function redactLine(line: string, state: LineState, extras: RegExp[]): string {
+  let out = line;
+  if (out.includes('KEY')) out = redactKeyMarker(out, state);
+  out = redactTokenFormats(out);
+  out = redactAws(out);
+  if (out.includes('eyJ')) {
+    state.jwtTail = false;
+    out = replaceAll(out, JWT, (m) => {
+      if (m.index + m[0].length === out.length) state.jwtTail = true;
+      return REDACTED;
+    });
+  }
+  if (out.includes('://')) out = redactUrlUserinfo(out);
+  out = redactSchemeCredentials(out);
+  if (out.includes('<')) out = redactXmlElements(out);
+  out = redactKeyValues(out, state);
+  out = redactFlags(out);
+  for (const extra of extras) out = replaceAll(out, extra, redactWhole);
+  return out;
+}
+
+/**
+ * Redacts consecutive log events (one per line): a key block is redacted from its BEGIN line to its
+ * END line (or to the end of the excerpt), a key whose BEGIN line was cut off is recognised by its END
+ * line, a JWT split across events is redacted in every part, and a YAML block scalar under a secret key
+ * is redacted line by line.
+ */
+export function redactLines(lines: readonly string[], extras: RegExp[] = []): string[] {
+  const state: LineState = { keyBlock: false, jwtTail: false };
+  const out: string[] = [];
+  for (const line of lines) {
+    if (state.keyBlock) {
+      const end = KEY_END.exec(line);
+      if (end) {
+        state.keyBlock = false;
+        const before = line.slice(0, end.index);
+        out.push(`${/[A-Za-z0-9]/.test(before) ? REDACTED : before}${line.slice(end.index)}`);
+      } else {
+        out.push(line.trim() === '' ? line : REDACTED);
+      }
+      continue;
+    }
+    const yaml = state.yamlBlock;
+    if (yaml) {
+      const inside = line.trim() === '' || indentOf(line) > yaml.indent;
+      const scalar = !yaml.plain || !/^\s*(?:-\s|[A-Za-z0-9_"'.-]{1,80}:(?:\s|$))/.test(line);
+      if (inside && scalar) {
+        out.push(line.trim() === '' ? line : `${line.slice(0, indentOf(line))}${REDACTED}`);
+        if (yaml.plain) state.yamlBlock = undefined;
+        continue;
+      }
+      state.yamlBlock = undefined;
+    }
+    let text = line;
+    if (state.jwtTail) {
+      state.jwtTail = false;
+      const rest = JWT_CONTINUATION.exec(text);
+      if (rest) {
+        const [whole, space] = rest as unknown as [string, string];
+        state.jwtTail = whole.length === text.length;
+        text = `${space}${REDACTED}${text.slice(whole.length)}`;
+      }
+    }
+    // An END line with no BEGIN before it: the excerpt started inside the key.
+    const end = KEY_END.exec(text);
+    if (end && !KEY_BEGIN.test(text)) {
+      for (let i = out.length - 1; i >= 0 && KEY_BODY.test(out[i] as string) && !KEY_END.test(out[i] as string); i--) {
+        out[i] = REDACTED;
+      }
+      text = `${/[A-Za-z0-9+/]{16,}/.test(text.slice(0, end.index)) ? REDACTED : text.slice(0, end.index)}${text.slice(end.index)}`;
+    }
+    out.push(redactLine(text, state, extras));
+  }
+  return out;
+}
+
+/** Compiles extra patterns (regular expression sources, from the `redactPatterns` setting). */
+export function compileExtraPatterns(sources: readonly string[]): RegExp[] {
+  return sources.map((source) => new RegExp(source, 'g'));
+}
 
 /** Builds a redactor with the built-in rules plus extra patterns (regular expression sources). */
-export function makeRedactor(extraPatterns: string[] = []): Redactor {
-  const extras = extraPatterns.map((source) => new RegExp(source, 'g'));
-  return (line: string) => {
-    let out = line;
-    for (const rule of RULES) out = out.replace(rule.pattern, rule.replace as (m: string, ...g: string[]) => string);
-    for (const extra of extras) out = out.replace(extra, REDACTED);
-    return out;
-  };
+export function makeRedactor(extraPatterns: readonly string[] = []): Redactor {
+  const extras = compileExtraPatterns(extraPatterns);
+  return (text: string) => (text.includes('\n') ? redactLines(text.split('\n'), extras).join('\n') : redactLines([text], extras)[0] as string);
 }
 
 export const redact: Redactor = makeRedactor();
