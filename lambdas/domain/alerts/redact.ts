@@ -27,7 +27,8 @@ const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,4}/g;
 /** The rest of a JWT whose start ended the previous log event. */
 const JWT_CONTINUATION = /^(\s*)(\.?[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*){0,4})/;
 
-const AWS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA|AGPA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
+const AWS_KEY_ID =
+  /(?<![A-Za-z0-9])(?:AKIA|ASIA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|ABIA|ACCA|AGPA)[A-Z2-7]{16}(?![A-Za-z0-9])/g;
 /** Key id and secret together, joined by up to three separator characters or none. */
 const AWS_KEY_PAIR = /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z2-7]{16}[^A-Za-z0-9+]{0,3}[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/g;
 const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
@@ -40,6 +41,10 @@ const KEY_VALUE =
   /(?<![A-Za-z0-9_$.-])(\\{0,3}["'`]?)([A-Za-z_$.-][A-Za-z0-9_$.-]{0,79})(\\{0,3}["'`]?)[ \t]{0,8}(:=|=>|=|:)(?!\/\/)[ \t]{0,8}/g;
 /** A command-line flag whose value follows a space: `--password hunter2`. */
 const FLAG_VALUE = /(?<![A-Za-z0-9_-])(--?[A-Za-z][A-Za-z0-9_.-]{0,79})[ \t]{1,4}(?=[^\s-])/g;
+/** `curl -u user:password`, `--user`, `--proxy-user`: the password after the colon. */
+const USER_FLAG = /(?<![A-Za-z0-9_-])(?:-u|-U|--user|--proxy-user)(?:[ \t]{1,4}|=)["']?[^\s:"']{1,200}:(?=[^\s"'])/g;
+/** `.netrc`: `machine HOST login USER password SECRET`. */
+const NETRC = /(?<![A-Za-z0-9_-])(?:login|user)[ \t]{1,8}\S{1,200}[ \t]{1,8}password[ \t]{1,8}(?=\S)/g;
 const XML_ELEMENT = /<([A-Za-z_][A-Za-z0-9_:.-]{0,79})>/g;
 /** Cheap test before splitting a key into words. */
 const SECRET_HINT = /pass|pwd|secret|token|cred|auth|session|sig|cookie|key/i;
@@ -194,7 +199,7 @@ interface ValueSpan {
 }
 
 /** Soft delimiters end a value only before another `key=` (query strings, connection strings) or a space. */
-const NEXT_PAIR = /^[&;,](?:[ \t]|$|[A-Za-z0-9_.-]{1,80}[=:])/;
+const NEXT_PAIR = /^[&;,](?:[ \t]|$|["'\\{[]|[A-Za-z0-9_.-]{1,80}[=:])/;
 
 /**
  * The value after a separator: a quoted string (plain or escaped), or an unquoted run. `toLineEnd`
@@ -224,9 +229,21 @@ function valueAt(text: string, from: number, mode: 'word' | 'extend' | 'toLineEn
   const limit = Math.min(text.length, from + MAX_VALUE);
   let end = from;
   if (mode === 'toLineEnd') {
-    while (end < limit && !(/["'`]/.test(text[end] as string) && text[end - 1] !== '\\')) end++;
-    const trimmed = from + text.slice(from, end).trimEnd().length;
-    return trimmed === from ? undefined : { start: from, end: trimmed, firstEnd: trimmed, next: end, quoted: false };
+    let value = text.slice(from, limit);
+    const newline = value.indexOf('\n');
+    if (newline >= 0) value = value.slice(0, newline);
+    // A header inside quotes (`-H "Authorization: …"`) ends at the quote that closes it.
+    if ((value.match(/"/g)?.length ?? 0) % 2 === 1) value = value.slice(0, value.lastIndexOf('"'));
+    const end = from + value.trimEnd().length;
+    return end === from ? undefined : { start: from, end, firstEnd: end, next: end, quoted: false };
+  }
+  if (text[from] === '{' && text[from + 1] !== '{') return undefined; // an object: its own keys are read
+  if (/^(?:\$\{|\{\{)/.test(text.slice(from, from + 2))) {
+    const close = text.indexOf('}', from);
+    if (close > 0 && close - from < 200) {
+      const end = text[close + 1] === '}' ? close + 2 : close + 1;
+      return { start: from, end, firstEnd: end, next: end, quoted: false };
+    }
   }
   for (; end < limit; end++) {
     const ch = text[end] as string;
@@ -241,14 +258,19 @@ function valueAt(text: string, from: number, mode: 'word' | 'extend' | 'toLineEn
   return { ...span, end: end + words[0].trimEnd().length, next: end + words[0].length };
 }
 
-/** `Authorization: Bearer x`: the scheme stays, the credentials go. */
+/** Schemes of the HTTP Authentication Scheme Registry and common API schemes. */
+const AUTH_SCHEMES =
+  /^(?:basic|bearer|digest|negotiate|ntlm|kerberos|hoba|mutual|scram-sha-1|scram-sha-256|vapid|privatetoken|concealed|dpop|gnap|token|apikey|api-key|key|oauth|hawk|sharedkey|sharedaccesssignature|sso-key|splunk|aws4-hmac-sha256|aws|gssapi)$/i;
+
+/** `Authorization: Bearer x`: the scheme stays, the credentials go. Prose (`denied for user bob`) stays. */
 function redactAuthorization(value: string): string | undefined {
   if (isHarmlessValue(value)) return undefined;
-  const scheme = /^([A-Za-z][A-Za-z0-9_-]{1,30})[ \t]+(\S[^]*)$/.exec(value);
-  if (!scheme) return REDACTED;
-  const credentials = scheme[2] as string;
-  if (isHarmlessValue(credentials)) return undefined;
-  return `${scheme[1]} ${REDACTED}`;
+  const [first = '', ...rest] = value.split(/[ \t]+/);
+  if (AUTH_SCHEMES.test(first) && rest.length > 0) {
+    return isHarmlessValue(rest.join(' ')) ? undefined : `${first} ${REDACTED}`;
+  }
+  const words = value.split(/[ \t]+/).map((w) => w.replace(/[:,;.!?]+$/, ''));
+  return words.some(looksLikeCredential) ? REDACTED : undefined;
 }
 
 function redactKeyValues(text: string, state: LineState): string {
@@ -257,7 +279,7 @@ function redactKeyValues(text: string, state: LineState): string {
   let last = 0;
   for (let m = KEY_VALUE.exec(text); m !== null; m = KEY_VALUE.exec(text)) {
     const [whole, , key, , separator] = m as unknown as [string, string, string, string, string];
-    if (!SECRET_HINT.test(key) || !isSecretKeyName(key)) continue;
+    if (!SECRET_HINT.test(key) || !isSecretKeyName(key) || insideArn(text, m.index)) continue;
     const valueFrom = m.index + whole.length;
     if (text[valueFrom] === '[') {
       const array = redactStringArray(text, valueFrom);
@@ -300,14 +322,20 @@ function redactKeyValues(text: string, state: LineState): string {
   return last === 0 ? text : out + text.slice(last);
 }
 
+/** `arn:aws:secretsmanager:…:secret:prod/db`: a resource type in an ARN is no key. */
+function insideArn(text: string, at: number): boolean {
+  return /\barn:[^\s"']{0,300}$/.test(text.slice(Math.max(0, at - 300), at));
+}
+
 /** `"tokens": ["a", "b"]`: each string of a flat array. */
 function redactStringArray(text: string, from: number): { text: string; end: number } | undefined {
   const close = text.indexOf(']', from);
   if (close < 0 || close - from > MAX_VALUE) return undefined;
   const inner = text.slice(from, close + 1);
   if (inner.includes('[', 1)) return undefined;
-  const redacted = inner.replace(/(\\{0,3}")([^"\\]{1,4096})(\\{0,3}")/g, (whole, open: string, value: string, end: string) =>
-    isHarmlessValue(value) ? whole : `${open}${REDACTED}${end}`,
+  const redacted = inner.replace(
+    /(\\{0,3}")([^"\\]{1,4096})(\\{0,3}")/g,
+    (whole, open: string, value: string, end: string) => (isHarmlessValue(value) ? whole : `${open}${REDACTED}${end}`),
   );
   return { text: redacted, end: close + 1 };
 }
@@ -321,6 +349,20 @@ function redactFlags(text: string): string {
     const span = valueAt(text, start);
     if (!span || isHarmlessValue(text.slice(span.start, span.end))) return undefined;
     return { start: span.start, end: span.end, replacement: REDACTED };
+  });
+}
+
+function redactNetrc(text: string): string {
+  return redactAfter(text, NETRC);
+}
+
+/** Redacts the word that follows each match (a value whose key the pattern recognised). */
+function redactAfter(text: string, pattern: RegExp): string {
+  return spliceAll(text, pattern, (m) => {
+    const start = m.index + m[0].length;
+    const end = /^[^\s"']{1,4096}/.exec(text.slice(start, start + 4096))?.[0].length ?? 0;
+    const value = text.slice(start, start + end);
+    return isHarmlessValue(value) ? undefined : { start, end: start + end, replacement: REDACTED };
   });
 }
 
@@ -367,6 +409,8 @@ function redactLine(line: string, state: LineState, extras: RegExp[]): string {
   if (out.includes('<')) out = redactXmlElements(out);
   out = redactKeyValues(out, state);
   out = redactFlags(out);
+  if (out.includes('password')) out = redactNetrc(out);
+  if (out.includes('-')) out = redactAfter(out, USER_FLAG);
   for (const extra of extras) out = replaceAll(out, extra, redactWhole);
   return out;
 }
@@ -434,7 +478,8 @@ export function compileExtraPatterns(sources: readonly string[]): RegExp[] {
 /** Builds a redactor with the built-in rules plus extra patterns (regular expression sources). */
 export function makeRedactor(extraPatterns: readonly string[] = []): Redactor {
   const extras = compileExtraPatterns(extraPatterns);
-  return (text: string) => (text.includes('\n') ? redactLines(text.split('\n'), extras).join('\n') : redactLines([text], extras)[0] as string);
+  return (text: string) =>
+    text.includes('\n') ? redactLines(text.split('\n'), extras).join('\n') : (redactLines([text], extras)[0] as string);
 }
 
 export const redact: Redactor = makeRedactor();

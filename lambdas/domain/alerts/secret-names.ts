@@ -9,11 +9,21 @@
 
 /** Word endings that mean a secret: `password`, `pgpassword`, `oauth`, `csrftoken`, `accesskey`... */
 const SECRET_WORD =
-  /(?:password|passwd|passphrase|secret|token|credential|creds|auth|session|signature|cookie|(?:api|access|private|account|master|encryption|signing|license)key)s?$/;
+  /(?:password|passwd|passphrase|secret|token|credential|creds|auth|session|signature|cookie|(?:api|app|access|private|account|master|encryption|signing|license)key)s?$/;
 /** Whole words only: these are too short to be trusted as endings (`cwd`, `bypass`). */
 const SECRET_EXACT = new Set(['pwd', 'pass', 'sig', 'authorization']);
 /** Two-word secrets: `api key`, `access key`, `private key`... */
-const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'account', 'master', 'encryption', 'signing', 'license']);
+const KEY_QUALIFIERS = new Set([
+  'api',
+  'app',
+  'access',
+  'private',
+  'account',
+  'master',
+  'encryption',
+  'signing',
+  'license',
+]);
 
 /** Words after the secret word that make the key describe the secret, not hold it. */
 const METADATA_WORDS = new Set([
@@ -210,6 +220,8 @@ const PLACEHOLDERS = [
   /^\/\S{0,400}$/, // a path (PWD=/app, password_file=/run/secrets/db)
   /^arn:\S{0,400}$/, // an ARN names a secret, it is not one
   /^\d{1,5}$/, // a small count (max_tokens: 1024)
+  /^[A-Z][A-Z0-9]{0,40}(?:_[A-Z0-9]{1,40}){1,8}$/, // the name of a variable (secrets: DB_PASSWORD)
+  /^[A-Za-z_][A-Za-z0-9_.]{0,100}\(/, // a call in code (token = get_token(session))
 ];
 
 /** A value that names no secret: empty, a state word, a placeholder, a reference, a path or an ARN. */

@@ -39,7 +39,11 @@ export const TOKEN_FORMATS: TokenFormat[] = [
     hint: '/api/webhooks/',
     pattern: /(?<=discord(?:app)?\.com\/api\/webhooks\/\d{10,25}\/)[A-Za-z0-9_-]{30,90}/g,
   },
-  { name: 'Microsoft Teams webhook', hint: 'webhook.office.com', pattern: /(?<=webhook\.office\.com\/)[A-Za-z0-9@/_-]{40,400}/g },
+  {
+    name: 'Microsoft Teams webhook',
+    hint: 'webhook.office.com',
+    pattern: /(?<=webhook\.office\.com\/)[A-Za-z0-9@/_-]{40,400}/g,
+  },
   { name: 'Telegram bot token', hint: ':AA', pattern: /(?<![0-9])\d{8,10}:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])/g },
   // Payments and commerce
   { name: 'Stripe secret key', hint: '_', pattern: /(?<![A-Za-z0-9])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,247}/g },
@@ -55,7 +59,11 @@ export const TOKEN_FORMATS: TokenFormat[] = [
   { name: 'Google API key', hint: 'AIza', pattern: /AIza[0-9A-Za-z_-]{35}/g },
   { name: 'Google OAuth token', hint: 'ya29.', pattern: /ya29\.[0-9A-Za-z_-]{20,500}/g },
   { name: 'Google OAuth client secret', hint: 'GOCSPX-', pattern: /GOCSPX-[A-Za-z0-9_-]{28}/g },
-  { name: 'Azure AD client secret', hint: 'Q~', pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}/g },
+  {
+    name: 'Azure AD client secret',
+    hint: 'Q~',
+    pattern: /(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34}/g,
+  },
   { name: 'Alibaba access key', hint: 'LTAI', pattern: /(?<![A-Za-z0-9])LTAI[A-Za-z0-9]{12,20}(?![A-Za-z0-9])/g },
   { name: 'DigitalOcean token', hint: 'do', pattern: /do[opr]_v1_[a-f0-9]{64}/g },
   { name: 'Heroku API key', hint: 'HRKU-', pattern: /HRKU-[A-Za-z0-9_-]{20,80}/g },
@@ -97,7 +105,11 @@ export const TOKEN_FORMATS: TokenFormat[] = [
   { name: 'Vault token', hint: 'hv', pattern: /(?<![A-Za-z0-9_])hv[sbr]\.[A-Za-z0-9_-]{24,400}/g },
   { name: 'Doppler token', hint: 'dp.', pattern: /dp\.(?:pt|st|sa|scim|audit|ct)\.[A-Za-z0-9_-]{40,60}/g },
   { name: '1Password service token', hint: 'ops_', pattern: /ops_eyJ[A-Za-z0-9+/=_-]{100,2000}/g },
-  { name: 'Notion token', hint: '_', pattern: /(?<![A-Za-z0-9_])(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50})(?![A-Za-z0-9])/g },
+  {
+    name: 'Notion token',
+    hint: '_',
+    pattern: /(?<![A-Za-z0-9_])(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{40,50})(?![A-Za-z0-9])/g,
+  },
   { name: 'Linear key', hint: 'lin_', pattern: /lin_(?:api|oauth)_[A-Za-z0-9]{40}/g },
   { name: 'Airtable token', hint: 'pat', pattern: /(?<![A-Za-z0-9])pat[A-Za-z0-9]{14}\.[a-f0-9]{64}/g },
   { name: 'Figma token', hint: 'fig', pattern: /fig[dou]_[A-Za-z0-9_-]{40,60}/g },
