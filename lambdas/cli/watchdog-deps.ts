@@ -54,6 +54,7 @@ export function makeWatchdogDeps(
     return client;
   };
   for (const client of [ecs, sns, cloudWatch, dynamodb, ec2, sqs, ...logsClients]) instrument(client);
+  const redactor = makeRedactor(config.redactPatterns);
   return {
     config,
     ecs: new EcsReader(ecs),
@@ -61,8 +62,8 @@ export function makeWatchdogDeps(
     ec2: new Ec2Reader(ec2),
     logs: new LogsReader(logsClients[0] as CloudWatchLogsClient, logsClientFor),
     metrics: new MetricsReader(cloudWatch),
-    redactor: makeRedactor(config.redactPatterns),
-    publisher: new AlertPublisher(sns, config.alertTopicArn),
+    redactor,
+    publisher: new AlertPublisher(sns, config.alertTopicArn, redactor),
     incidents: config.incidents && {
       store: new StateStore(dynamodb, config.incidents.tableName, now),
       timers: new TimerQueue(sqs, config.incidents.timerQueueUrl, now),

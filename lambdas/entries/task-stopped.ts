@@ -13,13 +13,14 @@ import { incidentAdapters } from './incident-adapters';
 import { counter, lambdaHandler, log } from './lambda-runtime';
 
 const config = readConfig();
+const redactor = makeRedactor(config.redactPatterns);
 const deps = {
   config,
   ecs: new EcsReader(new ECSClient({})),
   logs: new LogsReader(new CloudWatchLogsClient({})),
   metrics: new MetricsReader(new CloudWatchClient({})),
-  redactor: makeRedactor(config.redactPatterns),
-  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
+  redactor,
+  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, redactor),
   incidents: config.incidents && incidentAdapters(config.incidents),
   log,
   counter,

@@ -4,6 +4,7 @@ import { AlertPublisher } from '../adapters/alert-publisher';
 import { processTimer } from '../app/process-timer';
 import { errorMessage } from '../app/shared/budget';
 import { readConfig } from '../app/shared/config';
+import { makeRedactor } from '../domain/alerts/redact';
 import { incidentAdapters } from './incident-adapters';
 import { counter, lambdaHandler, log } from './lambda-runtime';
 
@@ -12,7 +13,7 @@ const incidents = config.incidents;
 if (!incidents) throw new Error('the timer handler needs STATE_TABLE_NAME and TIMER_QUEUE_URL');
 const deps = {
   ...incidentAdapters(incidents),
-  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
+  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, makeRedactor(config.redactPatterns)),
   policy: incidents.policy,
   log,
   counter,

@@ -1,3 +1,4 @@
+import { missingFacts } from '../events/ecs-event';
 import type { ContainerState, TaskStateChange } from '../events/task-event';
 import type { StopDiagnosis } from '../stops/classify-stop';
 import { explainExitCode } from '../stops/exit-codes';
@@ -50,7 +51,7 @@ export function buildTaskStoppedAlert(
     taskDefinition: task.taskDefinition,
     culpritContainer: culprit?.name,
     evidence: {
-      facts: [...taskFacts(task, diagnosis, reason), ...(enrichment.facts ?? [])],
+      facts: [...taskFacts(task, diagnosis, reason), ...(enrichment.facts ?? []), ...missingFacts(task)],
       containers,
       logExcerpt: enrichment.logExcerpt,
     },

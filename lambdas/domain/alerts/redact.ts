@@ -12,8 +12,14 @@ import { TOKEN_FORMATS } from './token-formats';
  */
 export const REDACTED = '[REDACTED]';
 
-/** Redacts one text; a text holding several lines is read as consecutive log events. */
-export type Redactor = (text: string) => string;
+/**
+ * Redacts one text (a text holding several lines is read as consecutive log events); `lines` redacts
+ * consecutive log events given one per element.
+ */
+export interface Redactor {
+  (text: string): string;
+  lines(lines: readonly string[]): string[];
+}
 
 /** Longest run a single value, quoted string or URL authority is followed for. */
 const MAX_VALUE = 4096;
@@ -478,8 +484,8 @@ export function compileExtraPatterns(sources: readonly string[]): RegExp[] {
 /** Builds a redactor with the built-in rules plus extra patterns (regular expression sources). */
 export function makeRedactor(extraPatterns: readonly string[] = []): Redactor {
   const extras = compileExtraPatterns(extraPatterns);
-  return (text: string) =>
-    text.includes('\n') ? redactLines(text.split('\n'), extras).join('\n') : (redactLines([text], extras)[0] as string);
+  const text = (value: string) => redactLines(value.split('\n'), extras).join('\n');
+  return Object.assign(text, { lines: (lines: readonly string[]) => redactLines(lines, extras) });
 }
 
 export const redact: Redactor = makeRedactor();

@@ -1,6 +1,6 @@
 import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
-import { optionalString, requireString } from './read-fields';
+import { MAX_REASON_CHARS, optionalString, optionalTimestamp, requireString } from './read-fields';
 import { type ServiceRef, serviceOfResources } from './service-arn';
 
 /** One `ECS Deployment State Change` event (ecs_service_deployment_events docs). */
@@ -25,13 +25,16 @@ export function parseDeploymentStateChange(envelope: EcsEnvelope): DeploymentSta
   const service = serviceOfResources(envelope.resources);
   if (!service) throw new InvalidEventError('event.resources', 'expected the ARN of the ECS service');
   const d = envelope.detail;
+  const origin = originOf(envelope);
+  const missing = [...(origin.missing ?? [])];
   return {
     ...service,
-    ...originOf(envelope),
+    ...origin,
+    missing,
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),
     deploymentId: requireString(d, 'deploymentId', 'detail'),
-    updatedAt: optionalString(d, 'updatedAt', 'detail'),
-    reason: optionalString(d, 'reason', 'detail'),
+    updatedAt: optionalTimestamp(d, 'updatedAt', 'detail', missing),
+    reason: optionalString(d, 'reason', 'detail', MAX_REASON_CHARS),
   };
 }
