@@ -259,7 +259,7 @@ function valueAt(text: string, from: number, mode: 'word' | 'extend' | 'toLineEn
   if (end === from) return undefined;
   const span = { start: from, end, firstEnd: end, next: end, quoted: false };
   if (mode !== 'extend') return span;
-  const words = /^(?:[ \t]+[^\s=:"'{}[\],;&<>`\\]{1,80}){1,10}[ \t]*$/.exec(text.slice(end, end + 900));
+  const words = /^(?:[ \t]+[^\s=:"'{}[\],;&<>`\\]+)+[ \t]*$/.exec(text.slice(end, end + 900));
   if (!words) return span;
   return { ...span, end: end + words[0].trimEnd().length, next: end + words[0].length };
 }
@@ -275,7 +275,7 @@ function redactAuthorization(value: string): string | undefined {
   if (AUTH_SCHEMES.test(first) && rest.length > 0) {
     return isHarmlessValue(rest.join(' ')) ? undefined : `${first} ${REDACTED}`;
   }
-  const words = value.split(/[ \t]+/).map((w) => w.replace(/[:,;.!?]+$/, ''));
+  const words = value.split(/[ \t]+/).map((w) => w.replace(/[:,;.!?]{1,8}$/, ''));
   return words.some(looksLikeCredential) ? REDACTED : undefined;
 }
 
@@ -445,7 +445,7 @@ export function redactLines(lines: readonly string[], extras: RegExp[] = []): st
     const yaml = state.yamlBlock;
     if (yaml) {
       const inside = line.trim() === '' || indentOf(line) > yaml.indent;
-      const scalar = !yaml.plain || !/^\s*(?:-\s|[A-Za-z0-9_"'.-]{1,80}:(?:\s|$))/.test(line);
+      const scalar = !yaml.plain || !/^\s*(?:-\s|[A-Za-z0-9_"'.-]+:(?:\s|$))/.test(line);
       if (inside && scalar) {
         out.push(line.trim() === '' ? line : `${line.slice(0, indentOf(line))}${REDACTED}`);
         if (yaml.plain) state.yamlBlock = undefined;

@@ -1,3 +1,4 @@
+import { MAX_REASON_CHARS } from '../events/read-fields';
 import type { StopCategory } from './taxonomy';
 
 /**
@@ -6,7 +7,9 @@ import type { StopCategory } from './taxonomy';
  * stable error-type prefixes and key phrases on lowercased, whitespace-folded text.
  */
 export function normalizeReason(text: string | undefined): string {
+  // Bounded before any matching (README "Hostile input"): ECS reasons are at most 1024 characters.
   return (text ?? '')
+    .slice(0, MAX_REASON_CHARS)
     .toLowerCase()
     .replace(/[\u2018\u2019\u02bc`]/g, "'")
     .replace(/[\u201c\u201d]/g, '"')
@@ -38,7 +41,7 @@ const CONTAINER_FAILURES: Family[] = [
     patterns: [
       /unable to (retrieve|pull|fetch) secret/,
       /retrieve secret(s)? from (asm|ssm|secrets ?manager)/,
-      /(asm|ssm|secretsmanager|secrets manager|parameter store)[^.]*(access ?denied|not ?found|not authorized|invalid|kms|service call|retrieval|timeout|failed)/,
+      /(asm|ssm|secretsmanager|secrets manager|parameter store)[^.]{0,200}(access ?denied|not ?found|not authorized|invalid|kms|service call|retrieval|timeout|failed)/,
       /fetching secret data from/,
       /the task can(no|')?t (pull|retrieve|get) secrets/,
       /secrets? (manager|from)/,
@@ -75,7 +78,7 @@ const CONTAINER_FAILURES: Family[] = [
       /failed to validate logger args/,
       /log group does not exist/,
       /cannot find the amazon cloudwatch log group/,
-      /efs utils|\befs\b.*mount|mount\.nfs/,
+      /efs utils|\befs\b.{0,200}mount|mount\.nfs/,
       /failed to (download|fetch) env/,
     ],
   },
@@ -91,7 +94,7 @@ const CONTAINER_FAILURES: Family[] = [
       /error during (start|create)container/,
       /executable file not found/,
       /starting container process caused/,
-      /exec: .*(permission denied|no such file)/,
+      /exec: .{0,200}(permission denied|no such file)/,
       /invalid (container )?(configuration|argument)/,
     ],
   },
@@ -102,12 +105,12 @@ const CONTAINER_FAILURES: Family[] = [
       /failed to validate logger args/,
       /log group does not exist/,
       /(logging|log) driver/,
-      /\befs\b.*(mount|fail|error|denied|timeout)/,
+      /\befs\b.{0,200}(mount|fail|error|denied|timeout)/,
       /mount (target|failed|callback)/,
       /failed to (download|fetch) env/,
       /environment files?/,
       /failed to (configure|attach|create) (eni|network interface)/,
-      /(mount|attach|create|provision)\w* [^.]*volume|volume [^.]*(mount|attach|fail|error|not found)/,
+      /(mount|attach|create|provision)\w{0,30} [^.]{0,200}volume|volume [^.]{0,200}(mount|attach|fail|error|not found)/,
     ],
   },
 ];
@@ -127,8 +130,8 @@ const TASK_REASONS: Family[] = [
     patterns: [
       /elb health ?check/,
       /load ?balancer health ?check/,
-      /target[ -]?group.*health/,
-      /health.*target[ -]?group/,
+      /target[ -]?group.{0,200}health/,
+      /health.{0,200}target[ -]?group/,
     ],
   },
   { category: 'HEALTH_CHECK_CONTAINER', patterns: [/container health ?check/, /failed (the )?health ?check/] },
@@ -136,9 +139,9 @@ const TASK_REASONS: Family[] = [
   {
     category: 'HOST_FAILURE',
     patterns: [
-      /host ec2 .*(stopped|terminated)/,
-      /instance .*(stopped|terminated|shut ?down|unhealthy)/,
-      /container instance .*(terminat|lost|unhealthy|failed)/,
+      /host ec2 .{0,200}(stopped|terminated)/,
+      /instance .{0,200}(stopped|terminated|shut ?down|unhealthy)/,
+      /container instance .{0,200}(terminat|lost|unhealthy|failed)/,
       /agent (was )?disconnected/,
       /underlying (host|instance)/,
     ],
@@ -151,7 +154,7 @@ const TASK_REASONS: Family[] = [
       /no container instances? (met|found|available)/,
       /unable to place/,
       /resource:(cpu|memory|eni|ports|gpu)/,
-      /capacity provider.*(unable|failed|not)/,
+      /capacity provider.{0,200}(unable|failed|not)/,
       /no (available )?capacity/,
       /provisioning (state )?(timed out|timeout)/,
       /no active instances/,
@@ -168,7 +171,7 @@ const TASK_REASONS: Family[] = [
       /scale-?in/,
       /container instance is (in )?draining/,
       /draining state/,
-      /task set .*(deleted|scaled)/,
+      /task set .{0,200}(deleted|scaled)/,
       /replaced by (a )?deployment/,
       /service (was )?(deleted|scaled down)/,
     ],
@@ -202,7 +205,7 @@ export function matchTaskReason(text: string | undefined): ReasonMatch | undefin
 function withoutNames(normalized: string): string {
   return normalized
     .replace(/^service [^\s:]+:\s*/, '')
-    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\([^)]{0,300}\)/g, ' ')
     .replace(/\barn:\S+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
@@ -271,7 +274,7 @@ const SIDECAR_NAMES = [/log[-_]?router/, /x-ray/, /dd-agent/, /cloudwatch-agent/
 export function looksLikeSidecar(name: string, image?: string): boolean {
   const repository = (image ?? '')
     .toLowerCase()
-    .replace(/[@:][^/]*$/, '')
+    .replace(/[@:][^/]{0,200}$/, '')
     .split('/')
     .slice(-2)
     .join('/');
