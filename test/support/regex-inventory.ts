@@ -45,7 +45,10 @@ export function regexInventory(files = sourceFiles()): { literals: RegexSite[]; 
     if (errors.length > 0) throw new Error(`${file}: ${errors[0]?.message}`);
     const lineOf = (offset: number) => source.slice(0, offset).split('\n').length;
     const visit = (node: unknown): void => {
-      if (Array.isArray(node)) return node.forEach(visit);
+      if (Array.isArray(node)) {
+        for (const item of node) visit(item);
+        return;
+      }
       if (!node || typeof node !== 'object') return;
       const n = node as Node;
       if (n.regex) literals.push({ file, line: lineOf(n.start), ...n.regex });
