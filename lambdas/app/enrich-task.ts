@@ -157,7 +157,11 @@ async function logExcerpt(
     logGroup: source.location.logGroup,
     logStream: source.location.logStream,
     // Redacted as consecutive events (a key block or a JWT may span several), then cut for display.
-    lines: newestWithin(deps.redactor.lines(lines.map(capForRedaction)).map(truncate), MAX_LOG_EXCERPT_CHARS),
+    // Only the newest lines that can make the excerpt are redacted (4x its size: redaction may shorten them).
+    lines: newestWithin(
+      deps.redactor.lines(newestWithin(lines.map(capForRedaction), 4 * MAX_LOG_EXCERPT_CHARS)).map(truncate),
+      MAX_LOG_EXCERPT_CHARS,
+    ),
   };
 }
 

@@ -42,9 +42,6 @@ const AWS_SECRET = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g;
 /** `Bearer x`, `token x`, `Basic x` outside a header: only when what follows looks like a credential. */
 const SCHEME_CREDENTIAL = /(?<![A-Za-z0-9_-])(bearer|token|basic)[ \t]{1,4}([A-Za-z0-9._~+/=-]{8,4096})/gi;
 
-/** A key and its separator: `key=`, `key: `, `"key": `, `\"key\":`, `key := `, `'key' => `, `--key=`. */
-const KEY_VALUE =
-  /(?<![A-Za-z0-9_$.-])(\\{0,3}["'`]?)([A-Za-z_$.-][A-Za-z0-9_$.-]{0,79})(\\{0,3}["'`]?)[ \t]{0,8}(:=|=>|=|:)(?!\/\/)[ \t]{0,8}/g;
 /** A command-line flag whose value follows a space: `--password hunter2`. */
 const FLAG_VALUE = /(?<![A-Za-z0-9_-])(--?[A-Za-z][A-Za-z0-9_.-]{0,79})[ \t]{1,4}(?=[^\s-])/g;
 /** `curl -u user:password`, `--user`, `--proxy-user`: the password after the colon. */
@@ -183,11 +180,17 @@ function redactSchemeCredentials(text: string): string {
 }
 
 function redactXmlElements(text: string): string {
+  // Where each tag's next closing tag is: one forward search per tag name, however many open tags.
+  const closes = new Map<string, number>();
   return spliceAll(text, XML_ELEMENT, (m) => {
     const tag = m[1] as string;
     if (!SECRET_HINT.test(tag) || !isSecretKeyName(tag)) return undefined;
     const start = m.index + m[0].length;
-    const end = text.indexOf(`</${tag}>`, start);
+    let end = closes.get(tag);
+    if (end === undefined || (end >= 0 && end < start)) {
+      end = text.indexOf(`</${tag}>`, start);
+      closes.set(tag, end);
+    }
     if (end < 0 || end - start > MAX_VALUE || isHarmlessValue(text.slice(start, end))) return undefined;
     return { start, end, replacement: REDACTED };
   });
@@ -203,6 +206,9 @@ interface ValueSpan {
   next: number;
   quoted: boolean;
 }
+
+/** Characters that always end an unquoted value. */
+const HARD_DELIMITERS = new Set([' ', '\t', '\n', '\r', '\f', '\v', '}', ']', ')', '"', "'", '<', '>', '`', '\\']);
 
 /** Soft delimiters end a value only before another `key=` (query strings, connection strings) or a space. */
 const NEXT_PAIR = /^[&;,](?:[ \t]|$|["'\\{[]|[A-Za-z0-9_.-]{1,80}[=:])/;
@@ -253,8 +259,8 @@ function valueAt(text: string, from: number, mode: 'word' | 'extend' | 'toLineEn
   }
   for (; end < limit; end++) {
     const ch = text[end] as string;
-    if (/[\s}\])"'<>`\\]/.test(ch)) break;
-    if (/[&;,]/.test(ch) && NEXT_PAIR.test(text.slice(end, end + 82))) break;
+    if (HARD_DELIMITERS.has(ch)) break;
+    if ((ch === '&' || ch === ';' || ch === ',') && NEXT_PAIR.test(text.slice(end, end + 82))) break;
   }
   if (end === from) return undefined;
   const span = { start: from, end, firstEnd: end, next: end, quoted: false };
@@ -279,58 +285,112 @@ function redactAuthorization(value: string): string | undefined {
   return words.some(looksLikeCredential) ? REDACTED : undefined;
 }
 
+interface KeyMatch {
+  /** Where the key starts (its quotes excluded). */
+  index: number;
+  key: string;
+  separator: ':' | '=' | ':=' | '=>';
+  /** Where the value starts: after the separator and up to 8 spaces or tabs. */
+  valueFrom: number;
+  spaced: boolean;
+}
+
+const isKeyChar = (c: number) =>
+  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c === 46 || c === 45;
+const isBlank = (ch: string | undefined) => ch === ' ' || ch === '\t';
+
+/**
+ * The next `key<separator>` at or after `from`: `key=`, `key: `, `"key": `, `\"key\":`, `key := `,
+ * `'key' => `, `--key=`. Found from each separator backwards (a scan, not a regular expression: a
+ * line of separators costs one pass).
+ */
+function nextKeyValue(text: string, from: number): KeyMatch | undefined {
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i];
+    if (ch !== ':' && ch !== '=') continue;
+    const next = text[i + 1];
+    let separator: KeyMatch['separator'] = ch;
+    if (ch === ':' && next === '=') separator = ':=';
+    else if (ch === '=' && next === '>') separator = '=>';
+    else if (ch === '=' && next === '=') {
+      i++;
+      continue;
+    } else if (ch === ':' && next === '/' && text[i + 2] === '/') continue;
+    let keyEnd = i;
+    for (let blanks = 0; blanks < 8 && isBlank(text[keyEnd - 1]); blanks++) keyEnd--;
+    if (/["'`]/.test(text[keyEnd - 1] ?? '')) {
+      keyEnd--;
+      for (let slashes = 0; slashes < 3 && text[keyEnd - 1] === '\\'; slashes++) keyEnd--;
+    }
+    let start = keyEnd;
+    while (start > 0 && keyEnd - start < 80 && isKeyChar(text.charCodeAt(start - 1))) start--;
+    if (start === keyEnd || (start > 0 && isKeyChar(text.charCodeAt(start - 1)))) continue;
+    const first = text.charCodeAt(start);
+    if (first >= 48 && first <= 57) continue;
+    let valueFrom = i + separator.length;
+    for (let blanks = 0; blanks < 8 && isBlank(text[valueFrom]); blanks++) valueFrom++;
+    return { index: start, key: text.slice(start, keyEnd), separator, valueFrom, spaced: valueFrom > i + separator.length };
+  }
+  return undefined;
+}
+
 function redactKeyValues(text: string, state: LineState): string {
-  KEY_VALUE.lastIndex = 0;
   let out = '';
   let last = 0;
-  for (let m = KEY_VALUE.exec(text); m !== null; m = KEY_VALUE.exec(text)) {
-    const [whole, , key, , separator] = m as unknown as [string, string, string, string, string];
-    if (!SECRET_HINT.test(key) || !isSecretKeyName(key) || insideArn(text, m.index)) continue;
-    const valueFrom = m.index + whole.length;
-    if (text[valueFrom] === '[') {
-      const array = redactStringArray(text, valueFrom);
-      if (array) {
-        out += text.slice(last, valueFrom) + array.text;
-        last = array.end;
-        KEY_VALUE.lastIndex = array.end;
+  for (let m = nextKeyValue(text, 0); m !== undefined; ) {
+    const { key, valueFrom } = m;
+    let resume = valueFrom;
+    if (isSecretKeyName(key) && !insideArn(text, m.index)) {
+      const decided = decideValue(text, m, state);
+      if (decided) {
+        resume = decided.next;
+        if (decided.replacement !== undefined) {
+          out += text.slice(last, decided.start) + decided.replacement;
+          last = decided.end;
+        }
       }
-      continue;
     }
-    const blockIndicator = /^[|>][-+]?\d?[ \t]*$/.test(text.slice(valueFrom));
-    if (blockIndicator || (separator === ':' && text.slice(valueFrom).trim() === '')) {
-      state.yamlBlock = { indent: indentOf(text), plain: !blockIndicator };
-      continue;
-    }
-    const authorization = isAuthorizationKey(key);
-    const spaced = /[ \t]$/.test(whole);
-    const span = valueAt(text, valueFrom, authorization ? 'toLineEnd' : spaced ? 'extend' : 'word');
-    if (!span) continue;
-    const value = text.slice(span.start, span.end);
-    KEY_VALUE.lastIndex = Math.max(span.next, KEY_VALUE.lastIndex);
-    let replacement: string | undefined;
-    if (authorization) {
-      replacement = redactAuthorization(value);
-    } else if (isHarmlessValue(value)) {
-      replacement = undefined;
-    } else if (
-      separator === ':' &&
-      !span.quoted &&
-      isProse(text.slice(span.start, span.firstEnd), text.slice(span.firstEnd, span.firstEnd + 60))
-    ) {
-      replacement = undefined;
-    } else {
-      replacement = REDACTED;
-    }
-    if (replacement === undefined) continue;
-    out += text.slice(last, span.start) + replacement;
-    last = span.end;
+    m = nextKeyValue(text, resume);
   }
   return last === 0 ? text : out + text.slice(last);
 }
 
+/** What to do with the value of a secret key: its span, its replacement (none to keep it), where to go on. */
+function decideValue(
+  text: string,
+  m: KeyMatch,
+  state: LineState,
+): { start: number; end: number; next: number; replacement?: string } | undefined {
+  const { key, separator, valueFrom } = m;
+  const first = text[valueFrom];
+  if (first === '[') {
+    const array = redactStringArray(text, valueFrom);
+    return array && { start: valueFrom, end: array.end, next: array.end, replacement: array.text };
+  }
+  const blockIndicator = (first === '|' || first === '>') && /^[|>][-+]?\d?[ \t]*$/.test(text.slice(valueFrom, valueFrom + 16));
+  if (blockIndicator || (separator === ':' && (first === undefined || first === '\n' || first === '\r'))) {
+    state.yamlBlock = { indent: indentOf(text), plain: !blockIndicator };
+    return undefined;
+  }
+  const authorization = isAuthorizationKey(key);
+  const span = valueAt(text, valueFrom, authorization ? 'toLineEnd' : m.spaced ? 'extend' : 'word');
+  if (!span) return undefined;
+  const value = text.slice(span.start, span.end);
+  const keep = { start: span.start, end: span.end, next: span.next, replacement: undefined as string | undefined };
+  if (authorization) {
+    keep.replacement = redactAuthorization(value);
+    return keep;
+  }
+  if (isHarmlessValue(value)) return keep;
+  if (separator === ':' && !span.quoted && isProse(text, span.start, span.firstEnd)) return keep;
+  keep.replacement = REDACTED;
+  return keep;
+}
+
 /** `arn:aws:secretsmanager:…:secret:prod/db`: a resource type in an ARN is no key. */
 function insideArn(text: string, at: number): boolean {
-  return /\barn:[^\s"']{0,300}$/.test(text.slice(Math.max(0, at - 300), at));
+  const before = text.slice(Math.max(0, at - 300), at);
+  return before.includes('arn:') && /\barn:[^\s"']{0,300}$/.test(before);
 }
 
 /** `"tokens": ["a", "b"]`: each string of a flat array. */
@@ -373,7 +433,9 @@ function redactAfter(text: string, pattern: RegExp): string {
 }
 
 function indentOf(line: string): number {
-  return /^[ \t]*/.exec(line)?.[0].length ?? 0;
+  let i = 0;
+  while (isBlank(line[i])) i++;
+  return i;
 }
 
 /** What one line leaves open for the next log events. */
@@ -401,7 +463,6 @@ function redactKeyMarker(line: string, state: LineState): string {
 function redactLine(line: string, state: LineState, extras: RegExp[]): string {
   let out = line;
   if (out.includes('KEY')) out = redactKeyMarker(out, state);
-  out = redactTokenFormats(out);
   out = redactAws(out);
   if (out.includes('eyJ')) {
     state.jwtTail = false;
@@ -430,7 +491,11 @@ function redactLine(line: string, state: LineState, extras: RegExp[]): string {
 export function redactLines(lines: readonly string[], extras: RegExp[] = []): string[] {
   const state: LineState = { keyBlock: false, jwtTail: false };
   const out: string[] = [];
-  for (const line of lines) {
+  // Token formats never span lines: one pass over the whole text instead of one per line.
+  const tokenized = lines.some((line) => line.includes('\n'))
+    ? lines.map(redactTokenFormats)
+    : redactTokenFormats(lines.join('\n')).split('\n');
+  for (const line of tokenized) {
     if (state.keyBlock) {
       const end = KEY_END.exec(line);
       if (end) {

@@ -110,7 +110,24 @@ export function keyWords(key: string): string[] {
     .filter((w) => w !== '');
 }
 
+/** Keys repeat (every line of a log has the same ones): their verdicts are kept, up to a bound. */
+const verdicts = new Map<string, { secret: boolean; authorization: boolean }>();
+
+function verdictOf(key: string): { secret: boolean; authorization: boolean } {
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    if (verdicts.size >= 4096) verdicts.clear();
+    verdict = { secret: classifyKeyName(key), authorization: isAuthorizationWords(keyWords(key)) };
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
 export function isSecretKeyName(key: string): boolean {
+  return verdictOf(key).secret;
+}
+
+function classifyKeyName(key: string): boolean {
   if (key.length > 80) return false;
   const words = keyWords(key);
   let last = -1;
@@ -126,7 +143,10 @@ export function isSecretKeyName(key: string): boolean {
 
 /** Keys whose value starts with an authentication scheme that is worth keeping: `Authorization: Bearer …`. */
 export function isAuthorizationKey(key: string): boolean {
-  const words = keyWords(key);
+  return verdictOf(key).authorization;
+}
+
+function isAuthorizationWords(words: string[]): boolean {
   return words.includes('authorization') || (words.at(-1) === 'auth' && words.includes('header'));
 }
 
@@ -205,21 +225,24 @@ const STATE_WORDS = new Set([
   'blank',
 ]);
 
-const PLACEHOLDERS = [
-  /^\*+$/, // ****
+/** Placeholders, references, paths and the like, by their first character (one or two tests a value). */
+const PLACEHOLDERS: Record<string, RegExp[]> = {
+  '*': [/^\*+$/], // ****
+  '.': [/^[.\u2026]+$/], // ...
+  '\u2026': [/^[.\u2026]+$/], // …
+  '-': [/^-+$/],
+  $: [/^\$(?:\{[^}]{0,200}\}|[A-Za-z_][A-Za-z0-9_]{0,100})$/], // ${DB_PASSWORD}, $DB_PASSWORD
+  '{': [/^\{\{[^}]{0,200}\}\}$/], // {{ secret }}
+  '%': [/^%\(?[a-z_]{0,40}\)?[sd]$/], // %s, %(password)s
+  '<': [/^<[^<>]{0,100}>$/], // <password>
+  '[': [/^\[[A-Za-z_ -]{1,40}\]$/], // [REDACTED], [FILTERED]
+  '(': [/^\((?:[a-z]{1,20} ){0,3}[a-z]{1,20}\)$/], // (hidden), (not shown)
+  '/': [/^\/\S{0,400}$/], // a path (PWD=/app, password_file=/run/secrets/db)
+};
+const DIGITS = [/^\d{1,5}$/]; // a small count (max_tokens: 1024)
+const WORDS = [
   /^x{3,}$/i, // xxxx
-  /^[.\u2026]+$/, // ... or …
-  /^-+$/,
-  /^\$\{[^}]{0,200}\}$/, // ${DB_PASSWORD}
-  /^\$[A-Za-z_][A-Za-z0-9_]{0,100}$/, // $DB_PASSWORD
-  /^\{\{[^}]{0,200}\}\}$/, // {{ secret }}
-  /^%\(?[a-z_]{0,40}\)?[sd]$/, // %s, %(password)s
-  /^<[^<>]{0,100}>$/, // <password>
-  /^\[[A-Za-z_ -]{1,40}\]$/, // [REDACTED], [FILTERED]
-  /^\((?:[a-z]{1,20} ){0,3}[a-z]{1,20}\)$/, // (hidden), (not shown)
-  /^\/\S{0,400}$/, // a path (PWD=/app, password_file=/run/secrets/db)
   /^arn:\S{0,400}$/, // an ARN names a secret, it is not one
-  /^\d{1,5}$/, // a small count (max_tokens: 1024)
   /^[A-Z][A-Z0-9]{0,40}(?:_[A-Z0-9]{1,40}){1,8}$/, // the name of a variable (secrets: DB_PASSWORD)
   /^[A-Za-z_][A-Za-z0-9_.]{0,100}\(/, // a call in code (token = get_token(session))
 ];
@@ -228,10 +251,22 @@ const PLACEHOLDERS = [
 export function isHarmlessValue(value: string): boolean {
   const v = value.trim();
   if (v === '') return true;
-  return STATE_WORDS.has(v.toLowerCase()) || PLACEHOLDERS.some((p) => p.test(v));
+  if (v.length <= 12 && STATE_WORDS.has(v.toLowerCase())) return true;
+  const first = v.charCodeAt(0);
+  const candidates =
+    first >= 48 && first <= 57
+      ? DIGITS
+      : (first >= 65 && first <= 90) || (first >= 97 && first <= 122) || first === 95
+        ? WORDS
+        : PLACEHOLDERS[v[0] as string];
+  return candidates?.some((p) => p.test(v)) ?? false;
 }
 
-/** `not found`, `is missing for user bob`: the key is followed by prose, not by a value. */
-export function isProse(value: string, rest: string): boolean {
-  return /^[A-Za-z][a-z']{0,20}$/.test(value) && /^[ \t]{1,4}[A-Za-z][a-z']{0,20}(?:[\s.,;:!?)]|$)/.test(rest);
+/** `not found`, `is missing for user bob`: the word at start..end and the next one are prose, not a value. */
+export function isProse(text: string, start: number, end: number): boolean {
+  return (
+    end - start <= 21 &&
+    /^[A-Za-z][a-z']{0,20}$/.test(text.slice(start, end)) &&
+    /^[ \t]{1,4}[A-Za-z][a-z']{0,20}(?:[\s.,;:!?)]|$)/.test(text.slice(end, end + 60))
+  );
 }
