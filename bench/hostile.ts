@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { classifyEvent } from '../lambdas/domain/alerts/classify-event';
 import { redact } from '../lambdas/domain/alerts/redact';
 import { redactAlert } from '../lambdas/domain/alerts/redact-alert';
-import { classifyEvent } from '../lambdas/domain/alerts/classify-event';
 import { toSnsMessage } from '../lambdas/domain/alerts/sns-message';
 
 /**
@@ -37,10 +37,10 @@ const SHAPES: Record<string, string> = {
   'bearer schemes': fill('Bearer '),
   'AWS key id runs': fill('AKIAIOSFODNN7EXAMPLE'),
   'XML secret tags unclosed': fill('<password>'),
-  'flags': fill('--password '),
+  flags: fill('--password '),
   'curl user flags': fill('-u a:'),
   'token prefixes': fill('ghp_sk-xoxb-glpat-'),
-  'parentheses': fill('('),
+  parentheses: fill('('),
   'ARN prefixes': fill('arn:'),
   'classifier keywords': fill('target group instance asm volume efs exec: '),
   'lone surrogates': fill('\ud800a'),

@@ -329,7 +329,13 @@ function nextKeyValue(text: string, from: number): KeyMatch | undefined {
     if (first >= 48 && first <= 57) continue;
     let valueFrom = i + separator.length;
     for (let blanks = 0; blanks < 8 && isBlank(text[valueFrom]); blanks++) valueFrom++;
-    return { index: start, key: text.slice(start, keyEnd), separator, valueFrom, spaced: valueFrom > i + separator.length };
+    return {
+      index: start,
+      key: text.slice(start, keyEnd),
+      separator,
+      valueFrom,
+      spaced: valueFrom > i + separator.length,
+    };
   }
   return undefined;
 }
@@ -367,7 +373,8 @@ function decideValue(
     const array = redactStringArray(text, valueFrom);
     return array && { start: valueFrom, end: array.end, next: array.end, replacement: array.text };
   }
-  const blockIndicator = (first === '|' || first === '>') && /^[|>][-+]?\d?[ \t]*$/.test(text.slice(valueFrom, valueFrom + 16));
+  const blockIndicator =
+    (first === '|' || first === '>') && /^[|>][-+]?\d?[ \t]*$/.test(text.slice(valueFrom, valueFrom + 16));
   if (blockIndicator || (separator === ':' && (first === undefined || first === '\n' || first === '\r'))) {
     state.yamlBlock = { indent: indentOf(text), plain: !blockIndicator };
     return undefined;

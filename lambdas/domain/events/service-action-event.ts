@@ -60,7 +60,7 @@ export function parseServiceAction(envelope: EcsEnvelope): ServiceAction {
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),
     clusterArn,
-    cluster: requireSegment(clusterArn, 'detail.clusterArn', 'a cluster ARN ending in cluster/NAME'),
+    cluster: requireSegment(clusterArn, 'detail.clusterArn', 'a cluster ARN ending in cluster/NAME', 'cluster'),
     service: serviceOfResources(envelope.resources),
     createdAt: optionalTimestamp(d, 'createdAt', 'detail', missing),
     reason: optionalString(d, 'reason', 'detail', MAX_REASON_CHARS),

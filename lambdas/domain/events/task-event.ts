@@ -90,9 +90,9 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
     ...origin,
     missing,
     taskArn,
-    taskId: requireSegment(taskArn, 'detail.taskArn', 'a task ARN ending in /ID'),
+    taskId: requireSegment(taskArn, 'detail.taskArn', 'a task ARN ending in /ID', 'task'),
     clusterArn,
-    cluster: requireSegment(clusterArn, 'detail.clusterArn', 'a cluster ARN ending in cluster/NAME'),
+    cluster: requireSegment(clusterArn, 'detail.clusterArn', 'a cluster ARN ending in cluster/NAME', 'cluster'),
     taskDefinitionArn,
     taskDefinition: taskDefinitionArn
       ? lastSegment(taskDefinitionArn) || UNKNOWN_TASK_DEFINITION
@@ -153,10 +153,16 @@ export function serviceOfGroup(group: string | undefined): string | undefined {
   return group?.startsWith('service:') ? group.slice('service:'.length) : undefined;
 }
 
-/** The last segment of an ARN the watchdog cannot do without (the task id, the cluster name). */
-export function requireSegment(arn: string, path: string, expected: string): string {
+/** `arn:PARTITION:ecs:REGION:ACCOUNT:TYPE/…/NAME`: the ARN forms ECS puts in its events. */
+const ECS_ARN = /^arn:[a-z-]{1,20}:ecs:[a-z0-9-]{0,30}:\d{0,12}:([a-z-]{1,30})\/[^/]/;
+
+/**
+ * The last segment of an ECS ARN the watchdog cannot do without (the task id, the cluster name): an
+ * ARN of another shape is rejected with the field named, not carried on to the lookups.
+ */
+export function requireSegment(arn: string, path: string, expected: string, type: string): string {
   const segment = lastSegment(arn);
-  if (segment === '' || segment.includes(':') || (/^arn:/.test(arn) && !arn.includes('/')))
+  if (ECS_ARN.exec(arn)?.[1] !== type || segment === '')
     throw new InvalidEventError(path, `expected ${expected}, got "${arn.slice(0, 200)}"`);
   return segment;
 }
