@@ -10,7 +10,7 @@ import { anyValue, fuzzSeed, hostileEvent } from './hostile-events';
  * is empty), its configuration from the environment the stack sets. Any event EventBridge (or SQS)
  * could deliver ends in a result, never a throw, within 1 s; every published message fits SNS.
  */
-export const ENTRY_RUNS = { 'task-stopped': 2_500, rollout: 2_000, timer: 500, 'capacity-scan': 20 };
+const ENTRY_RUNS = { 'task-stopped': 2_500, rollout: 2_000, timer: 500, 'capacity-scan': 20 };
 const CASE_LIMIT_MS = 1_000;
 
 const statuses: Record<string, number> = {};
