@@ -399,6 +399,7 @@ export class EcsWatchdog extends Construct {
     // Publish the alert (grantPublish adds kms:Decrypt / kms:GenerateDataKey* on the topic key).
     this.alertTopic.grantPublish(role);
     this.incidents.grantIncidentTracking(role);
+    this.incidents.grantEventClaims(role);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTaskDefinitions',

@@ -1,7 +1,6 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -78,23 +77,26 @@ export class Incidents extends Construct {
       timeout: FUNCTION_TIMEOUT,
       environment: { ALERT_TOPIC_ARN: props.alertTopic.topicArn, ...this.environment },
     });
-    this.timer.function.addEventSource(
-      new SqsEventSource(this.timerQueue, { batchSize: TIMER_BATCH_SIZE, reportBatchItemFailures: true }),
-    );
+    // The event source mapping polls with the function's role: exactly what Lambda needs (no GetQueueUrl,
+    // no ChangeMessageVisibility, which SqsEventSource would also grant).
+    this.timer.function.addEventSourceMapping('TimerQueue', {
+      eventSourceArn: this.timerQueue.queueArn,
+      batchSize: TIMER_BATCH_SIZE,
+      reportBatchItemFailures: true,
+    });
+    this.timerQueue.grant(this.timer.role, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
+    // The timer reads and writes incidents but never claims events.
     this.grantIncidentTracking(this.timer.role);
     props.alertTopic.grantPublish(this.timer.role);
     Validations.of(this.timer.role.node.findChild('DefaultPolicy')).acknowledge(TOPIC_KEY_GRANT_ACKNOWLEDGEMENT);
   }
 
-  /**
-   * What the incident flow calls: read and conditionally write incident items, claim / complete /
-   * release event ids (UpdateItem, DeleteItem), and arm timers.
-   */
+  /** What the incident flow calls: read and conditionally write incident items, and arm timers. */
   grantIncidentTracking(role: iam.IRole): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'TrackIncidents',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [this.table.tableArn],
       }),
     );
@@ -103,6 +105,20 @@ export class Incidents extends Construct {
         sid: 'ArmTimers',
         actions: ['sqs:SendMessage'],
         resources: [this.timerQueue.queueArn],
+      }),
+    );
+  }
+
+  /**
+   * Event claims against duplicates: complete (UpdateItem) and release (DeleteItem) a claim; the claim
+   * itself is a PutItem, granted with {@link grantIncidentTracking}.
+   */
+  grantEventClaims(role: iam.IRole): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ClaimEvents',
+        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [this.table.tableArn],
       }),
     );
   }

@@ -87,6 +87,7 @@ export class RolloutWatch extends Construct {
       stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     props.alertTopic.grantPublish(role);
     props.incidents.grantIncidentTracking(role);
+    props.incidents.grantEventClaims(role);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadServices',
@@ -101,11 +102,22 @@ export class RolloutWatch extends Construct {
         resources: [arn('task', '*'), arn('container-instance', '*')],
       }),
     );
+    // The watched clusters, or every cluster of this account and region.
+    const clusters = props.settings.clusters?.map((ref) => clusterArnOf(this, ref)) ?? [arn('cluster', '*')];
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ListTasksAndInstances',
-        actions: ['ecs:ListTasks', 'ecs:ListContainerInstances'],
+        sid: 'ListContainerInstances',
+        actions: ['ecs:ListContainerInstances'],
+        resources: clusters,
+      }),
+    );
+    // ListTasks has no resource type to scope; its ecs:cluster condition key narrows it to those clusters.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListTasks',
+        actions: ['ecs:ListTasks'],
         resources: ['*'],
+        conditions: { ArnLike: { 'ecs:cluster': clusters } },
       }),
     );
     role.addToPolicy(
@@ -122,9 +134,19 @@ export class RolloutWatch extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'ecs:DescribeTaskDefinition, ec2:DescribeSubnets and ec2:DescribeInstanceTypes support no resource-level ' +
-          'permissions; ecs:ListTasks and ecs:ListContainerInstances are listed on "*" because the cluster is only known ' +
-          'from the event. All read-only.',
+          'permissions; ecs:ListTasks is listed on "*" but limited to the watched clusters by its ecs:cluster condition. ' +
+          'All read-only.',
       },
+      ...(props.settings.clusters === undefined
+        ? [
+            {
+              id: `AwsSolutions-IAM5[Resource::${nag('cluster/*')}]`,
+              reason:
+                'ecs:ListContainerInstances lists the instances of the cluster a placement failure happened in, which can be ' +
+                'any cluster of this account and region when none is configured. Read-only.',
+            },
+          ]
+        : []),
       {
         id: `AwsSolutions-IAM5[Resource::${nag('task/*')}]`,
         reason:

@@ -185,10 +185,7 @@ describe('EcsWatchdog with defaults', () => {
     expect(statements).toEqual(
       expect.arrayContaining([
         { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
-        {
-          actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-          resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
-        },
+        { actions: ['sqs:SendMessage'], resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
         { actions: ['sns:Publish'], resource: ref(topicId) },
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         { actions: ['ecs:DescribeTaskDefinition'], resource: '*' },
@@ -207,8 +204,9 @@ describe('EcsWatchdog with defaults', () => {
           },
         },
         { actions: ['cloudwatch:GetMetricData'], resource: '*' },
+        { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
         {
-          actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
           resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         },
         { actions: ['sqs:SendMessage'], resource: { 'Fn::GetAtt': [timerQueueId, 'Arn'] } },
@@ -230,8 +228,6 @@ describe('EcsWatchdog with defaults', () => {
       'logs:GetLogEvents',
       'logs:PutLogEvents',
       'sns:Publish',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
       'sqs:SendMessage',
       'sqs:SendMessage',
     ]);

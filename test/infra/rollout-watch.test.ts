@@ -86,18 +86,17 @@ describe('RolloutWatch', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sns:Publish',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
       'sqs:SendMessage',
       'sqs:SendMessage',
     ]);
     const timerQueueArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.timerQueue), 'Arn'] };
     const tableArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.table), 'Arn'] };
     expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))).toEqual([
+      { Sid: 'TrackIncidents', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
       {
-        Sid: 'TrackIncidents',
+        Sid: 'ClaimEvents',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
         Resource: tableArn,
       },
     ]);
