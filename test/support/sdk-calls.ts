@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+import { parseSync } from 'oxc-parser';
+
+/**
+ * The AWS API calls a Lambda entry can make, read from the code: the files its bundle takes in
+ * (esbuild's metafile), each `new XxxCommand(...)` of an `@aws-sdk/client-*` package in them, kept
+ * when the method or function around it is called somewhere in those files. A command in a method no
+ * bundled code calls (the timer bundles StateStore but never completes a claim) is not a call.
+ */
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** IAM service prefix of each SDK client package. */
+const SERVICE_PREFIX: Record<string, string> = {
+  'client-cloudwatch': 'cloudwatch',
+  'client-cloudwatch-logs': 'logs',
+  'client-dynamodb': 'dynamodb',
+  'client-ec2': 'ec2',
+  'client-ecs': 'ecs',
+  'client-sns': 'sns',
+  'client-sqs': 'sqs',
+};
+
+export function bundledFiles(entry: string): string[] {
+  const result = buildSync({
+    entryPoints: [path.join(ROOT, 'lambdas', 'entries', `${entry}.ts`)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+    absWorkingDir: ROOT,
+  });
+  return Object.keys(result.metafile?.inputs ?? {}).filter((f) => f.startsWith('lambdas/'));
+}
+
+interface Node {
+  type?: string;
+  name?: string;
+  [key: string]: unknown;
+}
+
+interface CommandUse {
+  action: string;
+  /** The method or function the command is built in (undefined at module level). */
+  owner?: string;
+  file: string;
+}
+
+function scan(file: string): { uses: CommandUse[]; called: Set<string> } {
+  const source = readFileSync(path.join(ROOT, file), 'utf8');
+  const { program } = parseSync(file, source);
+  const commandPackage = new Map<string, string>();
+  const uses: CommandUse[] = [];
+  const called = new Set<string>();
+  const nameOf = (node: unknown) => (node as Node | undefined)?.name;
+  const visit = (node: unknown, owner: string | undefined): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item, owner);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const n = node as Node;
+    if (n.type === 'ImportDeclaration') {
+      const from = String((n.source as Node & { value: string }).value);
+      const pkg = /^@aws-sdk\/(client-[a-z0-9-]+)$/.exec(from)?.[1];
+      if (pkg) for (const spec of n.specifiers as Node[]) commandPackage.set(String(nameOf(spec.local)), pkg);
+      return;
+    }
+    let inner = owner;
+    if (n.type === 'MethodDefinition' || n.type === 'PropertyDefinition') inner = nameOf(n.key) ?? owner;
+    if (n.type === 'FunctionDeclaration') inner = nameOf(n.id) ?? owner;
+    if (n.type === 'VariableDeclarator' && /Function/.test(String((n.init as Node | undefined)?.type)))
+      inner = nameOf(n.id) ?? owner;
+    if (n.type === 'NewExpression') {
+      const command = nameOf(n.callee);
+      const pkg = command && commandPackage.get(command);
+      if (command?.endsWith('Command') && pkg) {
+        uses.push({ action: `${SERVICE_PREFIX[pkg] ?? pkg}:${command.replace(/Command$/, '')}`, owner, file });
+      }
+    }
+    if (n.type === 'CallExpression') {
+      const callee = n.callee as Node;
+      const name = callee.type === 'MemberExpression' ? nameOf(callee.property) : nameOf(callee);
+      if (name) called.add(name);
+    }
+    for (const [key, value] of Object.entries(n))
+      if (key !== 'parent' && typeof value === 'object') visit(value, inner);
+  };
+  visit(program, undefined);
+  return { uses, called };
+}
+
+/** Every IAM action the entry's code can send, with where. */
+export function sdkCalls(entry: string): Map<string, string[]> {
+  const scans = bundledFiles(entry).map(scan);
+  const called = new Set(scans.flatMap((s) => [...s.called]));
+  const calls = new Map<string, string[]>();
+  for (const use of scans.flatMap((s) => s.uses)) {
+    if (use.owner !== undefined && !called.has(use.owner)) continue;
+    calls.set(use.action, [...(calls.get(use.action) ?? []), `${use.file} (${use.owner ?? 'module'})`]);
+  }
+  return calls;
+}
