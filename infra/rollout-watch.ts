@@ -21,6 +21,8 @@ export interface RolloutWatchProps {
   readonly logRetention: logs.RetentionDays;
   /** Services of the watched clusters (ARN patterns), each with the way cdk-nag prints it. */
   readonly services: { arn: string; nagArn: string }[];
+  /** Accounts whose events the rules accept (see EcsWatchdogProps.eventAccounts). */
+  readonly eventAccounts: string[];
   /** How the rules retry delivery before dead-lettering (the same policy as the task-stopped rule). */
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
@@ -60,12 +62,15 @@ export class RolloutWatch extends Construct {
     const clusters = settings.clusters;
     this.deploymentRule = new events.Rule(this, 'DeploymentRule', {
       description: 'ECS service deployments: failures, circuit-breaker rollbacks and their completion',
-      eventPattern: deploymentPattern(clusters && this.serviceArnPrefixes(clusters)),
+      eventPattern: deploymentPattern(clusters && this.serviceArnPrefixes(clusters), props.eventAccounts),
       targets: [target()],
     });
     this.serviceActionRule = new events.Rule(this, 'ServiceActionRule', {
       description: 'ECS service actions: WARN and ERROR events, and SERVICE_STEADY_STATE (closes incidents)',
-      eventPattern: serviceActionPattern(clusters?.map((ref) => clusterArnOf(this, ref))),
+      eventPattern: serviceActionPattern(
+        clusters?.map((ref) => clusterArnOf(this, ref)),
+        props.eventAccounts,
+      ),
       targets: [target()],
     });
     this.grant(props);
@@ -168,18 +173,20 @@ export class RolloutWatch extends Construct {
 }
 
 /** Every deployment event: ERROR (failed) and INFO (rollback started and completed; routine ones are dropped by the handler). */
-export function deploymentPattern(serviceArnPrefixes?: string[]): events.EventPattern {
+export function deploymentPattern(serviceArnPrefixes?: string[], accounts?: string[]): events.EventPattern {
   return {
     source: ['aws.ecs'],
+    ...(accounts ? { account: accounts } : {}),
     detailType: ['ECS Deployment State Change'],
     ...(serviceArnPrefixes ? { resources: serviceArnPrefixes.map((prefix) => ({ prefix })) } : {}),
   } as events.EventPattern;
 }
 
 /** WARN and ERROR service actions, plus SERVICE_STEADY_STATE (INFO) that later closes incidents. */
-export function serviceActionPattern(clusterArns?: string[]): events.EventPattern {
+export function serviceActionPattern(clusterArns?: string[], accounts?: string[]): events.EventPattern {
   return {
     source: ['aws.ecs'],
+    ...(accounts ? { account: accounts } : {}),
     detailType: ['ECS Service Action'],
     detail: {
       ...(clusterArns ? { clusterArn: clusterArns } : {}),
