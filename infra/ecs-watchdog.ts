@@ -268,6 +268,8 @@ export class EcsWatchdog extends Construct {
       stateTableRemovalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
+    // Held alerts leave through the timer: its redaction gate applies the extra patterns too.
+    this.incidents.timer.function.addEnvironment('REDACT_PATTERNS', JSON.stringify(this.settings.redactPatterns));
     this.taskStopped = this.taskStoppedHandler(logRetention);
     const eventAccounts = resolveEventAccounts(props.eventAccounts) ?? [Stack.of(this).account];
     this.taskStoppedRule = new events.Rule(this, 'TaskStoppedRule', {

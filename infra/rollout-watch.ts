@@ -50,6 +50,8 @@ export class RolloutWatch extends Construct {
         TEAM_TAG_KEY: settings.teamTagKey,
         ENRICHMENT_BUDGET_MS: String(settings.enrichmentBudget.toMilliseconds()),
         SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
+        // The redaction gate of every alert applies the operator's extra patterns too.
+        REDACT_PATTERNS: JSON.stringify(settings.redactPatterns),
         ...props.incidents.environment,
       },
     });

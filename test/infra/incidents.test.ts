@@ -124,6 +124,7 @@ describe('incident state and timers', () => {
       LOOP_WINDOW_SECONDS: '600',
       GROUP_WAIT_SECONDS: '60',
       QUIET_PERIOD_SECONDS: '900',
+      REDACT_PATTERNS: '[]',
     });
   });
 
