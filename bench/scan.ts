@@ -243,8 +243,8 @@ async function main(): Promise<void> {
 
       const started = Date.now();
       const outcome = await processCapacityScan({
-        config: { freeIpThreshold: 25 },
-        discovery: new CapacityDiscovery(ecs, ec2),
+        config: { freeIpThreshold: 25, teamTagKey: 'team' },
+        discovery: CapacityDiscovery.onClients(ecs, ec2),
         metrics: new CapacityMetricsPublisher(cloudWatch),
         state: new DynamoDbCapacityStateStore(new StateStore(dynamodb, seeded.tableName)),
         publisher: new AlertPublisher(sns, seeded.topicArn),

@@ -8,13 +8,20 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity/capacity-metrics.js';
+import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import { type ArnPattern, clusterArnOf, nagArn } from './arns.js';
-import type { ClusterRef } from './config.js';
+import { CAPACITY_SCAN_TIMEOUT, type ClusterRef, type WatchdogSettings } from './config.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
-/** Time one scan may take: thousands of services under ECS throttling take more than the 30 s of the event handlers. */
-export const CAPACITY_SCAN_TIMEOUT = Duration.minutes(5);
+export { CAPACITY_SCAN_TIMEOUT };
+
+/** The settings the capacity-scan function reads from its environment (the watched clusters apart: as ARNs). */
+export const CAPACITY_SCAN_SETTINGS = [
+  'teamTagKey',
+  'freeIpThreshold',
+  'scanConcurrency',
+] as const satisfies readonly SettingName[];
 
 export interface CapacityScanProps {
   readonly alertTopic: sns.ITopic;
@@ -22,20 +29,18 @@ export interface CapacityScanProps {
   readonly stateTable: dynamodb.ITable;
   readonly deadLetterQueue: sqs.IQueue;
   readonly logRetention: logs.RetentionDays;
-  readonly teamTagKey: string;
-  /** Watched clusters; undefined = every cluster of the account and region. */
-  readonly clusters: readonly ClusterRef[] | undefined;
-  /** How often to scan (whole minutes). @default Duration.minutes(15) */
-  readonly schedule?: Duration;
-  /** Free addresses below which a subnet is alerted on even if surges fit. @default 25 */
-  readonly freeIpThreshold?: number;
+  /** The watched clusters (undefined = all), the schedule and what the function reads from its environment. */
+  readonly settings: Pick<
+    WatchdogSettings,
+    'clusters' | 'capacityScanSchedule' | (typeof CAPACITY_SCAN_SETTINGS)[number]
+  >;
   /** EventBridge delivery retries of a scheduled invocation, and their age limit. */
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
 }
 
 /**
- * The scheduled capacity scan (DESIGN §5): an EventBridge schedule invoking the `capacity-scan`
+ * The scheduled capacity scan (docs/architecture.md, "The capacity model"): an EventBridge schedule invoking the `capacity-scan`
  * function, which keeps its open incidents between runs as one item of the watchdog's state table.
  * The function may call exactly the read APIs discovery uses, PutMetricData in its own namespace,
  * GetItem and PutItem on the state table, and SNS Publish.
@@ -46,7 +51,9 @@ export class CapacityScan extends Construct {
 
   constructor(scope: Construct, id: string, props: CapacityScanProps) {
     super(scope, id);
-    const schedule = props.schedule ?? Duration.minutes(15);
+    const { settings } = props;
+    const schedule = Duration.millis(settings.capacityScanSchedule);
+    const clusterArns = (settings.clusters ?? []).map((ref) => clusterArnOf(this, ref));
 
     this.handler = new WatchdogFunction(this, 'Function', {
       entry: handlerEntry('capacity-scan'),
@@ -55,12 +62,12 @@ export class CapacityScan extends Construct {
       deadLetterQueue: props.deadLetterQueue,
       timeout: CAPACITY_SCAN_TIMEOUT,
       environment: {
-        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
-        TEAM_TAG_KEY: props.teamTagKey,
-        FREE_IP_THRESHOLD: String(props.freeIpThreshold ?? 25),
-        STATE_TABLE_NAME: props.stateTable.tableName,
-        CAPACITY_METRICS_NAMESPACE,
-        CLUSTER_ARNS: (props.clusters ?? []).map((ref) => clusterArnOf(this, ref)).join(','),
+        [RESOURCE_ENV.alertTopicArn]: props.alertTopic.topicArn,
+        [RESOURCE_ENV.stateTableName]: props.stateTable.tableName,
+        [RESOURCE_ENV.capacityMetricsNamespace]: CAPACITY_METRICS_NAMESPACE,
+        ...settingsEnvironment(settings, CAPACITY_SCAN_SETTINGS),
+        // The watched clusters as ARNs: names are resolved in the stack's account and region here.
+        ...settingsEnvironment({ clusters: clusterArns }, ['clusters']),
       },
     });
 
@@ -81,18 +88,18 @@ export class CapacityScan extends Construct {
 
   private grant(props: CapacityScanProps): void {
     const role = this.handler.role;
-    const patterns = resourcePatterns(this, props.clusters);
+    const patterns = resourcePatterns(this, props.settings.clusters);
     props.alertTopic.grantPublish(role);
     const statements: iam.PolicyStatementProps[] = [
       // No resource types: "*" only. ListServices is narrowed to the watched clusters by its ecs:cluster key.
-      ...(props.clusters === undefined
+      ...(props.settings.clusters === undefined
         ? [{ sid: 'ListClusters', actions: ['ecs:ListClusters'], resources: ['*'] }]
         : []),
       {
         sid: 'ListServices',
         actions: ['ecs:ListServices'],
         resources: ['*'],
-        ...(props.clusters === undefined
+        ...(props.settings.clusters === undefined
           ? {}
           : { conditions: { ArnEquals: { 'ecs:cluster': patterns.map((p) => p.cluster.arn) } } }),
       },

@@ -10,13 +10,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import type { Severity } from '../lambdas/domain/stops/taxonomy.js';
 import { clusterArnOf, nagArn } from './arns.js';
 import { CapacityScan } from './capacity-scan.js';
 import {
   type CapacityScanSettingsInput,
   type RestartLoopSettingsInput,
-  resolveCapacityScanSettings,
   resolveSettings,
   type WatchdogSettings,
 } from './config.js';
@@ -110,15 +110,16 @@ export interface EcsWatchdogProps {
    * The scheduled capacity scan: free addresses and deployment surge headroom of every subnet used by
    * awsvpc services, and free network interfaces of EC2 container instances, as CloudWatch metrics
    * (namespace `EcsWatchdog/Capacity`) and CAPACITY alerts. `schedule`: whole minutes from 5 to 1440;
-   * `freeIpThreshold`: alert on a subnet with fewer free addresses than this even when surges fit.
+   * `freeIpThreshold`: alert on a subnet with fewer free addresses than this even when surges fit (0 to
+   * 65,531); `concurrency`: ECS and EC2 requests in flight at once (1 to 64).
    *
-   * @default - enabled, every 15 minutes, threshold 25 free addresses
+   * @default - enabled, every 15 minutes, threshold 25 free addresses, 8 requests at once
    */
   readonly capacityScan?: CapacityScanSettingsInput;
 
   /**
    * When stops of one service become one RESTART_LOOP incident instead of one alert each, and when it
-   * closes (DESIGN §5). `threshold`: actionable stops (an integer from 2 to 100) within `window` (1 minute
+   * closes (docs/architecture.md, "The incident model"). `threshold`: actionable stops (an integer from 2 to 100) within `window` (1 minute
    * to 24 hours) that open the incident; `groupWait`: how long a first stop's alert is held so that a
    * loop starting right behind it pages once (0 to 15 minutes, the longest SQS message delay);
    * `quietPeriod`: an open incident with no further stop for this long closes with a RECOVERED alert
@@ -154,7 +155,23 @@ export interface EcsWatchdogProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** Routine stops the rule pattern can recognise, so they never invoke the function (DESIGN §1). */
+/** The settings the task-stopped handler reads from its environment (besides the incident ones). */
+export const TASK_STOPPED_SETTINGS = [
+  'teamTagKey',
+  'enrichmentBudget',
+  'logExcerptLines',
+  'mutedCategories',
+  'severityOverrides',
+  'redactPatterns',
+] as const satisfies readonly SettingName[];
+
+/** The settings the timer handler reads (besides the incident ones): held alerts leave through its redaction gate. */
+export const TIMER_SETTINGS = ['redactPatterns'] as const satisfies readonly SettingName[];
+
+/**
+ * Routine stops the rule pattern can recognise, so they never invoke the function (docs/architecture.md,
+ * "The path of one event").
+ */
 export const USER_INITIATED_STOP_CODE = 'UserInitiated';
 export const SCALING_ACTIVITY_REASON_PREFIX = 'Scaling activity initiated by';
 
@@ -261,7 +278,7 @@ export class EcsWatchdog extends Construct {
     });
 
     this.incidents = new Incidents(this, 'Incidents', {
-      restartLoop: this.settings.restartLoop,
+      restartLoop: this.settings,
       alertTopic: this.alertTopic,
       deadLetterQueue: this.deadLetterQueue,
       logRetention,
@@ -269,7 +286,9 @@ export class EcsWatchdog extends Construct {
     });
 
     // Held alerts leave through the timer: its redaction gate applies the extra patterns too.
-    this.incidents.timer.function.addEnvironment('REDACT_PATTERNS', JSON.stringify(this.settings.redactPatterns));
+    for (const [name, value] of Object.entries(settingsEnvironment(this.settings, TIMER_SETTINGS))) {
+      this.incidents.timer.function.addEnvironment(name, value);
+    }
     this.taskStopped = this.taskStoppedHandler(logRetention);
     const eventAccounts = resolveEventAccounts(props.eventAccounts) ?? [Stack.of(this).account];
     this.taskStoppedRule = new events.Rule(this, 'TaskStoppedRule', {
@@ -294,17 +313,13 @@ export class EcsWatchdog extends Construct {
       retryAttempts: RULE_RETRY_ATTEMPTS,
       maxEventAge: RULE_MAX_EVENT_AGE,
     });
-    const capacityScan = resolveCapacityScanSettings(props.capacityScan);
-    if (capacityScan.enabled) {
+    if (this.settings.capacityScanEnabled) {
       this.capacityScan = new CapacityScan(this, 'CapacityScan', {
         alertTopic: this.alertTopic,
         stateTable: this.incidents.table,
         deadLetterQueue: this.deadLetterQueue,
         logRetention,
-        teamTagKey: this.settings.teamTagKey,
-        clusters: this.settings.clusters,
-        schedule: capacityScan.schedule,
-        freeIpThreshold: capacityScan.freeIpThreshold,
+        settings: this.settings,
         retryAttempts: RULE_RETRY_ATTEMPTS,
         maxEventAge: RULE_MAX_EVENT_AGE,
       });
@@ -387,13 +402,8 @@ export class EcsWatchdog extends Construct {
       logRetention,
       deadLetterQueue: this.deadLetterQueue,
       environment: {
-        ALERT_TOPIC_ARN: this.alertTopic.topicArn,
-        TEAM_TAG_KEY: settings.teamTagKey,
-        ENRICHMENT_BUDGET_MS: String(settings.enrichmentBudget.toMilliseconds()),
-        LOG_EXCERPT_LINES: String(settings.logExcerptLines),
-        MUTED_CATEGORIES: settings.mutedCategories.join(','),
-        SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
-        REDACT_PATTERNS: JSON.stringify(settings.redactPatterns),
+        [RESOURCE_ENV.alertTopicArn]: this.alertTopic.topicArn,
+        ...settingsEnvironment(settings, TASK_STOPPED_SETTINGS),
         ...this.incidents.environment,
       },
     });

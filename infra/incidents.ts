@@ -5,7 +5,13 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTION_TIMEOUT, type RestartLoopSettings } from './config.js';
+import {
+  RESOURCE_ENV,
+  type SettingName,
+  type SettingValues,
+  settingsEnvironment,
+} from '../lambdas/domain/settings/settings.js';
+import { FUNCTION_TIMEOUT } from './config.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
@@ -19,8 +25,16 @@ export const TIMER_VISIBILITY_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT.toSeco
 export const TIMER_MAX_RECEIVE_COUNT = 5;
 export const TIMER_BATCH_SIZE = 10;
 
+/** The restart-loop settings every handler that tracks incidents reads from its environment. */
+export const RESTART_LOOP_SETTINGS = [
+  'loopThreshold',
+  'loopWindow',
+  'groupWait',
+  'quietPeriod',
+] as const satisfies readonly SettingName[];
+
 export interface IncidentsProps {
-  readonly restartLoop: RestartLoopSettings;
+  readonly restartLoop: Pick<SettingValues, (typeof RESTART_LOOP_SETTINGS)[number]>;
   readonly alertTopic: sns.ITopic;
   /** Where timers that keep failing end up; the construct's dead-letter queue, watched by its alarm. */
   readonly deadLetterQueue: sqs.IQueue;
@@ -29,7 +43,7 @@ export interface IncidentsProps {
 }
 
 /**
- * The watchdog's memory and clock (DESIGN §5 "Incidents, not alert storms"):
+ * The watchdog's memory and clock (docs/architecture.md, "The incident model"):
  * - {@link table}: one DynamoDB table keyed by `pk` (open incidents, event claims against duplicates,
  *   the capacity scan's open incidents), on-demand, encrypted, point-in-time recovery, TTL `expiresAt`;
  * - {@link timerQueue}: timers as delayed SQS messages (group wait, quiet period), consumed by
@@ -60,14 +74,10 @@ export class Incidents extends Construct {
       deadLetterQueue: { queue: props.deadLetterQueue, maxReceiveCount: TIMER_MAX_RECEIVE_COUNT },
     });
 
-    const loop = props.restartLoop;
     this.environment = {
-      STATE_TABLE_NAME: this.table.tableName,
-      TIMER_QUEUE_URL: this.timerQueue.queueUrl,
-      LOOP_THRESHOLD: String(loop.threshold),
-      LOOP_WINDOW_SECONDS: String(loop.window.toSeconds()),
-      GROUP_WAIT_SECONDS: String(loop.groupWait.toSeconds()),
-      QUIET_PERIOD_SECONDS: String(loop.quietPeriod.toSeconds()),
+      [RESOURCE_ENV.stateTableName]: this.table.tableName,
+      [RESOURCE_ENV.timerQueueUrl]: this.timerQueue.queueUrl,
+      ...settingsEnvironment(props.restartLoop, RESTART_LOOP_SETTINGS),
     };
 
     this.timer = new WatchdogFunction(this, 'Timer', {
@@ -75,7 +85,7 @@ export class Incidents extends Construct {
       description: 'ECS Watchdog: releases held alerts and closes quiet incidents when their timers fire',
       logRetention: props.logRetention,
       timeout: FUNCTION_TIMEOUT,
-      environment: { ALERT_TOPIC_ARN: props.alertTopic.topicArn, ...this.environment },
+      environment: { [RESOURCE_ENV.alertTopicArn]: props.alertTopic.topicArn, ...this.environment },
     });
     // The event source mapping polls with the function's role: exactly what Lambda needs (no GetQueueUrl,
     // no ChangeMessageVisibility, which SqsEventSource would also grant).

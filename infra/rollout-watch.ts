@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import { clusterArnOf } from './arns.js';
 import type { ClusterRef, WatchdogSettings } from './config.js';
 import type { Incidents } from './incidents.js';
@@ -28,6 +29,15 @@ export interface RolloutWatchProps {
   readonly maxEventAge: Duration;
 }
 
+/** The settings the rollout handler reads from its environment (besides the incident ones). */
+export const ROLLOUT_SETTINGS = [
+  'teamTagKey',
+  'enrichmentBudget',
+  'severityOverrides',
+  // The redaction gate of every alert applies the operator's extra patterns too.
+  'redactPatterns',
+] as const satisfies readonly SettingName[];
+
 /**
  * Deployment and service-action events → the `rollout` handler: one story per failed deployment,
  * placement diagnoses, and the other service actions worth a look.
@@ -46,12 +56,8 @@ export class RolloutWatch extends Construct {
       logRetention: props.logRetention,
       deadLetterQueue: props.deadLetterQueue,
       environment: {
-        ALERT_TOPIC_ARN: props.alertTopic.topicArn,
-        TEAM_TAG_KEY: settings.teamTagKey,
-        ENRICHMENT_BUDGET_MS: String(settings.enrichmentBudget.toMilliseconds()),
-        SEVERITY_OVERRIDES: JSON.stringify(settings.severityOverrides),
-        // The redaction gate of every alert applies the operator's extra patterns too.
-        REDACT_PATTERNS: JSON.stringify(settings.redactPatterns),
+        [RESOURCE_ENV.alertTopicArn]: props.alertTopic.topicArn,
+        ...settingsEnvironment(settings, ROLLOUT_SETTINGS),
         ...props.incidents.environment,
       },
     });
@@ -129,8 +135,14 @@ export class RolloutWatch extends Construct {
     );
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ReadTaskDefinitionsSubnetsInstanceTypes',
-        actions: ['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeInstanceTypes'],
+        sid: 'ReadTaskDefinitionsAndNetworkCapacity',
+        // The placement diagnosis reads instances' network interfaces as the capacity scan does.
+        actions: [
+          'ecs:DescribeTaskDefinition',
+          'ec2:DescribeSubnets',
+          'ec2:DescribeInstanceTypes',
+          'ec2:DescribeInstances',
+        ],
         resources: ['*'],
       }),
     );
@@ -140,9 +152,9 @@ export class RolloutWatch extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'ecs:DescribeTaskDefinition, ec2:DescribeSubnets and ec2:DescribeInstanceTypes support no resource-level ' +
-          'permissions; ecs:ListTasks is listed on "*" but limited to the watched clusters by its ecs:cluster condition. ' +
-          'All read-only.',
+          'ecs:DescribeTaskDefinition, ec2:DescribeSubnets, ec2:DescribeInstanceTypes and ec2:DescribeInstances support ' +
+          'no resource-level permissions; ecs:ListTasks is listed on "*" but limited to the watched clusters by its ' +
+          'ecs:cluster condition. All read-only.',
       },
       ...(props.settings.clusters === undefined
         ? [

@@ -101,7 +101,7 @@ export class WatchdogFunction extends Construct {
         // ESM entry points of dependencies first; the banner gives bundled CommonJS code a `require`.
         mainFields: ['module', 'main'],
         banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (TOOLCHAIN.md).
+        // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (`npm run bench:bundle`).
         externalModules: [],
       },
       ...(props.deadLetterQueue && {

@@ -1,5 +1,6 @@
 /**
- * Local AWS for integration tests, the demo and the benchmarks (DESIGN.md §7).
+ * Local AWS for integration tests, the demo and the benchmarks (README, "Quick start"; what it serves:
+ * local/API-SUPPORT.md).
  *
  * - Installs the pinned moto server (local/requirements.txt) into the project-local virtual
  *   environment `.venv` on first use, and again whenever the requirements file changes.

@@ -33,3 +33,6 @@ export async function mapWithConcurrency<T, R>(
   const run = createLimiter(limit);
   return Promise.all(items.map((item, index) => run(() => fn(item, index))));
 }
+
+/** No bound: for readers used one lookup at a time under an enrichment deadline. */
+export const unbounded: Limiter = (task) => task();

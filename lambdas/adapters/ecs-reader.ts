@@ -3,19 +3,42 @@ import {
   DescribeClustersCommand,
   DescribeTaskDefinitionCommand,
   type ECSClient,
+  ListClustersCommand,
   ListTagsForResourceCommand,
   type TaskDefinition,
 } from '@aws-sdk/client-ecs';
+import { inBatches } from '../domain/capacity/batches';
+import { lastSegment } from '../domain/events/task-event';
 import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../domain/stops/task-definition';
+import { type Limiter, unbounded } from './concurrency';
+import { allPages } from './pages';
 
 const TAG_CACHE_MS = 5 * 60_000;
+
+/** Per-request limits of the cluster APIs (API references). */
+export const ECS_CLUSTER_LIMITS = {
+  /** ListClusters `maxResults` (1-100). */
+  listPage: 100,
+  /** DescribeClusters `clusters`: up to 100. */
+  describeClusters: 100,
+} as const;
+
+/** A cluster as the capacity scan needs it. */
+export interface ClusterSummary {
+  arn: string;
+  name: string;
+  /** Registered container instances: 0 for a Fargate-only cluster. */
+  containerInstances: number;
+}
 
 /** `containerInsights` cluster setting: `enhanced`, `enabled` or `disabled`. */
 export type ContainerInsightsMode = 'enhanced' | 'enabled' | 'disabled';
 
 /**
- * Reads what enrichment needs from ECS. Task definition revisions are immutable, so they are
- * cached for the life of the function instance; service tags and cluster settings for a few minutes.
+ * Reads task definitions, tags and clusters from ECS: the only caller of DescribeTaskDefinition,
+ * ListTagsForResource, ListClusters and DescribeClusters. Task definition revisions are immutable, so
+ * they are cached for the life of the function instance; service tags and cluster settings for a few
+ * minutes. The cluster listing of the capacity scan goes through `limit`.
  */
 export class EcsReader {
   private readonly taskDefinitions = new Map<string, Promise<TaskDefinitionFacts>>();
@@ -27,7 +50,45 @@ export class EcsReader {
   constructor(
     private readonly ecs: ECSClient,
     private readonly now: () => number = Date.now,
+    private readonly limit: Limiter = unbounded,
   ) {}
+
+  /**
+   * The given clusters, or every cluster of the account and region, with their container instance
+   * counts. A given cluster that does not exist (any more) is left out.
+   */
+  async clusters(clusterArns?: readonly string[]): Promise<ClusterSummary[]> {
+    const arns =
+      clusterArns ??
+      (await allPages(async (nextToken) => {
+        this.count('ListClusters');
+        const page = await this.ecs.send(
+          new ListClustersCommand({ maxResults: ECS_CLUSTER_LIMITS.listPage, nextToken }),
+        );
+        return { items: page.clusterArns ?? [], next: page.nextToken };
+      }, this.limit));
+    const described = await Promise.all(
+      inBatches(arns, ECS_CLUSTER_LIMITS.describeClusters).map((batch) =>
+        this.limit(() => {
+          this.count('DescribeClusters');
+          return this.ecs.send(new DescribeClustersCommand({ clusters: batch }));
+        }),
+      ),
+    );
+    const counts = new Map(
+      described.flatMap((d) => d.clusters ?? []).map((c) => [c.clusterArn, c.registeredContainerInstancesCount ?? 0]),
+    );
+    // DescribeClusters reports a cluster that does not exist as a failure.
+    const missing = new Set(described.flatMap((d) => d.failures ?? []).map((f) => f.arn));
+    return arns
+      .filter((arn) => !missing.has(arn))
+      .map((arn) => ({
+        arn,
+        name: lastSegment(arn),
+        // A cluster missing from the answer is listed anyway: better one call too many than a blind spot.
+        containerInstances: counts.get(arn) ?? 1,
+      }));
+  }
 
   taskDefinition(arn: string, signal?: AbortSignal): Promise<TaskDefinitionFacts> {
     return this.cached(this.taskDefinitions, arn, async () => {
@@ -123,11 +184,11 @@ export function toTaskDefinitionFacts(td: TaskDefinition): TaskDefinitionFacts {
     memoryMiB: toNumber(td.memory),
     networkMode: td.networkMode,
     requiresCompatibilities: td.requiresCompatibilities ?? [],
-    containers: (td.containerDefinitions ?? []).map(toContainerFacts),
+    containers: (td.containerDefinitions ?? []).map((c) => toContainerFacts(c, td.networkMode)),
   };
 }
 
-function toContainerFacts(c: ContainerDefinition): ContainerDefinitionFacts {
+function toContainerFacts(c: ContainerDefinition, networkMode: string | undefined): ContainerDefinitionFacts {
   return {
     name: c.name ?? '',
     image: c.image,
@@ -149,7 +210,9 @@ function toContainerFacts(c: ContainerDefinition): ContainerDefinitionFacts {
     },
     portMappings: (c.portMappings ?? []).map((p) => {
       const port = p.containerPort ?? p.containerPortRange ?? '?';
-      const host = p.hostPort !== undefined && p.hostPort !== p.containerPort ? `${p.hostPort}->` : '';
+      // In bridge mode any non-zero host port is a static binding, even the container port itself.
+      const fixed = p.hostPort !== undefined && p.hostPort !== 0;
+      const host = fixed && (p.hostPort !== p.containerPort || networkMode === 'bridge') ? `${p.hostPort}->` : '';
       return `${host}${port}/${p.protocol ?? 'tcp'}`;
     }),
   };

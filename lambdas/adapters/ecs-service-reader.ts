@@ -5,69 +5,102 @@ import {
   DescribeTasksCommand,
   type ECSClient,
   ListContainerInstancesCommand,
+  ListServicesCommand,
   ListTasksCommand,
   type ListTasksCommandInput,
   type Service,
 } from '@aws-sdk/client-ecs';
-import type { TaskStateChange } from '../domain/events/task-event';
-import type { ServiceEventFact } from '../domain/rollouts/classify-rollout';
-import type { InstanceFacts } from '../domain/rollouts/placement-diagnosis';
+import { inBatches } from '../domain/capacity/batches';
+import type { ContainerInstanceFacts, ServiceFacts } from '../domain/capacity/facts';
+import { lastSegment, type TaskStateChange } from '../domain/events/task-event';
+import { type Limiter, unbounded } from './concurrency';
+import { allPages } from './pages';
 import { iso, toTaskStateChange } from './task-state';
 
-/** One deployment of a service, as DescribeServices lists it (PRIMARY, ACTIVE; INACTIVE ones are dropped). */
-export interface DeploymentFacts {
-  id: string;
-  status?: string;
-  taskDefinitionArn?: string;
-  rolloutState?: string;
-  rolloutStateReason?: string;
-  createdAt?: string;
-  updatedAt?: string;
-  failedTasks?: number;
-  desiredCount?: number;
-  runningCount?: number;
-  pendingCount?: number;
-}
+export type { DeploymentFacts, ServiceFacts } from '../domain/capacity/facts';
 
-/** What the rollout and service-action handlers read from DescribeServices. */
-export interface ServiceFacts {
-  serviceArn: string;
-  taskDefinitionArn?: string;
-  desiredCount?: number;
-  runningCount?: number;
-  pendingCount?: number;
-  launchType?: string;
-  capacityProviders: string[];
-  circuitBreaker?: { enable: boolean; rollback: boolean };
-  subnets: string[];
-  placementConstraints: { type: string; expression?: string }[];
-  deployments: DeploymentFacts[];
-  /** Newest first, as ECS returns them. */
-  events: ServiceEventFact[];
-  tags: Record<string, string>;
-}
+/** Per-request limits of the ECS APIs read here (API references). */
+export const ECS_SERVICE_LIMITS = {
+  /** ListServices / ListContainerInstances / ListTasks `maxResults` (1-100). */
+  listPage: 100,
+  /** DescribeServices `services`: up to 10. */
+  describeServices: 10,
+  /** DescribeContainerInstances `containerInstances` and DescribeTasks `tasks`: up to 100. */
+  describeContainerInstances: 100,
+  describeTasks: 100,
+} as const;
 
-const DESCRIBE_BATCH = 100;
-const MAX_TASKS = 500;
+/** Stopped tasks read for one summary at most: enough to tell what they died of. */
+const MAX_STOPPED_TASKS = 500;
 
-/** Reads services, their tasks and the cluster's container instances. */
+/**
+ * The only caller of the ECS service, task and container-instance APIs (ListServices, DescribeServices,
+ * ListTasks, DescribeTasks, ListContainerInstances, DescribeContainerInstances), for the capacity scan
+ * and the rollout handler alike. Requests go through `limit`; `signal` aborts at the enrichment deadline.
+ */
 export class EcsServiceReader {
-  /** AWS calls made, by operation. */
-  readonly calls: Record<string, number> = {};
-
-  constructor(private readonly ecs: ECSClient) {}
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly limit: Limiter = unbounded,
+  ) {}
 
   async service(cluster: string, service: string, signal?: AbortSignal): Promise<ServiceFacts> {
-    this.count('DescribeServices');
-    const out = await this.ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }), {
-      abortSignal: signal,
-    });
+    const out = await this.limit(() =>
+      this.ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }), {
+        abortSignal: signal,
+      }),
+    );
     const found = out.services?.[0];
     if (!found) {
       const failure = out.failures?.[0];
       throw new Error(`DescribeServices: ${service} in ${cluster}: ${failure?.reason ?? 'not found'}`);
     }
-    return toServiceFacts(found);
+    return toServiceFacts(found, cluster);
+  }
+
+  /** Every service of a cluster that is not INACTIVE (deleted), with its tags. */
+  async servicesOf(clusterArn: string, signal?: AbortSignal): Promise<ServiceFacts[]> {
+    const arns = await allPages(async (nextToken) => {
+      const page = await this.ecs.send(
+        new ListServicesCommand({ cluster: clusterArn, maxResults: ECS_SERVICE_LIMITS.listPage, nextToken }),
+        { abortSignal: signal },
+      );
+      return { items: page.serviceArns ?? [], next: page.nextToken };
+    }, this.limit);
+    const described = await Promise.all(
+      inBatches(arns, ECS_SERVICE_LIMITS.describeServices).map((batch) =>
+        this.limit(() =>
+          this.ecs.send(new DescribeServicesCommand({ cluster: clusterArn, services: batch, include: ['TAGS'] }), {
+            abortSignal: signal,
+          }),
+        ),
+      ),
+    );
+    return described
+      .flatMap((d) => d.services ?? [])
+      .filter((s) => s.status !== 'INACTIVE')
+      .map((s) => toServiceFacts(s, clusterArn));
+  }
+
+  /** The cluster's container instances, as ECS reports them (their network interfaces: capacity-discovery.ts). */
+  async containerInstances(cluster: string, signal?: AbortSignal): Promise<ContainerInstanceFacts[]> {
+    const arns = await allPages(async (nextToken) => {
+      const page = await this.ecs.send(
+        new ListContainerInstancesCommand({ cluster, maxResults: ECS_SERVICE_LIMITS.listPage, nextToken }),
+        { abortSignal: signal },
+      );
+      return { items: page.containerInstanceArns ?? [], next: page.nextToken };
+    }, this.limit);
+    const described = await Promise.all(
+      inBatches(arns, ECS_SERVICE_LIMITS.describeContainerInstances).map((batch) =>
+        this.limit(() =>
+          this.ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: batch }), {
+            abortSignal: signal,
+          }),
+        ),
+      ),
+    );
+    return described.flatMap((d) => d.containerInstances ?? []).map((ci) => toInstanceFacts(ci, lastSegment(cluster)));
   }
 
   /** Stopped tasks a deployment started (`startedBy` = the deployment id): they stay listed about an hour. */
@@ -105,29 +138,6 @@ export class EcsServiceReader {
     );
   }
 
-  async containerInstances(cluster: string, signal?: AbortSignal): Promise<InstanceFacts[]> {
-    const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      this.count('ListContainerInstances');
-      const page = await this.ecs.send(new ListContainerInstancesCommand({ cluster, nextToken }), {
-        abortSignal: signal,
-      });
-      arns.push(...(page.containerInstanceArns ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken && arns.length < MAX_TASKS);
-    const instances: InstanceFacts[] = [];
-    for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
-      this.count('DescribeContainerInstances');
-      const out = await this.ecs.send(
-        new DescribeContainerInstancesCommand({ cluster, containerInstances: arns.slice(i, i + DESCRIBE_BATCH) }),
-        { abortSignal: signal },
-      );
-      instances.push(...(out.containerInstances ?? []).map(toInstanceFacts));
-    }
-    return instances;
-  }
-
   private async stoppedTasks(
     input: ListTasksCommandInput,
     account: string,
@@ -135,44 +145,47 @@ export class EcsServiceReader {
     signal: AbortSignal | undefined,
     belongs: (task: TaskStateChange) => boolean,
   ): Promise<TaskStateChange[]> {
-    const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      this.count('ListTasks');
-      const page = await this.ecs.send(new ListTasksCommand({ ...input, nextToken }), { abortSignal: signal });
-      arns.push(...(page.taskArns ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken && arns.length < MAX_TASKS);
-    const tasks: TaskStateChange[] = [];
-    for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
-      this.count('DescribeTasks');
-      const out = await this.ecs.send(
-        new DescribeTasksCommand({ cluster: input.cluster, tasks: arns.slice(i, i + DESCRIBE_BATCH) }),
-        { abortSignal: signal },
-      );
-      tasks.push(...(out.tasks ?? []).map((t) => toTaskStateChange(t, account, region)));
-    }
-    return tasks.filter(belongs);
-  }
-
-  private count(operation: string): void {
-    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+    const arns = await allPages(
+      async (nextToken) => {
+        const page = await this.ecs.send(new ListTasksCommand({ ...input, nextToken }), { abortSignal: signal });
+        return { items: page.taskArns ?? [], next: page.nextToken };
+      },
+      this.limit,
+      MAX_STOPPED_TASKS,
+    );
+    const described = await Promise.all(
+      inBatches(arns, ECS_SERVICE_LIMITS.describeTasks).map((batch) =>
+        this.limit(() =>
+          this.ecs.send(new DescribeTasksCommand({ cluster: input.cluster, tasks: batch }), { abortSignal: signal }),
+        ),
+      ),
+    );
+    return described
+      .flatMap((out) => out.tasks ?? [])
+      .map((t) => toTaskStateChange(t, account, region))
+      .filter(belongs);
   }
 }
 
-export function toServiceFacts(s: Service): ServiceFacts {
+/** `cluster` is how the caller named the cluster (name or ARN): the service's own clusterArn wins. */
+export function toServiceFacts(s: Service, cluster: string): ServiceFacts {
   const breaker = s.deploymentConfiguration?.deploymentCircuitBreaker;
   return {
+    cluster: lastSegment(s.clusterArn ?? cluster),
+    service: s.serviceName ?? lastSegment(s.serviceArn ?? ''),
     serviceArn: s.serviceArn ?? '',
+    status: s.status,
+    schedulingStrategy: s.schedulingStrategy,
     taskDefinitionArn: s.taskDefinition,
-    desiredCount: s.desiredCount,
-    runningCount: s.runningCount,
-    pendingCount: s.pendingCount,
+    desiredCount: s.desiredCount ?? 0,
+    runningCount: s.runningCount ?? 0,
+    pendingCount: s.pendingCount ?? 0,
+    maximumPercent: s.deploymentConfiguration?.maximumPercent,
     launchType: s.launchType,
     capacityProviders: (s.capacityProviderStrategy ?? []).map((c) => c.capacityProvider ?? '').filter(Boolean),
-    circuitBreaker: breaker ? { enable: breaker.enable ?? false, rollback: breaker.rollback ?? false } : undefined,
-    subnets: s.networkConfiguration?.awsvpcConfiguration?.subnets ?? [],
+    subnetIds: s.networkConfiguration?.awsvpcConfiguration?.subnets ?? [],
     placementConstraints: (s.placementConstraints ?? []).map((c) => ({ type: c.type ?? '', expression: c.expression })),
+    circuitBreaker: breaker ? { enable: breaker.enable ?? false, rollback: breaker.rollback ?? false } : undefined,
     deployments: (s.deployments ?? []).map((d) => ({
       id: d.id ?? '',
       status: d.status,
@@ -191,17 +204,23 @@ export function toServiceFacts(s: Service): ServiceFacts {
   };
 }
 
-function toInstanceFacts(ci: ContainerInstance): InstanceFacts {
-  const remaining = (name: string) => ci.remainingResources?.find((r) => r.name === name);
+export function toInstanceFacts(ci: ContainerInstance, cluster: string): ContainerInstanceFacts {
+  const resource = (list: ContainerInstance['registeredResources'], name: string) => list?.find((r) => r.name === name);
+  const attributes = Object.fromEntries((ci.attributes ?? []).map((a) => [a.name ?? '', a.value ?? 'true']));
   return {
-    id: ci.containerInstanceArn ?? '',
+    cluster,
+    containerInstanceArn: ci.containerInstanceArn ?? '',
     ec2InstanceId: ci.ec2InstanceId,
-    instanceType: ci.attributes?.find((a) => a.name === 'ecs.instance-type')?.value,
+    instanceType: attributes['ecs.instance-type'],
     status: ci.status,
     agentConnected: ci.agentConnected,
-    remainingCpu: remaining('CPU')?.integerValue,
-    remainingMemoryMiB: remaining('MEMORY')?.integerValue,
-    usedPorts: (remaining('PORTS')?.stringSetValue ?? []).map(Number).filter(Number.isFinite),
+    registeredCpu: resource(ci.registeredResources, 'CPU')?.integerValue,
+    registeredMemoryMiB: resource(ci.registeredResources, 'MEMORY')?.integerValue,
+    remainingCpu: resource(ci.remainingResources, 'CPU')?.integerValue,
+    remainingMemoryMiB: resource(ci.remainingResources, 'MEMORY')?.integerValue,
+    usedHostPorts: (resource(ci.remainingResources, 'PORTS')?.stringSetValue ?? []).map(Number).filter(Number.isFinite),
     runningTasks: ci.runningTasksCount ?? 0,
+    pendingTasks: ci.pendingTasksCount ?? 0,
+    attributes,
   };
 }

@@ -1,4 +1,7 @@
-import { ConfigError, readInt } from './shared/config';
+import { CAPACITY_METRICS_NAMESPACE } from '../domain/capacity/capacity-metrics';
+import { SettingError } from '../domain/settings/setting';
+import { RESOURCE_ENV, readSetting, SETTINGS } from '../domain/settings/settings';
+import { type Env, readTopicArn } from './shared/config';
 
 export interface CapacityScanConfig {
   alertTopicArn: string;
@@ -13,30 +16,23 @@ export interface CapacityScanConfig {
   clusterArns?: string[];
 }
 
-export const DEFAULT_FREE_IP_THRESHOLD = 25;
-
-/** Reads the capacity-scan function's environment; a bad value fails the cold start naming the variable. */
-export function readCapacityScanConfig(env: NodeJS.ProcessEnv = process.env): CapacityScanConfig {
-  const alertTopicArn = env.ALERT_TOPIC_ARN;
-  if (!alertTopicArn?.startsWith('arn:'))
-    throw new ConfigError(`ALERT_TOPIC_ARN must be an SNS topic ARN, got "${alertTopicArn ?? ''}"`);
-  const stateTableName = env.STATE_TABLE_NAME;
-  if (!stateTableName) throw new ConfigError("STATE_TABLE_NAME must name the watchdog's DynamoDB state table");
-  const clusters = (env.CLUSTER_ARNS ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const arn of clusters) {
-    if (!/^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/.+$/.test(arn))
-      throw new ConfigError(`CLUSTER_ARNS: "${arn}" is not an ECS cluster ARN`);
+/**
+ * Reads the capacity-scan function's environment (the settings contract, lambdas/domain/settings/settings.ts);
+ * a bad value fails the cold start naming the variable.
+ */
+export function readCapacityScanConfig(env: Env = process.env): CapacityScanConfig {
+  const stateTableName = env[RESOURCE_ENV.stateTableName];
+  if (!stateTableName) {
+    throw new SettingError(`${RESOURCE_ENV.stateTableName} must name the watchdog's DynamoDB state table`);
   }
+  const clusters = readSetting(SETTINGS.clusters, env) ?? [];
   return {
-    alertTopicArn,
-    teamTagKey: env.TEAM_TAG_KEY || 'team',
-    freeIpThreshold: readInt(env, 'FREE_IP_THRESHOLD', DEFAULT_FREE_IP_THRESHOLD, 0, 65_536),
+    alertTopicArn: readTopicArn(env),
+    teamTagKey: readSetting(SETTINGS.teamTagKey, env),
+    freeIpThreshold: readSetting(SETTINGS.freeIpThreshold, env),
     stateTableName,
-    metricsNamespace: env.CAPACITY_METRICS_NAMESPACE || 'EcsWatchdog/Capacity',
-    concurrency: readInt(env, 'SCAN_CONCURRENCY', 8, 1, 64),
-    clusterArns: clusters.length > 0 ? clusters : undefined,
+    metricsNamespace: env[RESOURCE_ENV.capacityMetricsNamespace] || CAPACITY_METRICS_NAMESPACE,
+    concurrency: readSetting(SETTINGS.scanConcurrency, env),
+    clusterArns: clusters.length > 0 ? [...clusters] : undefined,
   };
 }

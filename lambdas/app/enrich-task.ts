@@ -8,6 +8,7 @@ import type { TaskStateChange } from '../domain/events/task-event';
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
 import { type MemoryUsage, memoryFacts } from '../domain/stops/memory-evidence';
 import { logSource, type TaskDefinitionFacts } from '../domain/stops/task-definition';
+import { previousRevisionArn } from '../domain/stops/task-definition-diff';
 import { errorMessage, withinBudget } from './shared/budget';
 import type { WatchdogConfig } from './shared/config';
 import type { Counter, Log } from './shared/telemetry';
@@ -183,14 +184,6 @@ async function memoryUsage(task: TaskStateChange, deps: EnrichDeps, signal: Abor
     windowMinutes: MEMORY_WINDOW_MINUTES,
     source: 'Container Insights MemoryUtilized (Maximum of any task)',
   };
-}
-
-/** `...:task-definition/api:42` → `...:task-definition/api:41`; none before revision 1. */
-export function previousRevisionArn(arn: string): string | undefined {
-  const match = /^(.*:)(\d+)$/.exec(arn);
-  if (!match) return undefined;
-  const revision = Number(match[2]);
-  return revision > 1 ? `${match[1]}${revision - 1}` : undefined;
 }
 
 /** The stop's alert with everything enrichment found; what it could not find is logged and counted. */

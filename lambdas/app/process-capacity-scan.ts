@@ -17,7 +17,7 @@ import { errorMessage } from './shared/budget';
 import type { Counter, Log } from './shared/telemetry';
 
 export interface CapacityScanDeps {
-  config: Pick<CapacityScanConfig, 'freeIpThreshold'>;
+  config: Pick<CapacityScanConfig, 'freeIpThreshold' | 'teamTagKey'>;
   discovery: Pick<CapacityDiscovery, 'discover'>;
   metrics: Pick<CapacityMetricsPublisher, 'publish'>;
   state: CapacityStateStore;
@@ -52,6 +52,7 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
   const discovered = await deps.discovery.discover();
   const assessment = assessCapacity(discovered.services, discovered.subnets, discovered.instances, {
     freeIpThreshold: deps.config.freeIpThreshold,
+    teamTagKey: deps.config.teamTagKey,
   });
   for (const unknown of assessment.unknownSubnets) {
     log.warn('Services name a subnet that DescribeSubnets did not return', unknown);

@@ -1,11 +1,11 @@
-import type { DeploymentFacts, ServiceFacts } from '../adapters/ecs-service-reader';
 import type { EnrichmentError } from '../domain/alerts/alert';
 import { buildRolloutAlert, type RolloutFacts } from '../domain/alerts/build-rollout-alert';
+import { type ServiceFacts, tagOf } from '../domain/capacity/facts';
 import type { DeploymentStateChange } from '../domain/events/deployment-event';
 import { lastSegment, type TaskStateChange } from '../domain/events/task-event';
 import { classifyDeployment, isRollbackCompletion, type RolloutDiagnosis } from '../domain/rollouts/classify-rollout';
-import { classifyStop } from '../domain/stops/classify-stop';
-import { summariseStops } from '../domain/stops/stopped-task-summary';
+import { failedDeploymentRevisions } from '../domain/rollouts/deployment-revisions';
+import { summariseTaskStops } from '../domain/rollouts/task-stops';
 import type { TaskDefinitionFacts } from '../domain/stops/task-definition';
 import { diffRevisions } from '../domain/stops/task-definition-diff';
 import { enrichmentDeadline, type Processed, type RolloutDeps } from './rollout-deps';
@@ -42,7 +42,7 @@ export async function processDeployment(event: DeploymentStateChange, deps: Roll
 const revisionOf = (arn: string | undefined) => (arn ? lastSegment(arn) : undefined);
 
 function teamOf(service: ServiceFacts | undefined, deps: RolloutDeps): string | undefined {
-  return service?.tags[deps.config.teamTagKey] || undefined;
+  return service && tagOf(service, deps.config.teamTagKey);
 }
 
 function noCluster(event: DeploymentStateChange): EnrichmentError[] {
@@ -69,13 +69,11 @@ async function failureFacts(event: DeploymentStateChange, deps: RolloutDeps): Pr
   );
   const service = first.results.service;
   const tasks = first.results['stopped tasks'];
-  const failed = service?.deployments.find((d) => d.id === event.deploymentId);
-  const rollback = rollbackDeployment(service, event.deploymentId);
-  const failedArn = failed?.taskDefinitionArn ?? tasks?.[0]?.taskDefinitionArn;
-  const previousArn =
-    rollback?.taskDefinitionArn ??
-    service?.deployments.find((d) => d.id !== event.deploymentId && d.taskDefinitionArn !== failedArn)
-      ?.taskDefinitionArn;
+  const { failedArn, previousArn, rollback } = failedDeploymentRevisions(
+    service,
+    event.deploymentId,
+    tasks?.[0]?.taskDefinitionArn,
+  );
 
   const second = await withinBudget<{
     'failed revision': TaskDefinitionFacts;
@@ -105,27 +103,6 @@ async function failureFacts(event: DeploymentStateChange, deps: RolloutDeps): Pr
     team: teamOf(service, deps),
     errors,
   };
-}
-
-/** The deployment the circuit breaker started to roll back: the PRIMARY one, when rollback is on. */
-function rollbackDeployment(service: ServiceFacts | undefined, failedId: string): DeploymentFacts | undefined {
-  if (!service || service.circuitBreaker?.rollback === false) return undefined;
-  return service.deployments.find((d) => d.id !== failedId && d.status === 'PRIMARY');
-}
-
-export function summariseTaskStops(
-  tasks: TaskStateChange[],
-  settings: TaskDefinitionFacts | undefined,
-  noun = 'new tasks',
-) {
-  const essentialContainers = settings
-    ? new Set(settings.containers.filter((c) => c.essential).map((c) => c.name))
-    : undefined;
-  const stops = tasks.map((task) => ({ task, diagnosis: classifyStop(task, { essentialContainers }) }));
-  const limitOf = (container: string) =>
-    settings?.containers.find((c) => c.name === container)?.memoryHardMiB ??
-    tasks.flatMap((t) => t.containers).find((c) => c.name === container && c.memory !== undefined)?.memory;
-  return summariseStops(stops, noun, limitOf);
 }
 
 /** Rollback started: the rollback deployment's revision, and the failed deployment still draining. */

@@ -1,29 +1,13 @@
-import type { AlertPublisher } from '../adapters/alert-publisher';
-import type { StateStore } from '../adapters/state-store';
-import type { TimerQueue } from '../adapters/timer-queue';
-import type { Alert } from '../domain/alerts/alert';
 import { buildTaskStoppedAlert } from '../domain/alerts/build-task-alert';
 import { parseEnvelope } from '../domain/events/ecs-event';
-import type { InvalidEventError } from '../domain/events/invalid-event';
 import { parseTaskStateChange, type TaskStateChange } from '../domain/events/task-event';
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
-import { type EnrichDeps, enrichedAlert } from './enrich-task';
+import { enrichedAlert } from './enrich-task';
 import { rejectInvalid } from './shared/invalid-input';
-import type { Counter, Log } from './shared/telemetry';
 import { CLAIM_LEASE_SECONDS, incidentDeps, recordInIncident, recordSpotInterruption } from './task-stop-incidents';
+import type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
-export interface TaskStoppedDeps extends EnrichDeps {
-  publisher: AlertPublisher;
-  log: Log;
-  counter: Counter;
-  /** The incident store and timers; without them every actionable stop pages on its own. */
-  incidents?: { store: StateStore; timers: TimerQueue; now?: () => number };
-}
-
-export type TaskStoppedOutcome =
-  | { status: 'published'; alert: Alert; messageId?: string }
-  | { status: 'routine' | 'muted' | 'held' | 'absorbed' | 'folded' | 'duplicate'; alert: Alert }
-  | { status: 'invalid'; error: InvalidEventError };
+export type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
 /** parse → classify → (actionable only) incident decision → enrich within the budget when it pages → publish. */
 export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): Promise<TaskStoppedOutcome> {

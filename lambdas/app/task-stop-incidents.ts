@@ -10,9 +10,9 @@ import { pages, recordStop, type StopRecord, type Transition } from '../domain/i
 import { type FoldedDeployment, foldStop, rolloutKey } from '../domain/rollouts/rollout-incident';
 import type { StopDiagnosis } from '../domain/stops/classify-stop';
 import { enrichedAlert } from './enrich-task';
-import type { TaskStoppedDeps, TaskStoppedOutcome } from './process-task-stopped';
 import { errorMessage } from './shared/budget';
 import { advance, ContentionError, type IncidentDeps, readState } from './shared/incident-flow';
+import type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
 /** Claim lease: longer than one invocation (30 s timeout), shorter than Lambda's first retry. */
 export const CLAIM_LEASE_SECONDS = 45;

@@ -18,9 +18,8 @@ const config = readCapacityScanConfig();
 const discoveryClientConfig = { retryMode: 'adaptive', maxAttempts: 10 } as const;
 const deps = {
   config,
-  discovery: new CapacityDiscovery(new ECSClient(discoveryClientConfig), new EC2Client(discoveryClientConfig), {
+  discovery: CapacityDiscovery.onClients(new ECSClient(discoveryClientConfig), new EC2Client(discoveryClientConfig), {
     concurrency: config.concurrency,
-    teamTagKey: config.teamTagKey,
     clusterArns: config.clusterArns,
   }),
   metrics: new CapacityMetricsPublisher(new CloudWatchClient({}), config.metricsNamespace),

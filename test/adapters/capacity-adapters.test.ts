@@ -127,7 +127,7 @@ describe('CapacityDiscovery', () => {
 
   it('follows pages, batches DescribeServices by 10, and skips container instances of Fargate-only clusters', async () => {
     seedMocks();
-    const discovery = new CapacityDiscovery(
+    const discovery = CapacityDiscovery.onClients(
       new ECSClient({ region: 'us-east-1' }),
       new EC2Client({ region: 'us-east-1' }),
     );
@@ -147,14 +147,14 @@ describe('CapacityDiscovery', () => {
       service: 'svc-0',
       maximumPercent: 150,
       subnetIds: ['subnet-a', 'subnet-b'],
-      team: 'payments',
+      tags: { team: 'payments' },
       launchType: 'FARGATE',
     });
   });
 
   it('asks EC2 by filter (a deleted id is left out, not an error) and only about untrunked instances', async () => {
     seedMocks();
-    const discovery = new CapacityDiscovery(
+    const discovery = CapacityDiscovery.onClients(
       new ECSClient({ region: 'us-east-1' }),
       new EC2Client({ region: 'us-east-1' }),
     );
@@ -184,7 +184,7 @@ describe('CapacityDiscovery', () => {
       clusters: [{ clusterArn: clusterArn('fargate'), registeredContainerInstancesCount: 0 }],
       failures: [{ arn: clusterArn('gone'), reason: 'MISSING' }],
     });
-    const discovery = new CapacityDiscovery(
+    const discovery = CapacityDiscovery.onClients(
       new ECSClient({ region: 'us-east-1' }),
       new EC2Client({ region: 'us-east-1' }),
       {
@@ -199,7 +199,7 @@ describe('CapacityDiscovery', () => {
   it('lets errors through: a partial view must not close incidents', async () => {
     seedMocks();
     ecsMock.on(DescribeServicesCommand).rejects(new Error('AccessDeniedException'));
-    const discovery = new CapacityDiscovery(
+    const discovery = CapacityDiscovery.onClients(
       new ECSClient({ region: 'us-east-1' }),
       new EC2Client({ region: 'us-east-1' }),
     );

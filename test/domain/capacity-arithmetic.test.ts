@@ -3,9 +3,7 @@ import { batchCount, inBatches } from '../../lambdas/domain/capacity/batches';
 import {
   assessCapacity,
   assessInstance,
-  type ContainerInstanceFacts,
-  type ServiceNetworkFacts,
-  type SubnetFacts,
+  maximumPercentOf,
   subnetShares,
   surgeExtraTasks,
   surgeTaskCount,
@@ -13,7 +11,9 @@ import {
 } from '../../lambdas/domain/capacity/capacity-assessment';
 import { capacityMetricPoints } from '../../lambdas/domain/capacity/capacity-metrics';
 import { trunkedTaskLimit } from '../../lambdas/domain/capacity/eni-trunking';
+import type { SubnetFacts } from '../../lambdas/domain/capacity/facts';
 import { prefixFor, prefixLength, usableAddresses } from '../../lambdas/domain/capacity/subnet-capacity';
+import { instanceFacts as instance, serviceFacts as svc } from '../support/capacity';
 
 describe('usable addresses (2^(32-prefix) - 5)', () => {
   it.each([
@@ -57,6 +57,12 @@ describe('the surge rule', () => {
     expect(surgeExtraTasks({ ...service, runningCount: 0 })).toBe(20);
   });
 
+  it('surges a daemon to 100% unless it says otherwise, a replica service to 200%', () => {
+    expect(maximumPercentOf(svc({ schedulingStrategy: 'DAEMON' }))).toBe(100);
+    expect(maximumPercentOf(svc({ schedulingStrategy: 'DAEMON', maximumPercent: 150 }))).toBe(150);
+    expect(maximumPercentOf(svc({}))).toBe(200);
+  });
+
   it('spreads a service over Availability Zones first, then over its subnets within a zone', () => {
     const zones: Record<string, string> = { a1: 'a', a2: 'a', b1: 'b', c1: 'c' };
     const shares = subnetShares(['a1', 'a2', 'b1', 'c1'], (id) => zones[id]);
@@ -89,7 +95,7 @@ describe('assessCapacity', () => {
       ],
       subnets,
       [],
-      { freeIpThreshold: 25 },
+      { freeIpThreshold: 25, teamTagKey: 'team' },
     );
     const a = result.subnets.find((s) => s.subnetId === 'subnet-a');
     expect(a).toMatchObject({
@@ -113,7 +119,7 @@ describe('assessCapacity', () => {
       ],
       subnets,
       [],
-      { freeIpThreshold: 25 },
+      { freeIpThreshold: 25, teamTagKey: 'team' },
     );
     const [worst] = result.subnets;
     expect(worst?.subnetId).toBe('subnet-a');
@@ -133,7 +139,7 @@ describe('assessCapacity', () => {
       ],
       [{ ...(subnets[0] as SubnetFacts), availableAddresses: 100 }],
       [],
-      { freeIpThreshold: 25 },
+      { freeIpThreshold: 25, teamTagKey: 'team' },
     );
     expect(result.subnets[0]?.surgeHeadroom).toBe(-40);
     expect(result.subnets[0]?.servicesAtRisk.map((s) => s.service).sort()).toEqual(['one', 'two']);
@@ -144,7 +150,7 @@ describe('assessCapacity', () => {
       [svc({ service: 'small', desiredCount: 1, runningCount: 1, subnetIds: ['subnet-a'], maximumPercent: 100 })],
       [{ ...(subnets[0] as SubnetFacts), availableAddresses: 10 }],
       [],
-      { freeIpThreshold: 25 },
+      { freeIpThreshold: 25, teamTagKey: 'team' },
     );
     expect(result.subnets[0]?.findings).toEqual(['FREE_ADDRESSES_BELOW_THRESHOLD']);
     expect(result.subnets[0]?.servicesAtRisk.map((s) => s.service)).toEqual(['small']);
@@ -155,7 +161,7 @@ describe('assessCapacity', () => {
       [svc({ service: 'bridge', subnetIds: [] }), svc({ service: 'ghost', subnetIds: ['subnet-gone', 'subnet-a'] })],
       subnets,
       [],
-      { freeIpThreshold: 25 },
+      { freeIpThreshold: 25, teamTagKey: 'team' },
     );
     expect(result.subnets.map((s) => s.subnetId)).toEqual(['subnet-a']);
     expect(result.unknownSubnets).toEqual([{ subnetId: 'subnet-gone', services: ['prod/ghost'] }]);
@@ -172,7 +178,7 @@ describe('assessCapacity', () => {
           maximumNetworkInterfaces: undefined,
         }),
       ],
-      { freeIpThreshold: 25 },
+      { freeIpThreshold: 25, teamTagKey: 'team' },
     );
     const points = capacityMetricPoints(result);
     expect(points.map((p) => `${p.name} ${JSON.stringify(p.dimensions)} ${p.value}`)).toEqual([
@@ -246,34 +252,3 @@ describe('batches', () => {
     expect(() => inBatches([1], 0)).toThrow();
   });
 });
-
-function svc(overrides: Partial<ServiceNetworkFacts>): ServiceNetworkFacts {
-  const service = overrides.service ?? 'api';
-  return {
-    cluster: 'prod',
-    service,
-    serviceArn: `arn:aws:ecs:us-east-1:123456789012:service/prod/${service}`,
-    desiredCount: 2,
-    runningCount: 2,
-    pendingCount: 0,
-    subnetIds: [],
-    ...overrides,
-  };
-}
-
-function instance(overrides: Partial<ContainerInstanceFacts>): ContainerInstanceFacts {
-  return {
-    cluster: 'prod',
-    containerInstanceArn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/prod/a',
-    ec2InstanceId: 'i-1',
-    instanceType: 'm5.large',
-    remainingCpu: 3072,
-    remainingMemoryMiB: 5000,
-    runningTasks: 1,
-    pendingTasks: 0,
-    attributes: { 'ecs.instance-type': 'm5.large' },
-    maximumNetworkInterfaces: 3,
-    attachedNetworkInterfaces: 2,
-    ...overrides,
-  };
-}

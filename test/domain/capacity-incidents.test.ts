@@ -12,6 +12,7 @@ import {
   EMPTY_CAPACITY_STATE,
   stateChanged,
 } from '../../lambdas/domain/capacity/capacity-incidents';
+import { serviceFacts } from '../support/capacity';
 
 const T1 = '2026-11-26T10:00:00.000Z';
 const T2 = '2026-11-26T10:15:00.000Z';
@@ -21,25 +22,14 @@ const CONTEXT = { account: '123456789012', region: 'us-east-1' };
 function subnetWith(available: number, bulkDesired: number): SubnetAssessment {
   const assessment = assessCapacity(
     [
-      {
-        cluster: 'prod',
+      serviceFacts({
         service: 'bulk-service',
-        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/bulk-service',
         desiredCount: bulkDesired,
         runningCount: 0,
-        pendingCount: 0,
         subnetIds: ['subnet-a'],
-        team: 'data',
-      },
-      {
-        cluster: 'prod',
-        service: 'api',
-        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/api',
-        desiredCount: 2,
-        runningCount: 2,
-        pendingCount: 0,
-        subnetIds: ['subnet-a'],
-      },
+        tags: { team: 'data' },
+      }),
+      serviceFacts({ service: 'api', subnetIds: ['subnet-a'] }),
     ],
     [
       {
@@ -51,7 +41,7 @@ function subnetWith(available: number, bulkDesired: number): SubnetAssessment {
       },
     ],
     [],
-    { freeIpThreshold: 25 },
+    { freeIpThreshold: 25, teamTagKey: 'team' },
   );
   return assessment.subnets[0] as SubnetAssessment;
 }

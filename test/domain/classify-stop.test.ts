@@ -16,7 +16,7 @@ const scheduler = (stoppedReason: string, containers: unknown[] = [{ name: 'api'
   containers,
 });
 
-describe('classifyStop: the traps of DESIGN §4', () => {
+describe('classifyStop: the traps of its trust order (README, "What it does")', () => {
   it.each([
     [
       'scale-in',

@@ -19,6 +19,7 @@ import {
 import { summariseStops } from '../../lambdas/domain/stops/stopped-task-summary';
 import type { ContainerDefinitionFacts, TaskDefinitionFacts } from '../../lambdas/domain/stops/task-definition';
 import { diffRevisions } from '../../lambdas/domain/stops/task-definition-diff';
+import { instanceFacts } from '../support/capacity';
 import { loadEvent } from '../support/events';
 
 describe('deployment fixtures classify offline', () => {
@@ -137,8 +138,8 @@ describe('diagnosePlacement', () => {
         launchType: 'FARGATE',
         networkMode: 'awsvpc',
         subnets: [
-          { subnetId: 'subnet-1', cidr: '10.0.2.0/28', availableIps: 2 },
-          { subnetId: 'subnet-2', availableIps: 1 },
+          { subnetId: 'subnet-1', cidr: '10.0.2.0/28', availabilityZone: 'us-east-1a', availableAddresses: 2 },
+          { subnetId: 'subnet-2', cidr: '10.0.3.0/28', availabilityZone: 'us-east-1b', availableAddresses: 1 },
         ],
       },
       'SUBNET_FREE_IPS',
@@ -157,9 +158,7 @@ describe('diagnosePlacement', () => {
         launchType: 'EC2',
         taskCpu: 512,
         taskMemoryMiB: 2048,
-        containerInstances: [
-          { id: 'ci', remainingCpu: 3000, remainingMemoryMiB: 1000, usedPorts: [], runningTasks: 2 },
-        ],
+        containerInstances: [instanceFacts({ remainingCpu: 3000, remainingMemoryMiB: 1000, runningTasks: 2 })],
       },
       'INSTANCE_MEMORY',
       'RESOURCE:MEMORY',
@@ -170,7 +169,7 @@ describe('diagnosePlacement', () => {
         ...base,
         launchType: 'EC2',
         networkMode: 'awsvpc',
-        containerInstances: [{ id: 'ci', instanceType: 'm5.large', maxEnis: 3, usedPorts: [], runningTasks: 2 }],
+        containerInstances: [instanceFacts({ attachedNetworkInterfaces: 3, runningTasks: 2 })],
       },
       'INSTANCE_ENIS',
       'RESOURCE:ENI',
@@ -182,7 +181,7 @@ describe('diagnosePlacement', () => {
         launchType: 'EC2',
         networkMode: 'bridge',
         hostPorts: [80],
-        containerInstances: [{ id: 'ci', usedPorts: [22, 80], runningTasks: 1 }],
+        containerInstances: [instanceFacts({ usedHostPorts: [22, 80] })],
       },
       'INSTANCE_PORTS',
       'RESOURCE:PORTS',
@@ -199,7 +198,7 @@ describe('diagnosePlacement', () => {
         ...base,
         launchType: 'EC2',
         placementConstraints: [{ type: 'distinctInstance' }],
-        containerInstances: [{ id: 'ci', usedPorts: [], runningTasks: 0 }],
+        containerInstances: [instanceFacts({ runningTasks: 0 })],
       },
       'PLACEMENT_CONSTRAINTS',
       'ATTRIBUTE',
@@ -216,11 +215,13 @@ describe('diagnosePlacement', () => {
         ...base,
         networkMode: 'awsvpc',
         launchType: 'FARGATE',
-        subnets: [{ subnetId: 'subnet-1', cidr: '10.0.2.0/28', availableIps: 2 }],
+        subnets: [{ subnetId: 'subnet-1', cidr: '10.0.2.0/28', availabilityZone: 'us-east-1a', availableAddresses: 2 }],
       },
       'RESOURCE:ENI',
     );
-    expect(d.failing?.detail).toContain('subnet-1 (10.0.2.0/28) has 2 free IP addresses; 4 tasks to place need 4');
+    expect(d.failing?.detail).toContain(
+      'subnet-1 (10.0.2.0/28, us-east-1a) has 2 free IP addresses; 4 tasks to place need 4',
+    );
     expect(d.failing?.subnetId).toBe('subnet-1');
   });
 

@@ -9,6 +9,7 @@ import { readCapacityScanConfig } from '../../lambdas/app/capacity-scan-config';
 import { type CapacityScanDeps, processCapacityScan } from '../../lambdas/app/process-capacity-scan';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import type { CapacityState, CapacityStateStore } from '../../lambdas/domain/capacity/capacity-incidents';
+import { serviceFacts } from '../support/capacity';
 
 const snsMock = mockClient(SNSClient);
 const cwMock = mockClient(CloudWatchClient);
@@ -31,24 +32,8 @@ function account(bulkDesired: number): DiscoveredCapacity {
   return {
     clusters: ['prod'],
     services: [
-      {
-        cluster: 'prod',
-        service: 'bulk-service',
-        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/bulk-service',
-        desiredCount: bulkDesired,
-        runningCount: 0,
-        pendingCount: 0,
-        subnetIds: ['subnet-a'],
-      },
-      {
-        cluster: 'prod',
-        service: 'api',
-        serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/api',
-        desiredCount: 2,
-        runningCount: 2,
-        pendingCount: 0,
-        subnetIds: ['subnet-a', 'subnet-b'],
-      },
+      serviceFacts({ service: 'bulk-service', desiredCount: bulkDesired, runningCount: 0, subnetIds: ['subnet-a'] }),
+      serviceFacts({ service: 'api', subnetIds: ['subnet-a', 'subnet-b'] }),
     ],
     subnets: [
       { subnetId: 'subnet-a', cidr: '10.0.0.0/24', availabilityZone: 'us-east-1a', availableAddresses: 240 },
@@ -62,7 +47,7 @@ function makeDeps(store: MemoryStateStore, discovered: () => DiscoveredCapacity)
   const counter = new MemoryCounter();
   let minute = 0;
   const deps: CapacityScanDeps = {
-    config: { freeIpThreshold: 25 },
+    config: { freeIpThreshold: 25, teamTagKey: 'team' },
     discovery: { discover: async () => discovered() },
     metrics: new CapacityMetricsPublisher(new CloudWatchClient({ region: 'us-east-1' })),
     state: store,
@@ -158,7 +143,17 @@ describe('readCapacityScanConfig', () => {
   it('names the bad variable', () => {
     expect(() => readCapacityScanConfig({ ...env, FREE_IP_THRESHOLD: '-1' })).toThrow('FREE_IP_THRESHOLD');
     expect(() => readCapacityScanConfig({ ALERT_TOPIC_ARN: TOPIC })).toThrow('STATE_TABLE_NAME');
-    expect(() => readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'prod' })).toThrow('CLUSTER_ARNS');
+    // The same maximum as at synth: the usable addresses of a /16.
+    expect(() => readCapacityScanConfig({ ...env, FREE_IP_THRESHOLD: '65532' })).toThrow(
+      'FREE_IP_THRESHOLD must be an integer from 0 to 65531, got 65532',
+    );
+    expect(() => readCapacityScanConfig({ ...env, SCAN_CONCURRENCY: '0' })).toThrow('SCAN_CONCURRENCY');
+    expect(() => readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'prod' })).toThrow(
+      'CLUSTER_ARNS: "prod" is not an ECS cluster ARN',
+    );
+    expect(() =>
+      readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod/x' }),
+    ).toThrow('CLUSTER_ARNS');
     expect(
       readCapacityScanConfig({ ...env, CLUSTER_ARNS: 'arn:aws:ecs:us-east-1:123456789012:cluster/prod' }).clusterArns,
     ).toEqual(['arn:aws:ecs:us-east-1:123456789012:cluster/prod']);

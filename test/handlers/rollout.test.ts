@@ -231,7 +231,14 @@ describe('processRollout: other events', () => {
       ],
     });
     ec2Mock.on(DescribeSubnetsCommand).resolves({
-      Subnets: [{ SubnetId: 'subnet-tiny', CidrBlock: '10.0.2.0/28', AvailableIpAddressCount: 2 }],
+      Subnets: [
+        {
+          SubnetId: 'subnet-tiny',
+          CidrBlock: '10.0.2.0/28',
+          AvailabilityZone: 'us-east-1a',
+          AvailableIpAddressCount: 2,
+        },
+      ],
     });
     const outcome = await processRollout(
       loadEvent('events/service-action/placement-failure-subnet-full.json'),
@@ -239,7 +246,7 @@ describe('processRollout: other events', () => {
     );
     expect(outcome.status === 'published' && outcome.alert).toMatchObject({ placementCause: 'RESOURCE:SUBNET_IPS' });
     expect(outcome.status === 'published' && outcome.alert.summary).toContain(
-      'subnet-tiny (10.0.2.0/28) has 2 free IP addresses',
+      'subnet-tiny (10.0.2.0/28, us-east-1a) has 2 free IP addresses',
     );
     expect(ec2Mock.commandCalls(DescribeInstanceTypesCommand)).toHaveLength(0);
   });

@@ -1,6 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveSettings } from '../../infra/config.js';
-import { watchdogPropsFromContext } from '../../infra/context.js';
+import { CONTEXT_KEYS, watchdogPropsFromContext } from '../../infra/context.js';
+import { SETTING_NAMES, SETTINGS } from '../../lambdas/domain/settings/settings.js';
 
 const reader = (context: Record<string, unknown>) => (key: string) => context[key];
 
@@ -53,16 +58,16 @@ describe('watchdogPropsFromContext', () => {
     [
       'clusters',
       '[prod',
-      'cdk context "clusters" must be a JSON array of strings or a comma-separated list, got "[prod"',
+      'EcsWatchdog: -c clusters must be a JSON array of strings or a comma-separated list, got "[prod"',
     ],
-    ['clusters', 42, 'cdk context "clusters" must be a JSON array'],
-    ['mutedCategories', [1], 'cdk context "mutedCategories" must be a JSON array'],
-    ['severityOverrides', '{OOM', 'cdk context "severityOverrides" must be a JSON object, got "{OOM"'],
-    ['severityOverrides', '["HIGH"]', 'cdk context "severityOverrides" must be a JSON object'],
-    ['logExcerptLines', 'lots', 'cdk context "logExcerptLines" must be a number, got "lots"'],
-    ['enrichmentBudgetSeconds', 'soon', 'cdk context "enrichmentBudgetSeconds" must be a number'],
-    ['alertEmail', 7, 'cdk context "alertEmail" must be a string, got 7'],
-    ['teamTagKey', ['a'], 'cdk context "teamTagKey" must be a string'],
+    ['clusters', 42, 'EcsWatchdog: -c clusters must be a JSON array'],
+    ['mutedCategories', [1], 'EcsWatchdog: -c mutedCategories must be a JSON array'],
+    ['severityOverrides', '{OOM', 'EcsWatchdog: -c severityOverrides must be a JSON object, got "{OOM"'],
+    ['severityOverrides', '["HIGH"]', 'EcsWatchdog: -c severityOverrides must be a JSON object'],
+    ['logExcerptLines', 'lots', 'EcsWatchdog: -c logExcerptLines must be a number, got "lots"'],
+    ['enrichmentBudgetSeconds', 'soon', 'EcsWatchdog: -c enrichmentBudgetSeconds must be a number'],
+    ['alertEmail', 7, 'EcsWatchdog: -c alertEmail must be a string, got 7'],
+    ['teamTagKey', ['a'], 'EcsWatchdog: -c teamTagKey must be a string'],
   ])('a malformed %s fails naming it', (key, value, message) => {
     expect(() => watchdogPropsFromContext(reader({ [key]: value }))).toThrow(message);
   });
@@ -106,22 +111,86 @@ describe('restart-loop and capacity-scan context keys', () => {
   });
 
   it.each([
-    ['loopThreshold', 'three', 'cdk context "loopThreshold" must be a number, got "three"'],
-    ['loopWindowMinutes', [10], 'cdk context "loopWindowMinutes" must be a number'],
-    ['groupWaitSeconds', 'soon', 'cdk context "groupWaitSeconds" must be a number'],
-    ['quietPeriodMinutes', {}, 'cdk context "quietPeriodMinutes" must be a number'],
-    ['capacityScanEnabled', 'yes', 'cdk context "capacityScanEnabled" must be true or false, got "yes"'],
-    ['capacityScanEnabled', 1, 'cdk context "capacityScanEnabled" must be true or false, got 1'],
-    ['capacityScanMinutes', 'hourly', 'cdk context "capacityScanMinutes" must be a number'],
-    ['freeIpThreshold', 'many', 'cdk context "freeIpThreshold" must be a number'],
+    ['loopThreshold', 'three', 'EcsWatchdog: -c loopThreshold must be a number, got "three"'],
+    ['loopWindowMinutes', [10], 'EcsWatchdog: -c loopWindowMinutes must be a number'],
+    ['groupWaitSeconds', 'soon', 'EcsWatchdog: -c groupWaitSeconds must be a number'],
+    ['quietPeriodMinutes', {}, 'EcsWatchdog: -c quietPeriodMinutes must be a number'],
+    ['capacityScanEnabled', 'yes', 'EcsWatchdog: -c capacityScanEnabled must be true or false, got "yes"'],
+    ['capacityScanEnabled', 1, 'EcsWatchdog: -c capacityScanEnabled must be true or false, got 1'],
+    ['capacityScanMinutes', 'hourly', 'EcsWatchdog: -c capacityScanMinutes must be a number'],
+    ['freeIpThreshold', 'many', 'EcsWatchdog: -c freeIpThreshold must be a number'],
   ])('a malformed %s fails naming it', (key, value, message) => {
     expect(() => watchdogPropsFromContext(reader({ [key]: value }))).toThrow(message);
   });
 
-  it('leaves ranges to the construct, which names the setting', () => {
+  it('leaves ranges to the construct, whose message names the -c key', () => {
     const props = watchdogPropsFromContext(reader({ loopThreshold: '1' }));
     expect(() => resolveSettings(props)).toThrow(
-      'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got 1',
+      'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got 1 (-c loopThreshold)',
     );
+    expect(() => resolveSettings(watchdogPropsFromContext(reader({ enrichmentBudgetSeconds: '50' })))).toThrow(
+      'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50 s (-c enrichmentBudgetSeconds)',
+    );
+  });
+
+  it('has one context key per setting of the contract, each read', () => {
+    expect(CONTEXT_KEYS).toEqual([...new Set(CONTEXT_KEYS)]);
+    for (const name of SETTING_NAMES) {
+      const setting = SETTINGS[name];
+      const value = { flag: 'false', text: 'x', list: 'a', object: '{}', integer: '1', duration: '1' }[setting.kind];
+      const props = watchdogPropsFromContext(reader({ [setting.context]: value }));
+      expect(JSON.stringify(props), setting.context).not.toBe('{}');
+    }
+  });
+});
+
+describe('cdk synth with a bad -c value (infra/app.ts)', () => {
+  it('fails with one line naming the context key, no stack trace', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'ecs-watchdog-app-'));
+    try {
+      // What `cdk synth -c enrichmentBudgetSeconds=50` runs: the app, with the context in CDK_CONTEXT_JSON.
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+        env: {
+          ...process.env,
+          CDK_CONTEXT_JSON: JSON.stringify({ enrichmentBudgetSeconds: '50' }),
+          CDK_OUTDIR: outdir,
+        },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr.trim()).toBe(
+        'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50 s (-c enrichmentBudgetSeconds)',
+      );
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the README settings table', () => {
+  const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+  const lines = readme.split('\n');
+  const header = lines.findIndex((line) => line.startsWith('| `-c` key |'));
+  const end = lines.findIndex((line, i) => i > header && !line.startsWith('|'));
+  const rows = lines
+    .slice(header + 2, end)
+    .map((line) => line.split('|').map((cell) => cell.trim().replace(/^`|`$/g, '')))
+    .map(([, key, defaultCell, valid]) => ({ key: key as string, defaultCell: defaultCell as string, valid }));
+
+  it('lists every context key of the contract once, with its valid values', () => {
+    expect(rows.map((r) => r.key).sort()).toEqual(SETTING_NAMES.map((name) => SETTINGS[name].context).sort());
+    for (const name of SETTING_NAMES) {
+      const setting = SETTINGS[name];
+      expect(rows.find((r) => r.key === setting.context)?.valid, setting.context).toBe(setting.expected);
+    }
+  });
+
+  it('gives the contract default of every number, duration, flag and tag key', () => {
+    for (const name of SETTING_NAMES) {
+      const setting = SETTINGS[name];
+      if (!['integer', 'duration', 'flag'].includes(setting.kind) && name !== 'teamTagKey') continue;
+      const row = rows.find((r) => r.key === setting.context);
+      expect(setting.fromContext(row?.defaultCell, setting.context), setting.context).toEqual(setting.default);
+    }
   });
 });

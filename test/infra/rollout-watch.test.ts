@@ -67,6 +67,7 @@ describe('RolloutWatch', () => {
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
       'ec2:DescribeInstanceTypes',
+      'ec2:DescribeInstances',
       'ec2:DescribeSubnets',
       'ecs:DescribeContainerInstances',
       'ecs:DescribeServices',

@@ -10,17 +10,20 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { PurgeQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
-import { CapacityDiscovery } from '../../lambdas/adapters/capacity-discovery';
+import { CapacityDiscovery, readContainerInstances } from '../../lambdas/adapters/capacity-discovery';
 import {
   CAPACITY_METRICS_NAMESPACE,
   CapacityMetricsPublisher,
 } from '../../lambdas/adapters/capacity-metrics-publisher';
 import { DynamoDbCapacityStateStore } from '../../lambdas/adapters/capacity-state-store';
 import { mapWithConcurrency } from '../../lambdas/adapters/concurrency';
+import { Ec2Reader } from '../../lambdas/adapters/ec2-reader';
+import { EcsServiceReader } from '../../lambdas/adapters/ecs-service-reader';
 import { StateStore } from '../../lambdas/adapters/state-store';
 import { type CapacityScanOutcome, processCapacityScan } from '../../lambdas/app/process-capacity-scan';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import type { Alert } from '../../lambdas/domain/alerts/alert';
+import { assessInstance } from '../../lambdas/domain/capacity/capacity-assessment';
 import { type SeededAccount, seedAccount } from '../../local/seed';
 import { awsClientConfig, resetAws } from './aws';
 
@@ -35,8 +38,8 @@ describe('capacity scan against the local AWS', () => {
     const config = awsClientConfig();
     const adaptive = { ...config, retryMode: 'adaptive', maxAttempts: 5 };
     return processCapacityScan({
-      config: { freeIpThreshold: 25 },
-      discovery: new CapacityDiscovery(new ECSClient(adaptive), new EC2Client(adaptive)),
+      config: { freeIpThreshold: 25, teamTagKey: 'team' },
+      discovery: CapacityDiscovery.onClients(new ECSClient(adaptive), new EC2Client(adaptive)),
       metrics: new CapacityMetricsPublisher(new CloudWatchClient(config)),
       state: new DynamoDbCapacityStateStore(new StateStore(new DynamoDBClient(config), TABLE)),
       publisher: new AlertPublisher(new SNSClient(config), seeded.alerts.topicArn),
@@ -173,6 +176,17 @@ describe('capacity scan against the local AWS', () => {
         freeNetworkInterfaces: 2,
       }),
     ]);
+  });
+
+  it('gives the placement diagnosis the same instance facts as the scan (one reader)', async () => {
+    const config = awsClientConfig();
+    const readers = {
+      services: new EcsServiceReader(new ECSClient(config)),
+      ec2: new Ec2Reader(new EC2Client(config)),
+    };
+    const forPlacement = await readContainerInstances(readers, seeded.cluster.arn);
+    expect(forPlacement.map((i) => i.ec2InstanceId)).toEqual([seeded.containerInstance.ec2InstanceId]);
+    expect(forPlacement.map(assessInstance)).toEqual(first.assessment.instances);
   });
 
   it('does not alert again while the subnet stays short', async () => {

@@ -14,6 +14,7 @@ import { checkLinear } from '../support/regex-safety';
 /** `RegExp` calls whose pattern comes from the operator (the `redactPatterns` setting, `--pattern`). */
 const OPERATOR_PATTERN_SITES = new Set([
   'lambdas/app/shared/config.ts',
+  'lambdas/domain/settings/settings.ts',
   'lambdas/cli/redact-command.ts',
   'lambdas/domain/alerts/redact.ts',
 ]);

@@ -50,12 +50,26 @@ interface CommandUse {
   file: string;
 }
 
-function scan(file: string): { uses: CommandUse[]; called: Set<string> } {
+/** Module-level code: it runs when the bundle loads, so what it mentions is reachable. */
+const MODULE = '<module>';
+
+interface Scan {
+  uses: CommandUse[];
+  /** Names each function or method calls, or hands on as an argument. */
+  mentions: Map<string, Set<string>>;
+}
+
+function scan(file: string): Scan {
   const source = readFileSync(path.join(ROOT, file), 'utf8');
   const { program } = parseSync(file, source);
   const commandPackage = new Map<string, string>();
   const uses: CommandUse[] = [];
-  const called = new Set<string>();
+  const mentions = new Map<string, Set<string>>();
+  const mention = (owner: string | undefined, name: string | undefined) => {
+    if (!name) return;
+    const key = owner ?? MODULE;
+    mentions.set(key, (mentions.get(key) ?? new Set()).add(name));
+  };
   const nameOf = (node: unknown) => (node as Node | undefined)?.name;
   const visit = (node: unknown, owner: string | undefined): void => {
     if (Array.isArray(node)) {
@@ -70,11 +84,14 @@ function scan(file: string): { uses: CommandUse[]; called: Set<string> } {
       if (pkg) for (const spec of n.specifiers as Node[]) commandPackage.set(String(nameOf(spec.local)), pkg);
       return;
     }
+    // A declaration's own name is not a mention of it; what it contains belongs to it.
     let inner = owner;
-    if (n.type === 'MethodDefinition' || n.type === 'PropertyDefinition') inner = nameOf(n.key) ?? owner;
-    if (n.type === 'FunctionDeclaration') inner = nameOf(n.id) ?? owner;
+    let skip: unknown;
+    if (n.type === 'MethodDefinition' || n.type === 'PropertyDefinition')
+      [inner, skip] = [nameOf(n.key) ?? owner, n.key];
+    if (n.type === 'FunctionDeclaration') [inner, skip] = [nameOf(n.id) ?? owner, n.id];
     if (n.type === 'VariableDeclarator' && /Function/.test(String((n.init as Node | undefined)?.type)))
-      inner = nameOf(n.id) ?? owner;
+      [inner, skip] = [nameOf(n.id) ?? owner, n.id];
     if (n.type === 'NewExpression') {
       const command = nameOf(n.callee);
       const pkg = command && commandPackage.get(command);
@@ -82,25 +99,44 @@ function scan(file: string): { uses: CommandUse[]; called: Set<string> } {
         uses.push({ action: `${SERVICE_PREFIX[pkg] ?? pkg}:${command.replace(/Command$/, '')}`, owner, file });
       }
     }
-    if (n.type === 'CallExpression') {
+    if (n.type === 'CallExpression' || n.type === 'NewExpression') {
+      // What is called, and functions handed on as arguments (`pages.map(toFacts)`).
       const callee = n.callee as Node;
-      const name = callee.type === 'MemberExpression' ? nameOf(callee.property) : nameOf(callee);
-      if (name) called.add(name);
+      mention(owner, callee.type === 'MemberExpression' ? nameOf(callee.property) : nameOf(callee));
+      for (const arg of (n.arguments as Node[]) ?? []) {
+        if (arg.type === 'Identifier') mention(owner, arg.name);
+        if (arg.type === 'MemberExpression') mention(owner, nameOf(arg.property));
+      }
     }
-    for (const [key, value] of Object.entries(n))
-      if (key !== 'parent' && typeof value === 'object') visit(value, inner);
+    for (const [key, value] of Object.entries(n)) {
+      if (key !== 'parent' && value !== skip && typeof value === 'object') visit(value, inner);
+    }
   };
   visit(program, undefined);
-  return { uses, called };
+  return { uses, mentions };
 }
 
-/** Every IAM action the entry's code can send, with where. */
+/** Every IAM action the entry's code can send, with where: commands in code reachable from module level. */
 export function sdkCalls(entry: string): Map<string, string[]> {
   const scans = bundledFiles(entry).map(scan);
-  const called = new Set(scans.flatMap((s) => [...s.called]));
+  const mentions = new Map<string, Set<string>>();
+  for (const { mentions: m } of scans) {
+    for (const [owner, names] of m) mentions.set(owner, new Set([...(mentions.get(owner) ?? []), ...names]));
+  }
+  const reachable = new Set<string>();
+  const queue = [MODULE];
+  while (queue.length > 0) {
+    const owner = queue.pop() as string;
+    for (const name of mentions.get(owner) ?? []) {
+      if (!reachable.has(name)) {
+        reachable.add(name);
+        queue.push(name);
+      }
+    }
+  }
   const calls = new Map<string, string[]>();
   for (const use of scans.flatMap((s) => s.uses)) {
-    if (use.owner !== undefined && !called.has(use.owner)) continue;
+    if (use.owner !== undefined && !reachable.has(use.owner)) continue;
     calls.set(use.action, [...(calls.get(use.action) ?? []), `${use.file} (${use.owner ?? 'module'})`]);
   }
   return calls;

@@ -44,7 +44,7 @@ export interface EnrichmentError {
   message: string;
 }
 
-/** The one alert shape every detector produces (DESIGN §3). */
+/** The one alert shape every detector produces (docs/architecture.md, "The path of one event"). */
 export interface Alert {
   kind: AlertKind;
   /** The diagnosis: a stop category, a rollout outcome, a service event name, or a capacity finding. */

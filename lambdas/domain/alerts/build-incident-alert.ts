@@ -125,7 +125,7 @@ export function buildRecoveredAlert(incident: Incident, closedAt: string, reason
 
 /**
  * One Spot interruption is routine; many in a short time mean the service keeps losing capacity
- * (DESIGN §4: "SPOT_INTERRUPTION ... yes as a storm").
+ * (docs/architecture.md, "The incident model": a Spot interruption pages only as a storm).
  */
 function buildSpotStormAlert(incident: Incident, latest: Alert, policy: LoopPolicy, minutes: number): Alert {
   const severity = 'HIGH';

@@ -17,7 +17,7 @@ const ATTRIBUTE_NAMES = ['severity', 'category', 'kind', 'cluster', 'service', '
 export const UNASSIGNED_TEAM = 'unassigned';
 
 /**
- * Per-protocol bodies (DESIGN §3): readable text for e-mail, the full Alert JSON for SQS, Lambda
+ * Per-protocol bodies (README, "What an alert looks like"): readable text for e-mail, the full Alert JSON for SQS, Lambda
  * and `default`, the chat custom-notification JSON for HTTPS (chat) subscribers. When the whole
  * exceeds SNS's limit, log lines are dropped first, then the evidence is cut, never the alert.
  */

@@ -1,59 +1,24 @@
 /**
- * Capacity assessment (pure, DESIGN §5 "Capacity scan"): how many addresses each subnet used by awsvpc
+ * Capacity assessment (pure; README "Capacity scan"): how many addresses each subnet used by awsvpc
  * services has left, how many it would have left if every one of those services deployed at once
  * (surging to its `maximumPercent`), and how many network interfaces each EC2 container instance has
- * left for awsvpc tasks. Inputs are plain facts read by the adapters; time is not needed.
+ * left for awsvpc tasks. Inputs are the facts of facts.ts, read by the adapters; time is not needed.
  */
-import { TRUNK_ATTRIBUTE, trunkedTaskLimit } from './eni-trunking';
+import { type ContainerInstanceFacts, type ServiceFacts, type SubnetFacts, tagOf } from './facts';
 import { usableAddresses } from './subnet-capacity';
+import { instanceTypeOf, taskEniCapacity } from './task-enis';
 
 /** ECS's default `maximumPercent` for replica services (the rolling-update deployment controller). */
 export const DEFAULT_MAXIMUM_PERCENT = 200;
+/** Daemon deployments stop an old task before starting its replacement: their default is 100. */
+export const DAEMON_MAXIMUM_PERCENT = 100;
 
-/** A service as far as capacity is concerned. `subnetIds` is empty unless it uses the awsvpc network mode. */
-export interface ServiceNetworkFacts {
-  cluster: string;
-  service: string;
-  serviceArn: string;
-  desiredCount: number;
-  runningCount: number;
-  pendingCount: number;
-  /** From `deploymentConfiguration`; undefined = the ECS default (200). */
-  maximumPercent?: number;
-  subnetIds: string[];
-  /** FARGATE, EC2, EXTERNAL, or a capacity provider strategy's providers joined by "+". */
-  launchType?: string;
-  team?: string;
-}
-
-export interface SubnetFacts {
-  subnetId: string;
-  cidr: string;
-  availabilityZone: string;
-  /** EC2's `AvailableIpAddressCount`: addresses not yet taken by any network interface. */
-  availableAddresses: number;
-  vpcId?: string;
-  name?: string;
-}
-
-export interface ContainerInstanceFacts {
-  cluster: string;
-  containerInstanceArn: string;
-  ec2InstanceId?: string;
-  instanceType?: string;
-  status?: string;
-  registeredCpu?: number;
-  registeredMemoryMiB?: number;
-  remainingCpu?: number;
-  remainingMemoryMiB?: number;
-  runningTasks: number;
-  pendingTasks: number;
-  /** Container instance attributes by name (`ecs.awsvpc-trunk-id`, `ecs.instance-type`, ...). */
-  attributes: Record<string, string | undefined>;
-  /** `NetworkInfo.MaximumNetworkInterfaces` of the instance type (DescribeInstanceTypes). */
-  maximumNetworkInterfaces?: number;
-  /** Network interfaces attached to the EC2 instance, the primary one included (DescribeInstances). */
-  attachedNetworkInterfaces?: number;
+/** The `maximumPercent` a service's next deployment surges to. */
+export function maximumPercentOf(service: Pick<ServiceFacts, 'maximumPercent' | 'schedulingStrategy'>): number {
+  return (
+    service.maximumPercent ??
+    (service.schedulingStrategy === 'DAEMON' ? DAEMON_MAXIMUM_PERCENT : DEFAULT_MAXIMUM_PERCENT)
+  );
 }
 
 /** One service's load on one subnet. */
@@ -129,6 +94,8 @@ export interface CapacityAssessment {
 export interface AssessmentOptions {
   /** A subnet with fewer free addresses than this is reported even if its surge fits. */
   freeIpThreshold: number;
+  /** The service tag naming the owning team. */
+  teamTagKey: string;
 }
 
 /** Tasks a deployment runs at its peak: ECS rounds `desiredCount × maximumPercent / 100` down. */
@@ -140,8 +107,13 @@ export function surgeTaskCount(desiredCount: number, maximumPercent = DEFAULT_MA
  * Extra tasks (and so addresses) a deployment starts on top of the tasks that hold addresses today:
  * peak tasks − (running + pending), never negative.
  */
-export function surgeExtraTasks(service: ServiceNetworkFacts): number {
-  const peak = surgeTaskCount(service.desiredCount, service.maximumPercent);
+export function surgeExtraTasks(
+  service: Pick<
+    ServiceFacts,
+    'desiredCount' | 'runningCount' | 'pendingCount' | 'maximumPercent' | 'schedulingStrategy'
+  >,
+): number {
+  const peak = surgeTaskCount(service.desiredCount, maximumPercentOf(service));
   return Math.max(0, peak - service.runningCount - service.pendingCount);
 }
 
@@ -175,7 +147,7 @@ export function tasksInSubnet(tasks: number, share: number): number {
 }
 
 export function assessCapacity(
-  services: readonly ServiceNetworkFacts[],
+  services: readonly ServiceFacts[],
   subnets: readonly SubnetFacts[],
   instances: readonly ContainerInstanceFacts[],
   options: AssessmentOptions,
@@ -199,12 +171,12 @@ export function assessCapacity(
         cluster: service.cluster,
         service: service.service,
         serviceArn: service.serviceArn,
-        team: service.team,
+        team: tagOf(service, options.teamTagKey),
         share,
         estimatedTasks: tasksInSubnet(current, share),
         surgeAddresses: tasksInSubnet(surgeTasks, share),
         surgeTasks,
-        maximumPercent: service.maximumPercent ?? DEFAULT_MAXIMUM_PERCENT,
+        maximumPercent: maximumPercentOf(service),
         desiredCount: service.desiredCount,
       };
       loads.set(id, [...(loads.get(id) ?? []), load]);
@@ -276,57 +248,20 @@ export function servicesAtRisk(
 }
 
 export function assessInstance(instance: ContainerInstanceFacts): InstanceAssessment {
-  const containerInstanceId = instance.containerInstanceArn.split('/').pop() ?? instance.containerInstanceArn;
-  const instanceType = instance.instanceType ?? instance.attributes['ecs.instance-type'];
-  const trunked = Boolean(instance.attributes[TRUNK_ATTRIBUTE]);
-  const base = {
+  const enis = taskEniCapacity(instance);
+  return {
     cluster: instance.cluster,
     containerInstanceArn: instance.containerInstanceArn,
-    containerInstanceId,
+    containerInstanceId: instance.containerInstanceArn.split('/').pop() ?? instance.containerInstanceArn,
     ec2InstanceId: instance.ec2InstanceId,
-    instanceType,
-    trunked,
+    instanceType: instanceTypeOf(instance),
+    trunked: enis.trunked,
+    awsvpcTaskLimit: enis.limit,
+    interfacesInUse: enis.inUse,
+    freeNetworkInterfaces: enis.free,
+    estimated: enis.estimated,
     remainingCpu: instance.remainingCpu,
     remainingMemoryMiB: instance.remainingMemoryMiB,
-  };
-  if (trunked) {
-    const limit = instanceType ? trunkedTaskLimit(instanceType) : undefined;
-    const inUse = instance.runningTasks + instance.pendingTasks;
-    if (limit === undefined) {
-      return {
-        ...base,
-        estimated: true,
-        interfacesInUse: inUse,
-        note: `trunked instance type ${instanceType ?? 'unknown'} is not in the ENI trunking table: branch interface limit unknown`,
-      };
-    }
-    return {
-      ...base,
-      awsvpcTaskLimit: limit,
-      interfacesInUse: inUse,
-      freeNetworkInterfaces: Math.max(0, limit - inUse),
-      estimated: true,
-      note: 'trunked: every task on the instance is counted as an awsvpc task (an upper bound)',
-    };
-  }
-  const max = instance.maximumNetworkInterfaces;
-  const attached = instance.attachedNetworkInterfaces;
-  if (max === undefined || attached === undefined) {
-    return {
-      ...base,
-      estimated: false,
-      note:
-        max === undefined
-          ? `network interface limit of instance type ${instanceType ?? 'unknown'} unknown`
-          : `attached network interfaces of ${instance.ec2InstanceId ?? 'the instance'} unknown`,
-    };
-  }
-  // The primary interface counts against the limit and serves no task.
-  return {
-    ...base,
-    awsvpcTaskLimit: Math.max(0, max - 1),
-    interfacesInUse: Math.max(0, attached - 1),
-    freeNetworkInterfaces: Math.max(0, max - attached),
-    estimated: false,
+    note: enis.note,
   };
 }

@@ -3,7 +3,7 @@
  * of addresses must page once, and once more (a recovery notice) when it is healthy again. Whether a
  * subnet is already alerting is decided here from the previous state and the new assessment; where the
  * state lives is the {@link CapacityStateStore}'s business, so it can move to the shared incident
- * store (DESIGN §5 "Incidents, not alert storms") without touching this logic.
+ * store (docs/architecture.md, "The incident model") without touching this logic.
  */
 import type { SubnetAssessment, SubnetFinding } from './capacity-assessment';
 

@@ -1,5 +1,5 @@
 /**
- * Incidents, not alert storms (DESIGN §5): one record per service (or standalone task family) that
+ * Incidents, not alert storms (docs/architecture.md, "The incident model"): one record per service (or standalone task family) that
  * turns a stream of stops into at most a few messages. Pure: time is an argument, no I/O.
  *
  * - The first actionable stop opens an incident. With a group wait (like Alertmanager's
@@ -15,6 +15,7 @@
 import type { Alert } from '../alerts/alert';
 import { buildLoopAlert, buildRecoveredAlert } from '../alerts/build-incident-alert';
 
+/** The restart-loop settings (their defaults and ranges: lambdas/domain/settings/settings.ts). */
 export interface LoopPolicy {
   /** Actionable stops within the window that make a restart loop (≥ 2). */
   threshold: number;
@@ -24,13 +25,6 @@ export interface LoopPolicy {
   /** Without stops for this long, an open incident closes. */
   quietMs: number;
 }
-
-export const DEFAULT_LOOP_POLICY: LoopPolicy = {
-  threshold: 3,
-  windowMs: 10 * 60_000,
-  groupWaitMs: 60_000,
-  quietMs: 15 * 60_000,
-};
 
 export interface StopRecord {
   eventId: string;

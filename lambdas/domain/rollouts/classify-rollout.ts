@@ -91,7 +91,7 @@ export function isRollbackCompletion(deploymentCreatedAt: string | undefined, ev
 }
 
 /**
- * One incident per rollout story (DESIGN §5). The rollback deployment is the only id that both "rollback
+ * One incident per rollout story (docs/architecture.md). The rollback deployment is the only id that both "rollback
  * started" and "rollback completed" carry, so it anchors the incident; the failed-deployment alert joins it
  * when DescribeServices shows the rollback deployment, and otherwise anchors on the failed deployment.
  * A state store (later) can map the failed deployment to the same incident when the lookup missed.

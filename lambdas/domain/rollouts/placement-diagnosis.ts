@@ -1,7 +1,13 @@
+import { trunkedTaskLimit } from '../capacity/eni-trunking';
+import type { ContainerInstanceFacts, SubnetFacts } from '../capacity/facts';
+import { instanceTypeOf, taskEniCapacity } from '../capacity/task-enis';
 import { describeFargateMemoryRange, isValidFargateSize } from '../stops/fargate-sizes';
 import type { PlacementCause } from './placement-cause';
 
-/** What adapters found about the service and where it could run. Missing facts skip their check. */
+/**
+ * What adapters found about the service and where it could run: the capacity model's facts
+ * (capacity/facts.ts), read by the same reader as the capacity scan. Missing facts skip their check.
+ */
 export interface PlacementFacts {
   /** Tasks the scheduler still has to place (desired − running − pending, at least 1). */
   tasksToPlace: number;
@@ -16,32 +22,9 @@ export interface PlacementFacts {
   hostPorts: number[];
   /** The service's awsvpc subnets. */
   subnets?: SubnetFacts[];
-  /** The cluster's container instances (EC2). */
-  containerInstances?: InstanceFacts[];
+  /** The cluster's container instances (EC2), with their network interfaces. */
+  containerInstances?: ContainerInstanceFacts[];
   placementConstraints: { type: string; expression?: string }[];
-}
-
-export interface SubnetFacts {
-  subnetId: string;
-  cidr?: string;
-  availabilityZone?: string;
-  availableIps: number;
-}
-
-export interface InstanceFacts {
-  id: string;
-  ec2InstanceId?: string;
-  instanceType?: string;
-  status?: string;
-  agentConnected?: boolean;
-  remainingCpu?: number;
-  remainingMemoryMiB?: number;
-  /** Host ports already taken (remainingResources PORTS). */
-  usedPorts: number[];
-  /** ENIs the instance type supports (DescribeInstanceTypes), its primary ENI included. */
-  maxEnis?: number;
-  /** Tasks running on it: each awsvpc task holds one ENI. */
-  runningTasks: number;
 }
 
 export type CheckName =
@@ -133,14 +116,14 @@ function subnetCheck(facts: PlacementFacts): CheckResult {
   const cause = 'RESOURCE:SUBNET_IPS';
   if (facts.networkMode !== 'awsvpc') return skipped('SUBNET_FREE_IPS', 'not an awsvpc service', cause);
   if (!facts.subnets || facts.subnets.length === 0) return skipped('SUBNET_FREE_IPS', 'subnets not looked up', cause);
-  const fullest = [...facts.subnets].sort((a, b) => a.availableIps - b.availableIps);
-  const total = fullest.reduce((sum, s) => sum + s.availableIps, 0);
+  const fullest = [...facts.subnets].sort((a, b) => a.availableAddresses - b.availableAddresses);
+  const total = fullest.reduce((sum, s) => sum + s.availableAddresses, 0);
   const lowest = fullest[0] as SubnetFacts;
   const describe = (s: SubnetFacts) =>
-    `${s.subnetId}${s.cidr ? ` (${s.cidr}${s.availabilityZone ? `, ${s.availabilityZone}` : ''})` : ''} has ${s.availableIps} free IP address${s.availableIps === 1 ? '' : 'es'}`;
+    `${s.subnetId} (${s.cidr}, ${s.availabilityZone}) has ${s.availableAddresses} free IP address${s.availableAddresses === 1 ? '' : 'es'}`;
   const need = `${facts.tasksToPlace} task${facts.tasksToPlace === 1 ? '' : 's'} to place need ${facts.tasksToPlace} (awsvpc: one IP per task)`;
-  if (total < facts.tasksToPlace || lowest.availableIps === 0) {
-    const named = fullest.filter((s) => s.availableIps < facts.tasksToPlace).map(describe);
+  if (total < facts.tasksToPlace || lowest.availableAddresses === 0) {
+    const named = fullest.filter((s) => s.availableAddresses < facts.tasksToPlace).map(describe);
     return {
       check: 'SUBNET_FREE_IPS',
       status: 'FAIL',
@@ -226,9 +209,9 @@ function resourceCause(check: CheckName): PlacementCause {
 
 function resourceCheck(
   check: 'INSTANCE_CPU' | 'INSTANCE_MEMORY',
-  instances: InstanceFacts[],
+  instances: ContainerInstanceFacts[],
   needed: number | undefined,
-  remaining: (i: InstanceFacts) => number | undefined,
+  remaining: (i: ContainerInstanceFacts) => number | undefined,
   unit: string,
 ): CheckResult {
   const cause = resourceCause(check);
@@ -241,41 +224,53 @@ function resourceCheck(
     ? {
         check,
         status: 'FAIL',
-        detail: `the task needs ${needed} ${unit}; the most any of ${known.length} container instances has left is ${most} (${best.ec2InstanceId ?? best.id})`,
+        detail: `the task needs ${needed} ${unit}; the most any of ${known.length} container instances has left is ${most} (${nameOf(best)})`,
         cause,
       }
-    : { check, status: 'OK', detail: `${best.ec2InstanceId ?? best.id} has ${most} ${unit} left`, cause };
+    : { check, status: 'OK', detail: `${nameOf(best)} has ${most} ${unit} left`, cause };
 }
 
-function eniCheck(instances: InstanceFacts[], facts: PlacementFacts): CheckResult {
+const nameOf = (i: ContainerInstanceFacts) => i.ec2InstanceId ?? i.containerInstanceArn.split('/').pop();
+
+/** Free task interfaces as the capacity scan counts them (capacity/task-enis.ts), ENI trunking included. */
+function eniCheck(instances: ContainerInstanceFacts[], facts: PlacementFacts): CheckResult {
   const cause = 'RESOURCE:ENI';
   if (facts.networkMode !== 'awsvpc') return skipped('INSTANCE_ENIS', 'not an awsvpc service', cause);
-  const known = instances.filter((i) => i.maxEnis !== undefined);
-  if (known.length === 0) return skipped('INSTANCE_ENIS', 'instance ENI limits not looked up', cause);
-  // The primary ENI belongs to the instance; each awsvpc task takes one more (without ENI trunking).
-  const free = known.map((i) => ({ i, free: Math.max(0, (i.maxEnis ?? 0) - 1 - i.runningTasks) }));
-  const total = free.reduce((sum, f) => sum + f.free, 0);
+  const known = instances
+    .map((instance) => ({ instance, enis: taskEniCapacity(instance) }))
+    .filter((k): k is typeof k & { enis: { free: number; limit: number } } => k.enis.free !== undefined);
+  if (known.length === 0) return skipped('INSTANCE_ENIS', 'instance network interface limits not looked up', cause);
+  const total = known.reduce((sum, k) => sum + k.enis.free, 0);
   if (total === 0) {
-    const sample = free[0]?.i as InstanceFacts;
+    const { instance, enis } = known[0] as (typeof known)[number];
+    const type = instanceTypeOf(instance);
+    const uses = enis.trunked
+      ? `(${type ?? '?'}, ENI trunking) holds at most ${enis.limit} awsvpc tasks and has ${enis.inUse} tasks`
+      : `(${type ?? '?'}) allows ${enis.limit + 1} network interfaces: 1 primary + ${enis.inUse} for tasks`;
+    // Trunking multiplies the tasks per instance, on the instance types that support it.
+    const fix =
+      !enis.trunked && type && trunkedTaskLimit(type) !== undefined
+        ? 'turn on the awsvpcTrunking account setting and replace the instances, or use larger instances'
+        : 'use larger instances or add instances';
     return {
       check: 'INSTANCE_ENIS',
       status: 'FAIL',
-      detail: `no container instance has a free network interface: e.g. ${sample.ec2InstanceId ?? sample.id} (${sample.instanceType ?? '?'}) allows ${sample.maxEnis} ENIs, 1 primary + ${sample.runningTasks} tasks (enable awsvpcTrunking or use larger instances)`,
+      detail: `no container instance has a free network interface for a task: e.g. ${nameOf(instance)} ${uses} (${fix})`,
       cause,
     };
   }
   return {
     check: 'INSTANCE_ENIS',
     status: 'OK',
-    detail: `${total} free task ENIs across ${known.length} instances`,
+    detail: `${total} free task network interfaces across ${known.length} instances`,
     cause,
   };
 }
 
-function portCheck(instances: InstanceFacts[], hostPorts: number[]): CheckResult {
+function portCheck(instances: ContainerInstanceFacts[], hostPorts: number[]): CheckResult {
   const cause = 'RESOURCE:PORTS';
   if (hostPorts.length === 0) return skipped('INSTANCE_PORTS', 'the task needs no static host port', cause);
-  const fits = instances.filter((i) => !hostPorts.some((p) => i.usedPorts.includes(p)));
+  const fits = instances.filter((i) => !hostPorts.some((p) => i.usedHostPorts.includes(p)));
   return fits.length === 0
     ? {
         check: 'INSTANCE_PORTS',

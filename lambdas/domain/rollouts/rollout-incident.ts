@@ -1,6 +1,6 @@
 /**
  * A failed rollout already reported: task stops of its deployment fold into it instead of paging
- * one by one (DESIGN §5). Written by the rollout handler, read and updated by the task-stopped one.
+ * one by one (docs/architecture.md, "The incident model"). Written by the rollout handler, read and updated by the task-stopped one.
  */
 export interface FoldedDeployment {
   incidentId: string;

@@ -46,7 +46,7 @@ const COMMAND_NOT_RUNNABLE = new Set([126, 127]);
 const ACTIVE_STATUSES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']);
 
 /**
- * Why did this task stop? Trust order (DESIGN §4): each container's reason, then the task's
+ * Why did this task stop? Trust order (README, "What it does"): each container's reason, then the task's
  * stop code and reason, then container exit codes read against the task's group.
  */
 export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {}): StopDiagnosis {

@@ -22,7 +22,7 @@ interface Family {
   patterns: RegExp[];
 }
 
-/** Failures a container reports about itself: trusted most (DESIGN §4). Order is precedence. */
+/** Failures a container reports about itself: trusted most (README, "What it does"). Order is precedence. */
 const CONTAINER_FAILURES: Family[] = [
   { category: 'OOM_KILLED', patterns: [/out ?of ?memory/, /\boom[ -]?kill/, /killed due to memory usage/] },
   {

@@ -90,3 +90,11 @@ export function describeChange(change: SettingChange): string {
   }
   return `${change.setting}: ${change.from} -> ${change.to}`;
 }
+
+/** `...:task-definition/api:42` → `...:task-definition/api:41`; none before revision 1. */
+export function previousRevisionArn(arn: string): string | undefined {
+  const match = /^(.*:)(\d+)$/.exec(arn);
+  if (!match) return undefined;
+  const revision = Number(match[2]);
+  return revision > 1 ? `${match[1]}${revision - 1}` : undefined;
+}

@@ -1,4 +1,4 @@
-/** Why a task stopped (DESIGN §4). Order here is documentation order, not precedence. */
+/** Why a task stopped (README, "What it does"). Order here is documentation order, not precedence. */
 export const STOP_CATEGORIES = [
   'OOM_KILLED',
   'APP_CRASH',
