@@ -8,6 +8,10 @@ import { fuzzSeed, hostileEvent } from './hostile-events';
 
 /** Cases of this property in every CI run (with the entry properties: over 10,000 in all). */
 const PIPELINE_RUNS = 6_000;
+/**
+ * A case may cost at most 1 s of this process's CPU time (wall time would also count the other test
+ * files and helpers sharing the machine's two cores).
+ */
 const CASE_LIMIT_MS = 1_000;
 
 /**
@@ -22,7 +26,7 @@ describe('fuzz: parse → classify → render → SNS message', () => {
     const outcomes = { alerts: 0, rejected: 0 };
     fc.assert(
       fc.property(hostileEvent(), (event) => {
-        const started = performance.now();
+        const started = process.cpuUsage();
         try {
           const message = toSnsMessage(redactAlert(classifyEvent(event)));
           const bytes = Buffer.byteLength(message.message) + Buffer.byteLength(message.subject);
@@ -34,8 +38,9 @@ describe('fuzz: parse → classify → render → SNS message', () => {
           if (!(error instanceof InvalidEventError)) throw error;
           outcomes.rejected++;
         }
-        const ms = performance.now() - started;
-        if (ms > CASE_LIMIT_MS) throw new Error(`case took ${Math.round(ms)} ms`);
+        const spent = process.cpuUsage(started);
+      const ms = (spent.user + spent.system) / 1000;
+        if (ms > CASE_LIMIT_MS) throw new Error(`case took ${Math.round(ms)} ms of CPU`);
       }),
       { numRuns: PIPELINE_RUNS, seed },
     );
