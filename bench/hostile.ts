@@ -5,7 +5,7 @@ import { redactAlert } from '../lambdas/domain/alerts/redact-alert';
 import { toSnsMessage } from '../lambdas/domain/alerts/sns-message';
 
 /**
- * Worst time of the redactor and of the classifier on 256 KB adversarial inputs (README "Hostile
+ * Worst time of the redactor and of the classifier on 256 KB adversarial inputs (README "Redaction and hostile
  * input"): for each shape, the slowest of several runs; one JSON line. The redactor reads each input
  * whole (in the functions, log lines are capped at 8 KB first: this is the uncapped worst case); the
  * classifier reads a task stop whose stopped reason and container reason are the input, through the

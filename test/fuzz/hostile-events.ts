@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { loadEvent } from '../support/events';
 
 /**
- * Hostile ECS events for the fuzz suite (README "Hostile input"): any JSON value, and real events
+ * Hostile ECS events for the fuzz suite (README "Redaction and hostile input"): any JSON value, and real events
  * (every fixture of events/) mutated the ways the review found handlers crash: fields removed, replaced
  * by any JSON value, by malformed or empty times, ARNs without their segments, lone surrogates, text
  * up to EventBridge's 256 KB in adversarial shapes, and nesting thousands deep.

@@ -7,7 +7,7 @@ import { loadEvent, taskEvent } from '../support/events';
 import { invoke, loadEntries, published, sns } from './entry-harness';
 
 /**
- * The crash families a review of main found by mutating real events (README "Hostile input"), each
+ * The crash families a review of main found by mutating real events (README "Redaction and hostile input"), each
  * through the deployed entry with AWS mocked: every one now ends in an alert or a counted rejection.
  */
 beforeAll(loadEntries);

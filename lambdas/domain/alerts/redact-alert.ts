@@ -3,7 +3,7 @@ import { toSubject } from './alert';
 import { type Redactor, redact } from './redact';
 
 /**
- * The redaction gate (README "Redaction"): every string of an alert, whatever field or list it sits
+ * The redaction gate (README "Redaction and hostile input"): every string of an alert, whatever field or list it sits
  * in (title, summary, facts, container reasons, commands and diffs, service events, log lines, links,
  * enrichment errors), passes through the redactor before the alert leaves the function. It walks the
  * whole value, so a text channel added later cannot bypass it. Every output (SNS, and any other)

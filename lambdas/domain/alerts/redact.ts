@@ -2,7 +2,7 @@ import { isAuthorizationKey, isHarmlessValue, isProse, isSecretKeyName } from '.
 import { TOKEN_FORMATS } from './token-formats';
 
 /**
- * Removes secrets from text before it leaves the function (README "Redaction"). Rules match families,
+ * Removes secrets from text before it leaves the function (README "Redaction and hostile input"). Rules match families,
  * not examples: key blocks (across log events), JWTs (whole or in parts), URL userinfo, Authorization
  * headers and bearer tokens, key/value pairs whose key means a secret (env, `key=value`, JSON, escaped
  * JSON, YAML, XML, language literals, command-line flags), AWS key ids and secrets in any join, and

@@ -7,7 +7,7 @@ import type { StopCategory } from './taxonomy';
  * stable error-type prefixes and key phrases on lowercased, whitespace-folded text.
  */
 export function normalizeReason(text: string | undefined): string {
-  // Bounded before any matching (README "Hostile input"): ECS reasons are at most 1024 characters.
+  // Bounded before any matching (README "Redaction and hostile input"): ECS reasons are at most 1024 characters.
   return (text ?? '')
     .slice(0, MAX_REASON_CHARS)
     .toLowerCase()
