@@ -121,6 +121,7 @@ function redactAws(text: string): string {
     out = replaceAll(out, AWS_KEY_PAIR, redactWhole);
     out = replaceAll(out, AWS_KEY_ID, redactWhole);
   }
+  if (out.length < 40) return out;
   return replaceAll(out, AWS_SECRET, (m) => (isMixedSecret(m[0]) ? REDACTED : undefined));
 }
 
@@ -490,7 +491,7 @@ function redactLine(line: string, state: LineState, extras: RegExp[]): string {
   if (out.includes('<')) out = redactXmlElements(out);
   out = redactKeyValues(out, state);
   out = redactFlags(out);
-  if (out.includes('password')) out = redactNetrc(out);
+  if (out.includes('password') && (out.includes('login') || out.includes('user'))) out = redactNetrc(out);
   if (out.includes('-')) out = redactAfter(out, USER_FLAG);
   for (const extra of extras) out = replaceAll(out, extra, redactWhole);
   return out;
