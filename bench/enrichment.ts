@@ -17,13 +17,24 @@ import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
 import { parseEnvelope } from '../lambdas/domain/events/ecs-event';
 import { parseTaskStateChange } from '../lambdas/domain/events/task-event';
 import { classifyStop } from '../lambdas/domain/stops/classify-stop';
+import { emulateHealthReports } from '../local/emulate-health-reports';
 import { type LocalAwsClientConfig, withLocalAws } from '../local/emulator';
-import { drainSnsDeliveries, rewriteFixtureIds, seedAccount } from '../local/seed';
+import { drainSnsDeliveries, rewriteFixtureIds, type SeededAccount, seedAccount } from '../local/seed';
 import { createStateResources } from '../local/state-resources';
 import { loadEvent } from '../test/support/events';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 21;
-const FIXTURES = ['oom-killed.json', 'app-crash-exit-1.json', 'image-pull-not-found.json'];
+const FIXTURES = [
+  'oom-killed.json',
+  'app-crash-exit-1.json',
+  'image-pull-not-found.json',
+  // Health checks (local/seed-health-checks.ts): security-group rules decide; the subnets are read for a CIDR rule.
+  'health-check-elb-grace-period.json',
+  'health-check-elb-wrong-path.json',
+  'health-check-elb-security-group.json',
+  'health-check-elb.json',
+  'health-check-container.json',
+];
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -35,12 +46,16 @@ type Config = ReturnType<typeof readConfig>;
 /** AWS calls of one alert, from a cold instance and then from the same instance warm. */
 async function callsPerAlert(
   clientConfig: LocalAwsClientConfig,
+  seeded: SeededAccount,
   config: Config,
   event: Record<string, unknown>,
   id: string,
 ) {
   const counts: CallCounts = {};
-  const deps = makeWatchdogDeps(clientConfig, config, Date.now, (client) => countCalls(client, counts));
+  const deps = makeWatchdogDeps(clientConfig, config, Date.now, (client) => {
+    countCalls(client, counts);
+    emulateHealthReports(client, seeded.healthChecks);
+  });
   const telemetry = { log: silentLog, counter: new MemoryCounter() };
   const take = (): CallCounts => {
     const taken = { ...counts };
@@ -74,13 +89,15 @@ async function main(): Promise<void> {
       const event = rewriteFixtureIds(loadEvent(`events/task-stopped/${name}`), seeded.fixtureIds);
       const task = parseTaskStateChange(parseEnvelope(event));
       const first = classifyStop(task);
-      const calls = await callsPerAlert(aws.clientConfig, config, event, name);
-      const deployedCalls = await callsPerAlert(aws.clientConfig, deployed, event, `incidents-${name}`);
+      const calls = await callsPerAlert(aws.clientConfig, seeded, config, event, name);
+      const deployedCalls = await callsPerAlert(aws.clientConfig, seeded, deployed, event, `incidents-${name}`);
 
       const cold: number[] = [];
       const warm: number[] = [];
       for (let i = 0; i < runs; i++) {
-        const deps = makeWatchdogDeps(aws.clientConfig, config);
+        const deps = makeWatchdogDeps(aws.clientConfig, config, Date.now, (client) =>
+          emulateHealthReports(client, seeded.healthChecks),
+        );
         let started = performance.now();
         await enrichTask(task, first, deps);
         cold.push(performance.now() - started);

@@ -12,6 +12,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import type { Severity } from '../lambdas/domain/stops/taxonomy.js';
+import { LAZY_MODULES } from '../lambdas/entries/lazy-modules.js';
 import { clusterArnOf, nagArn } from './arns.js';
 import { CapacityScan } from './capacity-scan.js';
 import {
@@ -398,6 +399,7 @@ export class EcsWatchdog extends Construct {
     const settings = this.settings;
     const handler = new WatchdogFunction(this, 'TaskStopped', {
       entry: handlerEntry('task-stopped'),
+      lazyModules: LAZY_MODULES['task-stopped'],
       description: 'ECS Watchdog: classifies why an ECS task stopped and publishes the alert',
       logRetention,
       deadLetterQueue: this.deadLetterQueue,
@@ -502,7 +504,56 @@ export class EcsWatchdog extends Construct {
           'of a watched cluster (every cluster when none is configured). Read-only, limited to ECS services.',
       })),
     );
+    this.grantHealthCheckReads(role, services);
     return handler;
+  }
+
+  /**
+   * What a health-check alert reads (README: health checks explained): the service's settings and events,
+   * the target group, its targets' health and load balancers, and the security groups and subnets between
+   * them. Separate statements, each for exactly the calls made.
+   */
+  private grantHealthCheckReads(role: iam.IRole, services: { arn: string; nagArn: string }[]): void {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadServiceHealthSettings',
+        actions: ['ecs:DescribeServices'],
+        resources: services.map((service) => service.arn),
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadLoadBalancerHealth',
+        actions: [
+          'elasticloadbalancing:DescribeLoadBalancers',
+          'elasticloadbalancing:DescribeTargetGroups',
+          'elasticloadbalancing:DescribeTargetHealth',
+        ],
+        resources: ['*'],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadSecurityGroupRules',
+        actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'elasticloadbalancing:Describe* and ec2:DescribeSecurityGroups / ec2:DescribeSubnets support no resource-level ' +
+          'permissions (Service Authorization Reference: no resource type), so they need "*"; all are read-only and ' +
+          'called only for tasks stopped by a failed health check.',
+      },
+      ...services.map((service) => ({
+        id: `AwsSolutions-IAM5[Resource::${service.nagArn}]`,
+        reason:
+          'ecs:DescribeServices reads the grace period, load balancers, security groups and events of the service whose ' +
+          'task failed a health check, which can be any service of a watched cluster. Read-only, limited to ECS services.',
+      })),
+    );
   }
 }
 

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +19,10 @@ export function handlerEntry(name: string): string {
 
 export const SERVICE_NAME = 'ecs-watchdog';
 export const METRICS_NAMESPACE = 'EcsWatchdog';
+
+/** Gives bundled CommonJS dependencies a `require` in an ESM bundle (without it they crash at load). */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Async invocation policy of every handler: Lambda's own retries, then the dead-letter queue. */
 export const ASYNC_RETRY_ATTEMPTS = 2;
@@ -44,6 +49,11 @@ export interface WatchdogFunctionProps {
    * @default Duration.seconds(30)
    */
   readonly timeout?: Duration;
+  /**
+   * Modules of `lambdas/entries` the handler loads with `import()` on first use (`lambdas/entries/lazy-modules.ts`):
+   * each is bundled into `<name>.mjs` next to the handler, so its dependencies cost other invocations nothing.
+   */
+  readonly lazyModules?: readonly string[];
 }
 
 /**
@@ -100,9 +110,10 @@ export class WatchdogFunction extends Construct {
         sourcesContent: false,
         // ESM entry points of dependencies first; the banner gives bundled CommonJS code a `require`.
         mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (`npm run bench:bundle`).
         externalModules: [],
+        ...(props.lazyModules?.length ? { commandHooks: lazyModuleBundling(props.lazyModules) } : {}),
       },
       ...(props.deadLetterQueue && {
         retryAttempts: ASYNC_RETRY_ATTEMPTS,
@@ -122,6 +133,31 @@ function sendOnlyDestination(queue: sqs.IQueue): lambda.IDestination {
     bind: (_scope, fn) => {
       queue.grant(fn, 'sqs:SendMessage');
       return { destination: queue.queueArn };
+    },
+  };
+}
+
+/** After the handler's bundle: each lazy module bundled the same way into a file of its own. */
+function lazyModuleBundling(names: readonly string[]): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => {
+      const esbuild = path.join(
+        path.dirname(createRequire(path.join(PROJECT_ROOT, 'package.json')).resolve('esbuild/package.json')),
+        'bin',
+        'esbuild',
+      );
+      return names.map((name) =>
+        [
+          JSON.stringify(esbuild),
+          JSON.stringify(path.join(inputDir, 'lambdas', 'entries', `${name}.ts`)),
+          '--bundle --platform=node --format=esm --target=node24 --minify --sourcemap --sources-content=false',
+          '--main-fields=module,main --log-level=warning',
+          `--banner:js=${JSON.stringify(ESM_REQUIRE_BANNER)}`,
+          `--outfile=${JSON.stringify(path.join(outputDir, `${name}.mjs`))}`,
+        ].join(' '),
+      );
     },
   };
 }

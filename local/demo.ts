@@ -11,6 +11,7 @@ import { type Log, MemoryCounter } from '../lambdas/app/shared/telemetry';
 import { renderOnCallView, renderSummary } from '../lambdas/cli/on-call-view';
 import { listEventFiles, type ReplayedFile, replayFiles, watchdogProcessors } from '../lambdas/cli/replay';
 import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
+import { emulateHealthReports } from './emulate-health-reports';
 import { type LocalAws, PROJECT_ROOT, withLocalAws } from './emulator';
 import { drainSnsDeliveries, rewriteFixtureIds, seedAccount } from './seed';
 
@@ -52,7 +53,13 @@ export async function runDemoOn(aws: LocalAws, output: DemoOutput): Promise<numb
       `payments-alerts (${PAYMENTS_FILTER})`,
   );
 
-  const deps = makeWatchdogDeps(aws.clientConfig, readConfig({ ALERT_TOPIC_ARN: seeded.alerts.topicArn }));
+  // moto never checks health: the seeded cases' service events and target health are added (seed-health-checks.ts).
+  const deps = makeWatchdogDeps(
+    aws.clientConfig,
+    readConfig({ ALERT_TOPIC_ARN: seeded.alerts.topicArn }),
+    Date.now,
+    (client) => emulateHealthReports(client, seeded.healthChecks),
+  );
   try {
     const processors = watchdogProcessors(deps);
     const counter = new MemoryCounter();

@@ -28,6 +28,7 @@ import {
   CreateNetworkInterfaceCommand,
   DescribeInstanceTypesCommand,
   DescribeNetworkInterfacesCommand,
+  DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
@@ -43,6 +44,12 @@ import {
   ListTagsForResourceCommand,
   ListTasksCommand,
 } from '@aws-sdk/client-ecs';
+import {
+  DescribeLoadBalancersCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { type LocalAws, withLocalAws } from './emulator';
@@ -117,8 +124,9 @@ async function run(aws: LocalAws): Promise<void> {
   await probe('ECS ListServices', async () => {
     const r = await ecs.send(new ListServicesCommand({ cluster: 'production' }));
     const longArn = r.serviceArns?.every((a) => a.includes(':service/production/'));
+    const seededServices = new Set([...Object.keys(s.services), ...Object.keys(s.healthChecks.services)]).size;
     return [
-      r.serviceArns?.length === 3 ? 'yes' : 'partly',
+      r.serviceArns?.length === seededServices ? 'yes' : 'partly',
       `${r.serviceArns?.length} services; long ARN format (service/CLUSTER/NAME): ${longArn}`,
     ];
   });
@@ -270,6 +278,65 @@ async function run(aws: LocalAws): Promise<void> {
       r.NetworkInterfaces?.length === 9 ? 'yes' : 'partly',
       `subnet-id filter → ${r.NetworkInterfaces?.length} ENIs; ${ecsEnis?.length} ENIs made by RunTask (Description "moto ECS", status ${ecsEnis?.[0]?.Status}, IP ${ip} — random 10.x.y.z, not inside the subnet CIDR)`,
     ];
+  });
+
+  // ---------------------------------------------------------------- health checks: ECS, ELBv2, EC2 security groups
+  const elb = new ElasticLoadBalancingV2Client(cfg);
+  const orders = s.healthChecks.services['orders-api'];
+  await probe('ECS DescribeServices (loadBalancers, healthCheckGracePeriodSeconds, security groups)', async () => {
+    const r = await ecs.send(new DescribeServicesCommand({ cluster: 'production', services: ['orders-api'] }));
+    const svc = r.services?.[0];
+    const ok =
+      svc?.loadBalancers?.[0]?.targetGroupArn === orders?.targetGroupArn &&
+      svc?.healthCheckGracePeriodSeconds === 0 &&
+      svc?.networkConfiguration?.awsvpcConfiguration?.securityGroups?.[0] === orders?.securityGroupId;
+    return [
+      ok ? 'partly' : 'no',
+      `loadBalancers ${JSON.stringify(svc?.loadBalancers)}; grace period ${svc?.healthCheckGracePeriodSeconds} (kept only from UpdateService, CreateService drops it); events ${svc?.events?.length} (no "is unhealthy in (target-group …)" events)`,
+    ];
+  });
+  await probe('ELBv2 DescribeTargetGroups (health check settings)', async () => {
+    const r = await elb.send(new DescribeTargetGroupsCommand({ TargetGroupArns: [orders?.targetGroupArn ?? ''] }));
+    const tg = r.TargetGroups?.[0];
+    return [
+      tg?.HealthCheckPath === '/health' && tg.UnhealthyThresholdCount === 3 && tg.LoadBalancerArns?.length === 1
+        ? 'yes'
+        : 'partly',
+      `${tg?.TargetType} ${tg?.Protocol}:${tg?.Port} check ${tg?.HealthCheckProtocol} ${tg?.HealthCheckPath} on ${tg?.HealthCheckPort}, matcher ${tg?.Matcher?.HttpCode}, every ${tg?.HealthCheckIntervalSeconds} s, timeout ${tg?.HealthCheckTimeoutSeconds} s, thresholds ${tg?.HealthyThresholdCount}/${tg?.UnhealthyThresholdCount}, load balancers ${tg?.LoadBalancerArns?.length}`,
+    ];
+  });
+  await probe('ELBv2 DescribeTargetHealth', async () => {
+    const all = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: orders?.targetGroupArn }));
+    const named = await elb.send(
+      new DescribeTargetHealthCommand({
+        TargetGroupArn: orders?.targetGroupArn,
+        Targets: [{ Id: '10.9.9.9', Port: 8080 }],
+      }),
+    );
+    const states = all.TargetHealthDescriptions?.map((d) => `${d.Target?.Id} ${d.TargetHealth?.State}`).join(', ');
+    const gone = named.TargetHealthDescriptions?.[0]?.TargetHealth;
+    return [
+      'partly',
+      `registered targets: ${states} (always healthy: moto runs no health checks, so no unhealthy state, reason or description); an unregistered target named in the request: ${gone?.State} ${gone?.Reason}`,
+    ];
+  });
+  await probe('ELBv2 DescribeLoadBalancers (SecurityGroups, subnets)', async () => {
+    const r = await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [s.healthChecks.loadBalancerArn] }));
+    const lb = r.LoadBalancers?.[0];
+    return [
+      lb?.SecurityGroups?.[0] === s.healthChecks.loadBalancerSecurityGroupId ? 'yes' : 'partly',
+      `${lb?.Type} ${lb?.Scheme}, security groups ${lb?.SecurityGroups?.join(',')}, subnets ${lb?.AvailabilityZones?.map((z) => z.SubnetId).join(',')}`,
+    ];
+  });
+  await probe('EC2 DescribeSecurityGroups (rules by group and CIDR)', async () => {
+    const r = await ec2.send(
+      new DescribeSecurityGroupsCommand({ GroupIds: [orders?.securityGroupId ?? '', s.securityGroupId] }),
+    );
+    const rules = r.SecurityGroups?.map(
+      (g) =>
+        `${g.GroupName}: in ${g.IpPermissions?.map((p) => `${p.IpProtocol} ${p.FromPort}-${p.ToPort} from ${[...(p.UserIdGroupPairs ?? []).map((u) => u.GroupId), ...(p.IpRanges ?? []).map((i) => i.CidrIp)].join(',')}`).join('; ')}, out ${g.IpPermissionsEgress?.map((p) => `${p.IpProtocol} ${p.IpRanges?.map((i) => i.CidrIp).join(',')}`).join('; ')}`,
+    );
+    return [r.SecurityGroups?.length === 2 ? 'yes' : 'partly', rules?.join(' | ') ?? ''];
   });
 
   // ---------------------------------------------------------------- SNS + SQS
@@ -576,7 +643,7 @@ async function run(aws: LocalAws): Promise<void> {
     ];
   });
 
-  for (const c of [ecs, ec2, sns, sqs, ddb, cw, logs]) c.destroy();
+  for (const c of [ecs, ec2, elb, sns, sqs, ddb, cw, logs]) c.destroy();
 }
 
 // alias kept short for the long transaction literals above

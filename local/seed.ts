@@ -52,6 +52,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { type LocalAwsClientConfig, withLocalAws } from './emulator';
+import { type SeededHealthChecks, seedHealthCheckCases } from './seed-health-checks';
 
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
@@ -114,6 +115,8 @@ export interface SeededAccount {
     paymentsAlerts: { queueUrl: string; queueArn: string; subscriptionArn: string };
   };
   secrets: { dbPasswordArn: string; apiKeyParameterArn: string };
+  /** The load balancer, target groups and services of the health-check cases (local/seed-health-checks.ts). */
+  healthChecks: SeededHealthChecks;
   /** fixture id -> seeded id (subnets, the worker EC2 instance); apply with rewriteFixtureIds */
   fixtureIds: Record<string, string>;
   timingsMs: Record<string, number>;
@@ -231,6 +234,13 @@ function checkoutTaskDef(rev: number): RegisterTaskDefinitionCommandInput {
         essential: true,
         memory: 768,
         portMappings: [{ containerPort: 3000, protocol: 'tcp' }],
+        healthCheck: {
+          command: ['CMD-SHELL', 'curl -fsS http://localhost:3000/ready || exit 1'],
+          interval: 10,
+          timeout: 5,
+          retries: 3,
+          startPeriod: 30,
+        },
         environment: env({ UPSTREAM: 'http://localhost:15000' }),
         logConfiguration: awslogs('/ecs/checkout-service'),
         dependsOn: [{ containerName: 'envoy', condition: 'HEALTHY' }],
@@ -326,6 +336,18 @@ export const FIXTURE_LOG_STREAMS: ReadonlyArray<{
       'Fatal Python error: Segmentation fault',
       'Current thread 0x00007f3a2c1ff700 (most recent call first):',
       '  File "/app/.venv/lib/python3.12/site-packages/lxml/etree.py", line 1 in parse',
+    ],
+  },
+  {
+    // The FireLens log router died first: its own awslogs stream (prefix firelens) says why.
+    fixture: 'events/task-stopped/dependency-exited-log-router.json',
+    logGroup: '/ecs/api-service',
+    logStream: 'firelens/log_router/11089bc6aade2a09d0a19d9f25851171',
+    lines: [
+      'AWS for Fluent Bit Container Image Version 2.32.0',
+      'Fluent Bit v1.9.10',
+      '[2025/03/05 08:14:02] [error] [config] error in /fluent-bit/etc/extra.conf:7: undefined value - check config is in valid classic format',
+      '[2025/03/05 08:14:02] [error] configuration file contains errors, aborting.',
     ],
   },
   {
@@ -654,6 +676,15 @@ export async function seedAccount(clientConfig: LocalAwsClientConfig, opts: Seed
       );
     });
 
+    // ------------------------------------------------------------ load balancer and health-check cases
+    const healthChecks = await timed(timings, 'healthChecks', () =>
+      seedHealthCheckCases(clientConfig, CLUSTER, {
+        vpcId,
+        subnetIds: [subnets.a.subnetId, subnets.b.subnetId],
+        servicesSecurityGroupId: securityGroupId,
+      }),
+    );
+
     // ------------------------------------------------------------ alert topic + SQS subscribers
     const alerts = await timed(timings, 'alerts', async () => {
       const topic = await sns.send(
@@ -726,7 +757,9 @@ export async function seedAccount(clientConfig: LocalAwsClientConfig, opts: Seed
       logs: { apiGroup, apiStream, apiTaskId, workerGroup: '/ecs/worker-service', lines: API_LOG_LINES },
       alerts,
       secrets: { dbPasswordArn: DB_PASSWORD_ARN, apiKeyParameterArn: API_KEY_PARAM_ARN },
+      healthChecks,
       fixtureIds: {
+        ...healthChecks.fixtureIds,
         [FIXTURE_SUBNET_IDS.a]: subnets.a.subnetId,
         [FIXTURE_SUBNET_IDS.b]: subnets.b.subnetId,
         [FIXTURE_SUBNET_IDS.tiny]: subnets.tiny.subnetId,

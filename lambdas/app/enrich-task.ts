@@ -7,8 +7,14 @@ import type { Redactor } from '../domain/alerts/redact';
 import type { TaskStateChange } from '../domain/events/task-event';
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
 import { type MemoryUsage, memoryFacts } from '../domain/stops/memory-evidence';
-import { logSource, type TaskDefinitionFacts } from '../domain/stops/task-definition';
+import { fireLensLine, logSource, type TaskDefinitionFacts } from '../domain/stops/task-definition';
 import { previousRevisionArn } from '../domain/stops/task-definition-diff';
+import {
+  diagnoseHealthCheck,
+  type HealthCheckLookups,
+  healthCheckLookups,
+  type LoadHealthCheckReaders,
+} from './health-check-evidence';
 import { errorMessage, withinBudget } from './shared/budget';
 import type { WatchdogConfig } from './shared/config';
 import type { Counter, Log } from './shared/telemetry';
@@ -19,6 +25,8 @@ export interface EnrichDeps {
   logs: LogsReader;
   metrics: MetricsReader;
   redactor: Redactor;
+  /** Readers for health-check alerts (target groups, security groups); without them those alerts keep the generic steps. */
+  healthChecks?: LoadHealthCheckReaders;
 }
 
 const MEMORY_WINDOW_MINUTES = 60;
@@ -63,12 +71,13 @@ type Lookups = {
   'log excerpt': LogExcerpt | Fact;
   'memory usage': MemoryUsage;
   'previous revision': TaskDefinitionFacts;
-};
+} & HealthCheckLookups;
 
 /**
  * What on-call would otherwise look up by hand, all concurrently under one deadline: the task
  * definition (limits, essential flags, log configuration), the team tag, the culprit's last log
- * lines (redacted), and for OOM kills the peak memory and the previous revision's limits.
+ * lines (redacted), for OOM kills the peak memory and the previous revision's limits, and for failed
+ * health checks the service's, target group's and security groups' settings (health-check-evidence.ts).
  */
 export async function enrichTask(
   task: TaskStateChange,
@@ -108,6 +117,7 @@ export async function enrichTask(
           : undefined,
       'memory usage': isOom ? (signal) => memoryUsage(task, deps, signal) : undefined,
       'previous revision': isOom && previousArn ? (signal) => ecs.taskDefinition(previousArn, signal) : undefined,
+      ...healthCheckLookups(task, first, deps.healthChecks),
     },
     config.enrichmentBudgetMs,
   );
@@ -130,6 +140,8 @@ export async function enrichTask(
       }),
     );
   }
+  const health = diagnoseHealthCheck(task, diagnosis, results, td, deps.redactor);
+  if (health) facts.push(...health.facts);
   return {
     diagnosis,
     enrichment: {
@@ -137,6 +149,8 @@ export async function enrichTask(
       team: results.tags?.[config.teamTagKey] || undefined,
       logExcerpt: excerpt && 'lines' in excerpt ? excerpt : undefined,
       facts,
+      verdict: health?.verdict,
+      nextSteps: health?.nextSteps,
       errors,
     },
   };
@@ -150,9 +164,10 @@ async function logExcerpt(
   signal: AbortSignal,
 ): Promise<LogExcerpt | Fact> {
   const container = td.containers.find((c) => c.name === culprit);
-  const source = logSource(container, task.taskId);
+  const source = logSource(container, task.taskId, { cluster: task.cluster, taskArn: task.taskArn });
   if (source.kind === 'elsewhere') return { label: 'Logs', value: source.note };
-  const lines = await deps.logs.lastLines(source.location, deps.config.logExcerptLines, signal);
+  const read = await deps.logs.lastLines(source.location, deps.config.logExcerptLines, signal);
+  const lines = source.kind === 'firelens' ? read.map(fireLensLine) : read;
   return {
     container: container?.name ?? '',
     logGroup: source.location.logGroup,

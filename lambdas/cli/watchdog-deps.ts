@@ -3,14 +3,18 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { AlertPublisher } from '../adapters/alert-publisher';
 import { Ec2Reader } from '../adapters/ec2-reader';
 import { EcsReader } from '../adapters/ecs-reader';
 import { EcsServiceReader } from '../adapters/ecs-service-reader';
+import { ElbReader } from '../adapters/elb-reader';
 import { LogsReader } from '../adapters/logs-reader';
 import { MetricsReader } from '../adapters/metrics-reader';
+import { SecurityGroupReader } from '../adapters/security-group-reader';
+import { ServiceHealthReader } from '../adapters/service-health-reader';
 import { StateStore } from '../adapters/state-store';
 import { TimerQueue } from '../adapters/timer-queue';
 import type { TaskStoppedDeps } from '../app/process-task-stopped';
@@ -45,6 +49,7 @@ export function makeWatchdogDeps(
   const dynamodb = new DynamoDBClient(clientConfig);
   const ec2 = new EC2Client(clientConfig);
   const sqs = new SQSClient(clientConfig);
+  const elb = new ElasticLoadBalancingV2Client(clientConfig);
   const logsClients = [new CloudWatchLogsClient(clientConfig)];
   // A log group in another region (awslogs-region) is read through the same endpoint.
   const logsClientFor = (region: string): CloudWatchLogsClient => {
@@ -53,7 +58,12 @@ export function makeWatchdogDeps(
     logsClients.push(client);
     return client;
   };
-  for (const client of [ecs, sns, cloudWatch, dynamodb, ec2, sqs, ...logsClients]) instrument(client);
+  for (const client of [ecs, sns, cloudWatch, dynamodb, ec2, sqs, elb, ...logsClients]) instrument(client);
+  const healthCheckReaders = {
+    services: new ServiceHealthReader(ecs),
+    elb: new ElbReader(elb, now),
+    network: new SecurityGroupReader(ec2, now),
+  };
   const redactor = makeRedactor(config.redactPatterns);
   return {
     config,
@@ -63,6 +73,7 @@ export function makeWatchdogDeps(
     logs: new LogsReader(logsClients[0] as CloudWatchLogsClient, logsClientFor),
     metrics: new MetricsReader(cloudWatch),
     redactor,
+    healthChecks: async () => healthCheckReaders,
     publisher: new AlertPublisher(sns, config.alertTopicArn, redactor),
     incidents: config.incidents && {
       store: new StateStore(dynamodb, config.incidents.tableName, now),
@@ -70,7 +81,7 @@ export function makeWatchdogDeps(
       now,
     },
     destroy() {
-      for (const client of [ecs, ec2, sns, cloudWatch, dynamodb, sqs, ...logsClients]) client.destroy();
+      for (const client of [ecs, ec2, sns, cloudWatch, dynamodb, sqs, elb, ...logsClients]) client.destroy();
     },
   };
 }

@@ -39,7 +39,7 @@ describe('fuzz: parse → classify → render → SNS message', () => {
           outcomes.rejected++;
         }
         const spent = process.cpuUsage(started);
-      const ms = (spent.user + spent.system) / 1000;
+        const ms = (spent.user + spent.system) / 1000;
         if (ms > CASE_LIMIT_MS) throw new Error(`case took ${Math.round(ms)} ms of CPU`);
       }),
       { numRuns: PIPELINE_RUNS, seed },

@@ -370,7 +370,7 @@ describe('processTaskStopped', () => {
     expect(alert.evidence.logExcerpt).toBeUndefined();
     expect(alert.evidence.facts).toContainEqual({
       label: 'Logs',
-      value: "api logs through FireLens: read them at the log router's destination",
+      value: "api logs through FireLens to the outputs of the log router's own configuration: read them there",
     });
     expect(logsMock.commandCalls(GetLogEventsCommand)).toHaveLength(0);
   });

@@ -210,6 +210,17 @@ describe('EcsWatchdog with defaults', () => {
           resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         },
         { actions: ['sqs:SendMessage'], resource: { 'Fn::GetAtt': [timerQueueId, 'Arn'] } },
+        // Health-check alerts: the service, its target group and load balancers, and the security groups between them.
+        { actions: ['ecs:DescribeServices'], resource: agnosticArn('ecs', 'service/*') },
+        {
+          actions: [
+            'elasticloadbalancing:DescribeLoadBalancers',
+            'elasticloadbalancing:DescribeTargetGroups',
+            'elasticloadbalancing:DescribeTargetHealth',
+          ],
+          resource: '*',
+        },
+        { actions: ['ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets'], resource: '*' },
       ]),
     );
     const allActions = policyStatements(synthesized).flatMap(actionsOf).sort();
@@ -219,9 +230,15 @@ describe('EcsWatchdog with defaults', () => {
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
       'ecs:DescribeClusters',
+      'ecs:DescribeServices',
       'ecs:DescribeTaskDefinition',
       'ecs:ListTagsForResource',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeTargetGroups',
+      'elasticloadbalancing:DescribeTargetHealth',
       'kms:Decrypt',
       'kms:GenerateDataKey*',
       'logs:CreateLogStream',

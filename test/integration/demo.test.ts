@@ -57,6 +57,16 @@ describe('ecs-watchdog demo', () => {
     expect(stdout).toContain('Memory limits of api: hard 512 MiB, soft 256 MiB');
     expect(stdout).toContain('FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory');
     expect(stdout).toContain('AWS_ACCESS_KEY_ID=[REDACTED]');
+    // Health-check stops name their likely cause (the seeded cases of local/seed-health-checks.ts).
+    expect(stdout).toContain(
+      'Likely cause: killed 38 s after start; grace period 0 s; the check needs 30 s to fail: raise healthCheckGracePeriodSeconds to at least the boot time',
+    );
+    expect(stdout).toContain(
+      "Likely cause: the target returned 404 on /healthz: the path or the matcher is wrong (the container's own health check calls /health)",
+    );
+    expect(stdout).toMatch(
+      /Likely cause: the task's security group sg-\w+ has no rule admitting the load balancer's security group sg-\w+ on port 8080/,
+    );
     // Routine stops publish nothing.
     expect(stdout).not.toMatch(/^Subject: .*(SCALE_IN_OR_DEPLOYMENT|USER_STOPPED|COMPLETED|NOT_STOPPED)/m);
   });

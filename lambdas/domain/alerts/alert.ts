@@ -54,6 +54,8 @@ export interface Alert {
   /** One line, at most 99 printable ASCII characters: the SNS subject. */
   title: string;
   summary: string;
+  /** The likely cause, in one line, when the evidence names one (e.g. why a health check failed). */
+  verdict?: string;
   account: string;
   region: string;
   cluster?: string;

@@ -1,8 +1,9 @@
 import { missingFacts } from '../events/ecs-event';
 import type { ContainerState, TaskStateChange } from '../events/task-event';
+import type { Verdict } from '../health/health-check-diagnosis';
 import type { StopDiagnosis } from '../stops/classify-stop';
 import { explainExitCode } from '../stops/exit-codes';
-import { awsLogsLocation, type TaskDefinitionFacts } from '../stops/task-definition';
+import { logLocation, type TaskDefinitionFacts } from '../stops/task-definition';
 import { type SeverityOverrides, stopSeverity } from '../stops/taxonomy';
 import type { Alert, ContainerEvidence, EnrichmentError, Fact, Link, LogExcerpt } from './alert';
 import { toSubject } from './alert';
@@ -16,6 +17,9 @@ export interface TaskEnrichment {
   logExcerpt?: LogExcerpt;
   /** Facts found by enrichment (memory evidence, a note on where the logs are), listed after the event's. */
   facts?: Fact[];
+  /** The likely cause the evidence names (health-check stops), and next steps ordered by it. */
+  verdict?: Verdict;
+  nextSteps?: string[];
   errors: EnrichmentError[];
 }
 
@@ -40,8 +44,12 @@ export function buildTaskStoppedAlert(
     category,
     severity,
     actionable: diagnosis.actionable,
-    title: toSubject(`${severity} ${category}: ${owner} in ${task.cluster} - ${cause.short}`),
+    // A verdict is the sharper answer: it replaces the category's generic short cause in the subject.
+    title: toSubject(
+      `${severity} ${category}: ${owner} in ${task.cluster} - ${enrichment.verdict?.short ?? cause.short}`,
+    ),
     summary: `${describeTask(task)} stopped: ${cause.long}. ${describeImpact(task, diagnosis)}`,
+    verdict: enrichment.verdict?.line,
     account: task.account,
     region: task.region,
     cluster: task.cluster,
@@ -55,7 +63,7 @@ export function buildTaskStoppedAlert(
       containers,
       logExcerpt: enrichment.logExcerpt,
     },
-    nextSteps: nextStepsFor(category, reason),
+    nextSteps: enrichment.nextSteps ?? nextStepsFor(category, reason),
     links: taskLinks(task, diagnosis, enrichment),
     dedupeKey: `task-stopped:${task.taskArn}`,
     incidentId: `task/${task.cluster}/${task.taskId}`,
@@ -219,7 +227,9 @@ function taskLinks(task: TaskStateChange, diagnosis: StopDiagnosis, enrichment: 
   if (task.service) links.push(...serviceLinks(task.region, task.cluster, task.service));
   links.push(taskDefinitionLink(task.region, task.taskDefinition));
   const culpritDefinition = enrichment.taskDefinition?.containers.find((c) => c.name === diagnosis.culprit?.name);
-  const logs = enrichment.logExcerpt ?? awsLogsLocation(culpritDefinition, task.taskId);
+  const logs =
+    enrichment.logExcerpt ??
+    logLocation(culpritDefinition, task.taskId, { cluster: task.cluster, taskArn: task.taskArn });
   if (logs) links.push(logStreamLink(task.region, logs.logGroup, logs.logStream));
   return links;
 }

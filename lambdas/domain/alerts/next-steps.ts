@@ -1,3 +1,4 @@
+import { CONTAINER_HEALTH_CHECK_STEPS, ELB_HEALTH_CHECK_STEPS } from '../health/health-check-diagnosis';
 import { normalizeReason } from '../stops/stop-reasons';
 import type { StopCategory } from '../stops/taxonomy';
 
@@ -145,16 +146,8 @@ const GENERAL_STEPS: Record<StopCategory, string[]> = {
     'Check what changed in this task definition revision (image, environment, secrets) against the previous one.',
     'Run the same image locally with the same environment to reproduce.',
   ],
-  HEALTH_CHECK_ELB: [
-    'Check the target group health check path, port and success codes match what the app serves.',
-    'If the app starts slowly, raise the service healthCheckGracePeriodSeconds.',
-    'Check the task security group allows traffic from the load balancer on the container port.',
-  ],
-  HEALTH_CHECK_CONTAINER: [
-    'Run the container healthCheck command inside a running task (ECS Exec) and check it exits 0.',
-    'Check the health check tool exists in the image (curl/wget are often missing in slim images).',
-    'If the app starts slowly, raise the health check startPeriod.',
-  ],
+  HEALTH_CHECK_ELB: ELB_HEALTH_CHECK_STEPS.map((s) => s.text),
+  HEALTH_CHECK_CONTAINER: CONTAINER_HEALTH_CHECK_STEPS.map((s) => s.text),
   IMAGE_PULL: [
     'Check the image name and tag, the execution role’s registry permissions and the network path to the registry.',
   ],

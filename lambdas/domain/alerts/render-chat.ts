@@ -33,6 +33,7 @@ const DESCRIPTION_MAX = 3500;
 
 export function renderChat(alert: Alert): ChatNotification {
   const parts = [alert.summary];
+  if (alert.verdict) parts.push(`*Likely cause:* ${alert.verdict}`);
   const culprit = alert.evidence.containers?.find((c) => c.culprit);
   if (culprit?.reason) parts.push(`*Reason:* \`${culprit.reason}\``);
   const facts = alert.evidence.facts.slice(0, 6).map((f) => `*${f.label}:* ${f.value}`);

@@ -3,6 +3,7 @@ import type { Alert } from './alert';
 /** Plain text for e-mail: the answer first, then the evidence, then what to do. */
 export function renderEmail(alert: Alert): string {
   const lines: string[] = [alert.title, '', alert.summary, ''];
+  if (alert.verdict) lines.push(`Likely cause: ${alert.verdict}`, '');
   const where = [
     ['Severity', alert.severity],
     ['Category', alert.category],

@@ -50,6 +50,8 @@ export interface TaskStateChange extends EventOrigin {
   availabilityZone?: string;
   containerInstanceArn?: string;
   subnetId?: string;
+  /** The awsvpc network interface's private IPv4 address: the target id in an `ip` target group. */
+  privateIp?: string;
   /** Task-level cpu units and memory MiB (strings in the event). */
   cpu?: number;
   memory?: number;
@@ -108,7 +110,8 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
     capacityProviderName: optionalString(d, 'capacityProviderName', path),
     availabilityZone: optionalString(d, 'availabilityZone', path),
     containerInstanceArn: optionalString(d, 'containerInstanceArn', path),
-    subnetId: findSubnetId(d.attachments),
+    subnetId: eniDetail(d.attachments, 'subnetId'),
+    privateIp: eniDetail(d.attachments, 'privateIPv4Address'),
     cpu: optionalNumber(d, 'cpu', path),
     memory: optionalNumber(d, 'memory', path),
     createdAt: time('createdAt'),
@@ -136,13 +139,13 @@ function parseContainer(raw: unknown, path: string): ContainerState {
   };
 }
 
-/** The ENI attachment's `subnetId` detail, for awsvpc tasks. */
-function findSubnetId(attachments: unknown): string | undefined {
+/** A detail of the ENI attachment (`subnetId`, `privateIPv4Address`), for awsvpc tasks. */
+function eniDetail(attachments: unknown, name: string): string | undefined {
   if (!Array.isArray(attachments)) return undefined;
   for (const attachment of attachments) {
     if (!isObject(attachment) || !Array.isArray(attachment.details)) continue;
     for (const detail of attachment.details) {
-      if (isObject(detail) && detail.name === 'subnetId' && typeof detail.value === 'string') return detail.value;
+      if (isObject(detail) && detail.name === name && typeof detail.value === 'string') return detail.value;
     }
   }
   return undefined;
