@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import { parseSync } from 'oxc-parser';
+import { LAZY_MODULES } from '../../lambdas/entries/lazy-modules';
 
 /**
- * The AWS API calls a Lambda entry can make, read from the code: the files its bundle takes in
- * (esbuild's metafile), each `new XxxCommand(...)` of an `@aws-sdk/client-*` package in them, kept
+ * The AWS API calls a Lambda entry can make, read from the code: the files its bundle and its lazily
+ * imported modules take in (esbuild's metafile), each `new XxxCommand(...)` of an `@aws-sdk/client-*` package in them, kept
  * when the method or function around it is called somewhere in those files. A command in a method no
  * bundled code calls (the timer bundles StateStore but never completes a claim) is not a call.
  */
@@ -20,6 +21,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   'client-ecs': 'ecs',
   'client-sns': 'sns',
   'client-sqs': 'sqs',
+  'client-elastic-load-balancing-v2': 'elasticloadbalancing',
 };
 
 export function bundledFiles(entry: string): string[] {
@@ -118,7 +120,9 @@ function scan(file: string): Scan {
 
 /** Every IAM action the entry's code can send, with where: commands in code reachable from module level. */
 export function sdkCalls(entry: string): Map<string, string[]> {
-  const scans = bundledFiles(entry).map(scan);
+  // The modules the entry imports on demand are bundled apart (lambdas/entries/lazy-modules.ts): theirs too.
+  const files = new Set([entry, ...(LAZY_MODULES[entry] ?? [])].flatMap(bundledFiles));
+  const scans = [...files].map(scan);
   const mentions = new Map<string, Set<string>>();
   for (const { mentions: m } of scans) {
     for (const [owner, names] of m) mentions.set(owner, new Set([...(mentions.get(owner) ?? []), ...names]));
