@@ -26,22 +26,12 @@ import type { Alert } from '../lambdas/domain/alerts/alert';
 import { withLocalAws } from '../local/emulator';
 import { drainSnsDeliveries, seedAccount } from '../local/seed';
 import { createStateResources } from '../local/state-resources';
+import { random } from './random';
 
 const T0 = Date.parse('2026-11-26T03:00:00Z');
 const WINDOW_MS = 10 * 60_000;
 const TOTAL = 300;
 const CONCURRENCY = 8;
-
-/** A small deterministic PRNG (mulberry32), so every run replays the same storm. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'oom' | 'crash' | 'spot' | 'scale-in' | 'user' | 'image-pull' | 'elb';
 

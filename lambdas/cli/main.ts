@@ -1,10 +1,14 @@
-import { classifyFiles } from './classify-files';
+import { once } from 'node:events';
+import { classifyFiles, classifyNdjson } from './classify-files';
+import { ndjsonLines } from './read-event-file';
 
 const HELP = `ecs-watchdog - classify why Amazon ECS tasks stopped, and page with the answer
 
 Usage:
   ecs-watchdog classify FILE...   Classify EventBridge ECS events offline (no AWS calls).
-                                  Each FILE holds one event or a JSON array of events.
+                                  Each FILE holds one event or a JSON array of events;
+                                  FILE - reads NDJSON (one event a line, as an EventBridge
+                                  archive export) from stdin, printing as lines arrive.
                                   Prints one JSON line per event, in input order, with
                                   file, kind, category, actionable, severity,
                                   culpritContainer, title and summary.
@@ -28,6 +32,18 @@ Usage:
 
 Exit codes: 0 success, 1 some input was bad, 2 usage error.`;
 
+/** `classify -`: NDJSON from stdin, each line printed as soon as it is classified (with stdout's backpressure). */
+async function classifyStdin(): Promise<number> {
+  const bad = await classifyNdjson(
+    ndjsonLines(process.stdin),
+    async (line) => {
+      if (!process.stdout.write(`${JSON.stringify(line)}\n`)) await once(process.stdout, 'drain');
+    },
+    ({ file, problem }) => process.stderr.write(`ecs-watchdog: ${file}: ${problem}\n`),
+  );
+  return bad > 0 ? 1 : 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -39,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('ecs-watchdog classify: no files given (usage: ecs-watchdog classify FILE...)\n');
       return 2;
     }
+    if (args.length === 1 && args[0] === '-') return classifyStdin();
     const { lines, problems } = classifyFiles(args);
     for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
     for (const { file, problem } of problems) process.stderr.write(`ecs-watchdog: ${file}: ${problem}\n`);

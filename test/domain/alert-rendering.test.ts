@@ -4,7 +4,7 @@ import { buildTaskStoppedAlert } from '../../lambdas/domain/alerts/build-task-al
 import { logStreamLink } from '../../lambdas/domain/alerts/links';
 import { renderChat } from '../../lambdas/domain/alerts/render-chat';
 import { renderEmail } from '../../lambdas/domain/alerts/render-email';
-import { SNS_MAX_BYTES, toSnsMessage } from '../../lambdas/domain/alerts/sns-message';
+import { byteLength, SNS_MAX_BYTES, toSnsMessage } from '../../lambdas/domain/alerts/sns-message';
 import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
 import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
 import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
@@ -108,6 +108,44 @@ describe('renderings', () => {
     expect(chat.content.textType).toBe('client-markdown');
     expect(chat.metadata.threadId).toBe(alert.incidentId);
     expect(chat.content.keywords).toEqual(['HIGH', 'APP_CRASH', 'production', 'api-service']);
+  });
+
+  it('SNS message: one body per protocol, byte for byte what JSON.stringify of the bodies gives', () => {
+    const json = JSON.stringify(alert);
+    const chat = JSON.stringify(renderChat(alert));
+    const expected = JSON.stringify({
+      default: json,
+      email: renderEmail(alert),
+      'email-json': json,
+      sqs: json,
+      lambda: json,
+      firehose: json,
+      https: chat,
+      http: chat,
+    });
+    expect(toSnsMessage(alert).message).toBe(expected);
+  });
+
+  it.each([
+    'plain',
+    'caf\u00e9 \u2019quoted\u2019',
+    'emoji \u{1f6a8} pair',
+    'lone \ud800 high',
+    'lone \udc00 low',
+    '\ud800',
+  ])('counts UTF-8 bytes as an encoder does: %s', (text) => {
+    expect(byteLength(text)).toBe(new TextEncoder().encode(text).length);
+  });
+
+  it('measures multi-byte text exactly near the SNS limit', () => {
+    // 30,000 three-byte characters: 90 KB of UTF-8 per body copy, over the limit in the five JSON bodies.
+    const wide = { ...alert, evidence: { ...alert.evidence, facts: [{ label: 'Note', value: '€'.repeat(30_000) }] } };
+    const message = toSnsMessage(wide);
+    expect(new TextEncoder().encode(message.message).length).toBeLessThan(SNS_MAX_BYTES);
+    expect(JSON.parse(JSON.parse(message.message).sqs).enrichmentErrors).toContainEqual({
+      lookup: 'evidence',
+      message: 'truncated: the alert exceeded the SNS size limit',
+    });
   });
 
   it('fits SNS by dropping log lines first, and says so', () => {

@@ -266,3 +266,94 @@ describe('classifyStop: the traps of its trust order (README, "What it does")', 
     ).toBe('DEPENDENCY_EXITED');
   });
 });
+
+describe('classifyStop: events nobody has seen', () => {
+  it.each([
+    ['InsufficientFreeAddressesInSubnet', 'NO_CAPACITY'],
+    ['insufficientfreeaddressesinsubnet: The specified subnet does not have enough free addresses', 'NO_CAPACITY'],
+    ['InvalidSubnetID.NotFound: The subnet ID subnet-123 does not exist', 'RESOURCE_INIT'],
+    ['RequestLimitExceeded: Request limit exceeded.', 'TIMEOUT'],
+    ['ThrottlingException: Rate exceeded', 'TIMEOUT'],
+    ['RepositoryNotFoundException: The repository with name api does not exist', 'IMAGE_PULL'],
+    ['ImageNotFoundException', 'IMAGE_PULL'],
+    ['ParameterNotFound', 'SECRETS_PULL'],
+    ['AccessDeniedException: User is not authorized', 'RESOURCE_INIT'],
+    ['TaskFailedToStart: ServerException', 'UNKNOWN'],
+    ['ResourceInitializationError: DecryptionFailure: Secrets Manager cannot decrypt', 'SECRETS_PULL'],
+  ])('reads the AWS API error code %s as the whole reason → %s', (stoppedReason, expected) => {
+    const result = classifyStop(
+      parseTaskStateChange(
+        parseEnvelope(taskEvent({ stopCode: 'TaskFailedToStart', stoppedReason, containers: [{ name: 'api' }] })),
+      ),
+    );
+    expect(result.category).toBe(expected);
+    expect(result.family).toBe('api-error-code');
+  });
+
+  it('names the code and its meaning in the alert', () => {
+    const task = parseTaskStateChange(
+      parseEnvelope(taskEvent({ stoppedReason: 'InsufficientFreeAddressesInSubnet', containers: [{ name: 'api' }] })),
+    );
+    expect(classifyStop(task).apiErrorCode).toBe('InsufficientFreeAddressesInSubnet');
+  });
+
+  it('does not read an API error code inside another family', () => {
+    expect(
+      classify({
+        stopCode: 'TaskFailedToStart',
+        stoppedReason:
+          'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.',
+        containers: [{ name: 'api' }],
+      }).category,
+    ).toBe('RESOURCE_INIT');
+  });
+
+  it.each([
+    ['TaskFailedToStart: AGENT'],
+    ['AGENT'],
+    ['taskfailedtostart: agent'],
+    [
+      '(service api) was unable to place a task. The closest matching container-instance abc encountered error "AGENT".',
+    ],
+  ])('reads a disconnected agent on the chosen instance as a host failure: %s', (stoppedReason) => {
+    expect(classify({ stopCode: 'TaskFailedToStart', stoppedReason, containers: [{ name: 'api' }] }).category).toBe(
+      'HOST_FAILURE',
+    );
+  });
+
+  it.each([0, 137, 143, 1])('names the sidecar when it is the only container reporting an exit (%i)', (exitCode) => {
+    expect(
+      classify({
+        containers: [
+          { name: 'api' },
+          { name: 'log_router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', exitCode },
+        ],
+      }),
+    ).toEqual({ category: 'DEPENDENCY_EXITED', culprit: 'log_router', actionable: true });
+  });
+
+  it('reads every container: a failure reason on the sidecar decides even when the app is listed first', () => {
+    expect(
+      classify({
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'Task failed to start',
+        containers: [
+          { name: 'api' },
+          {
+            name: 'envoy',
+            image: 'public.ecr.aws/appmesh/aws-appmesh-envoy:v1',
+            reason: 'CannotPullECRContainerError: AccessDeniedException',
+          },
+        ],
+      }),
+    ).toEqual({ category: 'IMAGE_PULL', culprit: 'envoy', actionable: true });
+  });
+
+  it('says nothing it does not know: only stop signals and no reason is UNKNOWN', () => {
+    expect(classify({ stopCode: undefined, stoppedReason: '', containers: [{ name: 'api', exitCode: 143 }] })).toEqual({
+      category: 'UNKNOWN',
+      culprit: null,
+      actionable: true,
+    });
+  });
+});

@@ -1,24 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnvelope } from '../../lambdas/domain/events/ecs-event';
 import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
 import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
-import { taskEvent } from '../support/events';
-
-/** Reason texts seen in public issues and AWS docs (with their sources), not written for this classifier. */
-interface Variant {
-  source: string;
-  stopCode?: string;
-  stoppedReason?: string;
-  containerReason?: string;
-  exitCode?: number;
-  group?: string;
-  /** When the text belongs to a particular container of several (a sidecar, say): the task's containers. */
-  containers?: { name: string; image?: string; exitCode?: number; reason?: string }[];
-  expected: string;
-  note?: string;
-}
+import { loadVariantCases } from '../support/corpora';
 
 const CORPORA = {
   'reason-variants.json': 'real-world reason variants',
@@ -29,26 +13,41 @@ const CORPORA = {
   // right on first run; the 3 misses were labels the collector had marked debatable, relabelled after
   // review (each entry's note says why).
   'reason-variants-holdout-2.json': 'second held-out set of real-world events',
+  // Variants found while sourcing the stop-rule families (docs/stop-rules.md): each entry names its report.
+  'reason-variants-sourced.json': 'variants sourced for the stop-rule families',
 };
 
 for (const [file, title] of Object.entries(CORPORA)) {
-  const variants: Variant[] = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', file), 'utf8'));
   describe(`classifier on ${title}`, () => {
-    it.each(variants.map((v) => [v.containerReason ?? v.stoppedReason ?? v.stopCode ?? '', v] as const))(
-      '%s',
-      (_text, v) => {
-        const container: Record<string, unknown> = { name: 'app' };
-        if (v.containerReason !== undefined) container.reason = v.containerReason;
-        if (v.exitCode !== undefined) container.exitCode = v.exitCode;
-        const event = taskEvent({
-          stopCode: v.stopCode,
-          stoppedReason: v.stoppedReason,
-          group: v.group ?? 'service:api-service',
-          containers: v.containers ?? [container],
-        });
-        const result = classifyStop(parseTaskStateChange(parseEnvelope(event)));
-        expect(result.category, `${v.source}${v.note ? ` (${v.note})` : ''}`).toBe(v.expected);
-      },
-    );
+    it.each(loadVariantCases(file).map((c) => [c.label, c] as const))('%s', (_text, c) => {
+      const result = classifyStop(parseTaskStateChange(parseEnvelope(c.event)));
+      expect(result.category, `${c.source}${c.note ? ` (${c.note})` : ''}`).toBe(c.expected);
+    });
   });
 }
+
+/** Reasons arrive in any case and with folded or extra whitespace: neither may change the category. */
+describe('classifier on the sourced variants, recased and rewrapped', () => {
+  const variants = Object.keys(CORPORA).flatMap(loadVariantCases);
+  const rewrite = (event: Record<string, unknown>, change: (text: string) => string) => {
+    const detail = { ...(event.detail as Record<string, unknown>) };
+    if (typeof detail.stoppedReason === 'string') detail.stoppedReason = change(detail.stoppedReason);
+    detail.containers = (detail.containers as Record<string, unknown>[]).map((c) =>
+      typeof c.reason === 'string' ? { ...c, reason: change(c.reason) } : c,
+    );
+    return { ...event, detail };
+  };
+  const changes: Record<string, (text: string) => string> = {
+    'UPPER CASE': (t) => t.toUpperCase(),
+    'lower case': (t) => t.toLowerCase(),
+    'wrapped lines': (t) => t.replace(/: /g, ':\n    '),
+  };
+  it.each(Object.keys(changes))('%s', (name) => {
+    const change = changes[name] as (text: string) => string;
+    const changed = variants.filter((c) => {
+      const category = classifyStop(parseTaskStateChange(parseEnvelope(rewrite(c.event, change)))).category;
+      return category !== c.expected;
+    });
+    expect(changed.map((c) => c.label)).toEqual([]);
+  });
+});

@@ -306,8 +306,14 @@ describe('summariseStops', () => {
     containers: [],
   });
   it('names the dominant category, container and memory limit', () => {
-    const oom = { category: 'OOM_KILLED' as const, actionable: true, decidedBy: '', culprit: { name: 'api' } };
-    const crash = { category: 'APP_CRASH' as const, actionable: true, decidedBy: '' };
+    const oom = {
+      category: 'OOM_KILLED' as const,
+      actionable: true,
+      decidedBy: '',
+      family: '',
+      culprit: { name: 'api' },
+    };
+    const crash = { category: 'APP_CRASH' as const, actionable: true, decidedBy: '', family: '' };
     const summary = summariseStops(
       [
         { task: task('1'), diagnosis: oom },

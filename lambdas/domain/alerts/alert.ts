@@ -75,15 +75,21 @@ export interface Alert {
 
 const SUBJECT_MAX = 99;
 
+/** Printable ASCII with no leading, trailing or repeated spaces. */
+const PLAIN_SUBJECT = /^(?:[\x21-\x7e]| (?! ))*$/;
+
 /** SNS subjects: printable ASCII, no line breaks, under 100 characters. */
 export function toSubject(text: string): string {
-  const ascii = text
-    .normalize('NFKD')
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[^\x20-\x7e]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  // Most titles are already plain ASCII with single spaces: only the others pay for the normalisation.
+  const ascii = PLAIN_SUBJECT.test(text)
+    ? text.trim()
+    : text
+        .normalize('NFKD')
+        .replace(/[\u2018\u2019]/g, "'")
+        .replace(/[\u201c\u201d]/g, '"')
+        .replace(/[\u2013\u2014]/g, '-')
+        .replace(/[^\x20-\x7e]/g, '')
+        .replace(/\s+/g, ' ')
+        .trim();
   return ascii.length <= SUBJECT_MAX ? ascii : `${ascii.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
 }

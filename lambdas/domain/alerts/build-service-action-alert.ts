@@ -4,12 +4,13 @@ import type { ServiceEventFact } from '../rollouts/classify-rollout';
 import { placementCauseOf } from '../rollouts/placement-cause';
 import type { PlacementDiagnosis } from '../rollouts/placement-diagnosis';
 import type { StopSummary } from '../stops/stopped-task-summary';
-import type { Severity, SeverityOverrides } from '../stops/taxonomy';
+import type { SeverityOverrides } from '../stops/taxonomy';
 import type { Alert, EnrichmentError, Link } from './alert';
 import { toSubject } from './alert';
 import { FactList } from './fact-list';
 import { serviceLinks, subnetLink } from './links';
 import { nextStepsFor } from './next-steps';
+import { SERVICE_ACTION_RULES, type ServiceActionRule, serviceActionRule } from './service-action-rules';
 
 /** An alert that may carry the placement cause (also printed by `ecs-watchdog classify`). */
 export type ServiceActionAlert = Alert & { placementCause?: string };
@@ -29,65 +30,8 @@ export interface ServiceActionFacts {
 
 export const NO_SERVICE_ACTION_FACTS: ServiceActionFacts = { serviceEvents: [], errors: [] };
 
-interface KnownAction {
-  severity: Severity;
-  what: string;
-  steps: string[];
-}
-
-const KNOWN: Record<string, KnownAction> = {
-  SERVICE_TASK_START_IMPAIRED: {
-    severity: 'HIGH',
-    what: 'is unable to consistently start tasks',
-    steps: [
-      'Read the stop reasons below: the service keeps launching tasks that die before they are healthy.',
-      'If a deployment is in progress, the circuit breaker (when enabled) will fail it; otherwise roll back by hand.',
-    ],
-  },
-  SERVICE_TASK_PLACEMENT_FAILURE: {
-    severity: 'HIGH',
-    what: 'cannot place tasks',
-    steps: [],
-  },
-  SERVICE_TASK_CONFIGURATION_FAILURE: {
-    severity: 'HIGH',
-    what: 'cannot start tasks because of a configuration error',
-    steps: [
-      'Read the reason: common causes are tags on a service whose account has not opted in to the long ARN format (aws ecs put-account-setting-default --name serviceLongArnFormat --value enabled) and a task role ECS cannot assume (check its trust policy allows ecs-tasks.amazonaws.com).',
-      'Fix the configuration, then force a new deployment.',
-    ],
-  },
-  SERVICE_DISCOVERY_INSTANCE_UNHEALTHY: {
-    severity: 'MEDIUM',
-    what: 'has a task that service discovery (Cloud Map) reports unhealthy',
-    steps: [
-      'Check the Cloud Map service health (aws servicediscovery get-instances-health-status) and the container health check of the task.',
-    ],
-  },
-  ECS_OPERATION_THROTTLED: {
-    severity: 'MEDIUM',
-    what: 'was throttled by the Amazon ECS API limits: the scheduler is slowed down',
-    steps: [
-      'Look for automation calling ECS in a tight loop (CloudTrail: ThrottlingException on ecs.amazonaws.com).',
-      'Request a higher ECS API rate limit in Service Quotas if the load is legitimate.',
-    ],
-  },
-  SERVICE_DISCOVERY_OPERATION_THROTTLED: {
-    severity: 'MEDIUM',
-    what: 'was throttled by the AWS Cloud Map API limits: service discovery registrations are delayed',
-    steps: ['Check Cloud Map API usage and quotas (Service Quotas, AWS Cloud Map).'],
-  },
-  SERVICE_DAEMON_PLACEMENT_CONSTRAINT_VIOLATED: {
-    severity: 'MEDIUM',
-    what: 'has a daemon task that no longer meets the placement constraints',
-    steps: [
-      'Compare the instance attributes with the service placement constraints (aws ecs list-attributes); ECS stops daemon tasks that violate them.',
-    ],
-  },
-};
-
 /** The service action events with their own severity (a severity override may name any of them). */
-export const SERVICE_ACTION_NAMES = Object.keys(KNOWN);
+export const SERVICE_ACTION_NAMES = Object.keys(SERVICE_ACTION_RULES);
 
 /** INFO service actions (steady state, desired count updates, ...) are not worth a message. */
 export function isInformational(action: ServiceAction): boolean {
@@ -99,7 +43,7 @@ export function buildServiceActionAlert(
   facts: ServiceActionFacts = NO_SERVICE_ACTION_FACTS,
   severityOverrides: SeverityOverrides = {},
 ): ServiceActionAlert {
-  const known = KNOWN[action.eventName];
+  const known = serviceActionRule(action.eventName);
   const severity =
     severityOverrides[action.eventName] ??
     known?.severity ??
@@ -180,7 +124,7 @@ function evidenceFacts(action: ServiceAction, facts: ServiceActionFacts, cause?:
   return list.facts;
 }
 
-function steps(action: ServiceAction, facts: ServiceActionFacts, known?: KnownAction): string[] {
+function steps(action: ServiceAction, facts: ServiceActionFacts, known?: ServiceActionRule): string[] {
   const result: string[] = [];
   const failing = facts.placement?.failing;
   if (failing) result.push(...placementSteps(failing.check, failing.detail));

@@ -3,12 +3,13 @@ import type { ContainerState, TaskStateChange } from '../events/task-event';
 import type { Verdict } from '../health/health-check-diagnosis';
 import type { StopDiagnosis } from '../stops/classify-stop';
 import { explainExitCode } from '../stops/exit-codes';
+import { STOP_RULES } from '../stops/stop-rules';
 import { logLocation, type TaskDefinitionFacts } from '../stops/task-definition';
 import { type SeverityOverrides, stopSeverity } from '../stops/taxonomy';
 import type { Alert, ContainerEvidence, EnrichmentError, Fact, Link, LogExcerpt } from './alert';
 import { toSubject } from './alert';
 import { logStreamLink, serviceLinks, taskDefinitionLink, taskLink } from './links';
-import { nextStepsFor, subCause } from './next-steps';
+import { type SubCause, stepsFor, subCause } from './next-steps';
 
 /** What the handler could look up about the task (best-effort; each part may be missing). */
 export interface TaskEnrichment {
@@ -36,7 +37,8 @@ export function buildTaskStoppedAlert(
   const culpritEvidence = containers.find((c) => c.culprit);
   const reason = culprit?.reason ?? task.stoppedReason;
   const owner = task.service ?? task.group?.replace(/^family:/, '') ?? task.taskDefinition;
-  const cause = describeCause(diagnosis, culpritEvidence, reason);
+  const sub = subCause(category, reason);
+  const cause = describeCause(diagnosis, culpritEvidence, reason, sub);
   const severity = stopSeverity(category, task.service !== undefined, severityOverrides);
 
   return {
@@ -59,11 +61,11 @@ export function buildTaskStoppedAlert(
     taskDefinition: task.taskDefinition,
     culpritContainer: culprit?.name,
     evidence: {
-      facts: [...taskFacts(task, diagnosis, reason), ...(enrichment.facts ?? []), ...missingFacts(task)],
+      facts: [...taskFacts(task, diagnosis, reason, sub), ...(enrichment.facts ?? []), ...missingFacts(task)],
       containers,
       logExcerpt: enrichment.logExcerpt,
     },
-    nextSteps: enrichment.nextSteps ?? nextStepsFor(category, reason),
+    nextSteps: enrichment.nextSteps ?? stepsFor(category, sub),
     links: taskLinks(task, diagnosis, enrichment),
     dedupeKey: `task-stopped:${task.taskArn}`,
     incidentId: `task/${task.cluster}/${task.taskId}`,
@@ -86,93 +88,22 @@ function describeImpact(task: TaskStateChange, diagnosis: StopDiagnosis): string
     : 'The standalone task did not finish its work; it is not retried automatically.';
 }
 
-interface Cause {
-  short: string;
-  long: string;
-}
-
-function describeCause(diagnosis: StopDiagnosis, culprit: ContainerEvidence | undefined, reason?: string): Cause {
-  const name = culprit ? `container ${culprit.name}` : 'the task';
-  const exit = culprit?.exitCode !== undefined ? ` (exit ${culprit.exitCode})` : '';
-  const limit =
-    culprit?.memoryHardMiB !== undefined ? `its ${culprit.memoryHardMiB} MiB memory limit` : 'its memory limit';
-  const sub = subCause(diagnosis.category, reason);
-  const detail = sub ? `: ${sub.cause}` : '';
-  switch (diagnosis.category) {
-    case 'OOM_KILLED':
-      return {
-        short: `${name} out of memory${culprit?.memoryHardMiB !== undefined ? ` (limit ${culprit.memoryHardMiB} MiB)` : ''}`,
-        long: `${name} was killed for exceeding ${limit}${exit}`,
-      };
-    case 'APP_CRASH':
-      return culprit?.exitCode === 0
-        ? {
-            short: `${name} exited 0`,
-            long: `${name} exited with code 0, but service tasks are expected to run until stopped`,
-          }
-        : {
-            short: `${name} crashed${exit}`,
-            long: `${name} exited on its own${exit}: ${culprit?.exitMeaning ?? 'no exit code reported'}`,
-          };
-    case 'HEALTH_CHECK_ELB':
-      return {
-        short: 'failed load balancer health checks',
-        long: 'the load balancer marked the task unhealthy and ECS replaced it',
-      };
-    case 'HEALTH_CHECK_CONTAINER':
-      return {
-        short: `${name} failed its health check`,
-        long: `${name} failed its container health check and ECS replaced the task`,
-      };
-    case 'IMAGE_PULL':
-      return { short: `image pull failed${detail}`, long: `the container image could not be pulled${detail}` };
-    case 'SECRETS_PULL':
-      return {
-        short: `secrets could not be retrieved${detail}`,
-        long: `the task's secrets could not be retrieved${detail}`,
-      };
-    case 'RESOURCE_INIT':
-      return {
-        short: `task initialization failed${detail}`,
-        long: `a resource the task needs failed to initialize${detail}`,
-      };
-    case 'CONTAINER_START':
-      return { short: `${name} could not start`, long: `${name} could not be created or started` };
-    case 'DEPENDENCY_EXITED':
-      return {
-        short: `sidecar ${culprit?.name ?? '?'} exited${exit}`,
-        long: `the sidecar ${culprit?.name ?? '?'} exited first${exit} and took the task down`,
-      };
-    case 'TIMEOUT':
-      return {
-        short: 'a platform step timed out',
-        long: 'a platform step (network interface or container runtime) timed out',
-      };
-    case 'NO_CAPACITY':
-      return { short: 'no capacity to run the task', long: 'no capacity was available to place or provision the task' };
-    case 'HOST_FAILURE':
-      return {
-        short: 'its container instance failed',
-        long: 'the EC2 container instance under it failed, stopped or was terminated',
-      };
-    case 'SPOT_INTERRUPTION':
-      return { short: 'Spot capacity reclaimed', long: 'its Spot capacity was reclaimed by AWS' };
-    case 'PLATFORM_MAINTENANCE':
-      return { short: 'retired for maintenance', long: 'AWS retired it for infrastructure maintenance' };
-    case 'SCALE_IN_OR_DEPLOYMENT':
-      return { short: 'scale-in or deployment', long: 'the scheduler stopped it for a scale-in or a deployment' };
-    case 'USER_STOPPED':
-      return { short: 'stopped by a user', long: 'a user or tool stopped it deliberately' };
-    case 'COMPLETED':
-      return { short: 'completed', long: 'all its essential containers exited 0' };
-    case 'NOT_STOPPED':
-      return { short: 'not stopped', long: 'the task has not stopped' };
-    default:
-      return {
-        short: 'unrecognised stop reason',
-        long: `the stop reason was not recognised (${reason ?? 'none given'})`,
-      };
-  }
+/** The wording of each category is in its stop rule (stop-rules.ts). */
+function describeCause(
+  diagnosis: StopDiagnosis,
+  culprit: ContainerEvidence | undefined,
+  reason: string | undefined,
+  sub: SubCause | undefined,
+) {
+  return STOP_RULES[diagnosis.category].describe({
+    subject: culprit ? `container ${culprit.name}` : 'the task',
+    culpritName: culprit?.name,
+    exitCode: culprit?.exitCode,
+    exitMeaning: culprit?.exitMeaning,
+    memoryHardMiB: culprit?.memoryHardMiB,
+    detail: sub ? `: ${sub.cause}` : '',
+    reason,
+  });
 }
 
 function containerEvidence(
@@ -197,7 +128,12 @@ function containerEvidence(
   });
 }
 
-function taskFacts(task: TaskStateChange, diagnosis: StopDiagnosis, reason?: string): Fact[] {
+function taskFacts(
+  task: TaskStateChange,
+  diagnosis: StopDiagnosis,
+  reason: string | undefined,
+  sub?: SubCause,
+): Fact[] {
   const facts: Fact[] = [{ label: 'Decided by', value: diagnosis.decidedBy }];
   const push = (label: string, value: string | number | undefined) => {
     if (value !== undefined && value !== '') facts.push({ label, value: String(value) });
@@ -205,7 +141,6 @@ function taskFacts(task: TaskStateChange, diagnosis: StopDiagnosis, reason?: str
   push('Stop code', task.stopCode);
   push('Stopped reason', task.stoppedReason);
   if (reason && reason !== task.stoppedReason) push('Container reason', reason);
-  const sub = subCause(diagnosis.category, reason);
   push('Likely cause', sub?.cause);
   push('Launch type', task.capacityProviderName ?? task.launchType);
   push(

@@ -56,24 +56,28 @@ export function renderChat(alert: Alert): ChatNotification {
       title: `${SEVERITY_EMOJI[alert.severity] ?? ''} ${alert.title}`.trim(),
       description: description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1)}…` : description,
       nextSteps: alert.nextSteps.slice(0, 5),
-      keywords: [alert.severity, alert.category, alert.cluster, alert.service, alert.team].filter(
-        (k): k is string => k !== undefined,
-      ),
+      keywords: defined([alert.severity, alert.category, alert.cluster, alert.service, alert.team]),
     },
     metadata: {
       threadId: alert.incidentId,
       summary: alert.title,
       eventType: alert.kind,
-      relatedResources: [alert.taskArn, alert.taskDefinition].filter((r): r is string => r !== undefined),
-      additionalContext: Object.fromEntries(
-        Object.entries({
-          account: alert.account,
-          region: alert.region,
-          cluster: alert.cluster,
-          service: alert.service,
-          culpritContainer: alert.culpritContainer,
-        }).filter((e): e is [string, string] => e[1] !== undefined),
-      ),
+      relatedResources: defined([alert.taskArn, alert.taskDefinition]),
+      additionalContext: additionalContext(alert),
     },
   };
+}
+
+function defined(values: (string | undefined)[]): string[] {
+  const result: string[] = [];
+  for (const value of values) if (value !== undefined) result.push(value);
+  return result;
+}
+
+function additionalContext(alert: Alert): Record<string, string> {
+  const context: Record<string, string> = { account: alert.account, region: alert.region };
+  if (alert.cluster !== undefined) context.cluster = alert.cluster;
+  if (alert.service !== undefined) context.service = alert.service;
+  if (alert.culpritContainer !== undefined) context.culpritContainer = alert.culpritContainer;
+  return context;
 }

@@ -4,7 +4,7 @@ import type { Alert } from './alert';
 export function renderEmail(alert: Alert): string {
   const lines: string[] = [alert.title, '', alert.summary, ''];
   if (alert.verdict) lines.push(`Likely cause: ${alert.verdict}`, '');
-  const where = [
+  const where: [string, string | undefined][] = [
     ['Severity', alert.severity],
     ['Category', alert.category],
     ['Account / region', `${alert.account} / ${alert.region}`],
@@ -15,8 +15,9 @@ export function renderEmail(alert: Alert): string {
     ['Culprit container', alert.culpritContainer],
     ['Task', alert.taskArn],
     ['Occurred at', alert.occurredAt],
-  ].filter((pair): pair is [string, string] => pair[1] !== undefined);
-  lines.push(...where.map(([label, value]) => `${label}: ${value}`), '');
+  ];
+  for (const [label, value] of where) if (value !== undefined) lines.push(`${label}: ${value}`);
+  lines.push('');
 
   if (alert.nextSteps.length > 0) {
     lines.push('NEXT STEPS');

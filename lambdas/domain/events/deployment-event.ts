@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import { MAX_REASON_CHARS, optionalString, optionalTimestamp, requireString } from './read-fields';
 import { type ServiceRef, serviceOfResources } from './service-arn';
@@ -25,11 +25,17 @@ export function parseDeploymentStateChange(envelope: EcsEnvelope): DeploymentSta
   const service = serviceOfResources(envelope.resources);
   if (!service) throw new InvalidEventError('event.resources', 'expected the ARN of the ECS service');
   const d = envelope.detail;
-  const origin = originOf(envelope);
-  const missing = [...(origin.missing ?? [])];
+  const missing = [...envelope.missing];
+  // Written out, not spread: a spread ahead of the other fields made the object ~10x slower (bench/classify.ts).
   return {
-    ...service,
-    ...origin,
+    serviceArn: service.serviceArn,
+    service: service.service,
+    cluster: service.cluster,
+    clusterArn: service.clusterArn,
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
     missing,
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),

@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import {
   boundedText,
@@ -52,10 +52,13 @@ export function parseServiceAction(envelope: EcsEnvelope): ServiceAction {
       otherFields[boundedText(key, 100)] = boundedText(value.slice(0, 50).join(', '), MAX_REASON_CHARS);
     }
   }
-  const origin = originOf(envelope);
-  const missing = [...(origin.missing ?? [])];
+  const missing = [...envelope.missing];
+  // Written out, not spread: a spread ahead of the other fields made the object ~10x slower (bench/classify.ts).
   return {
-    ...origin,
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
     missing,
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),

@@ -1,4 +1,4 @@
-import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin, originOf } from './ecs-event';
+import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
 import {
   isObject,
@@ -78,8 +78,7 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
   }
   const d = envelope.detail;
   const path = 'detail';
-  const origin = originOf(envelope);
-  const missing = [...(origin.missing ?? [])];
+  const missing = [...envelope.missing];
   const taskArn = requireString(d, 'taskArn', path);
   const clusterArn = requireString(d, 'clusterArn', path);
   const taskDefinitionArn = optionalString(d, 'taskDefinitionArn', path) || undefined;
@@ -88,8 +87,13 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
   const containers = optionalArray(d, 'containers', path).map((c, i) => parseContainer(c, `${path}.containers[${i}]`));
   const time = (key: string) => optionalTimestamp(d, key, path, missing);
 
+  // The origin fields are written out: spreading originOf() ahead of 30 fields made this object ~40x
+  // slower to build and to read (bench/classify.ts).
   return {
-    ...origin,
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
     missing,
     taskArn,
     taskId: requireSegment(taskArn, 'detail.taskArn', 'a task ARN ending in /ID', 'task'),

@@ -42,31 +42,35 @@ export function rollbackTargetOf(reason: string | undefined): string | undefined
   return ROLLING_BACK.exec(reason ?? '')?.[1];
 }
 
+/** Rollout outcomes as data (docs/stop-rules.md): where each sits in the story, and whether a human acts. */
+export const ROLLOUT_OUTCOMES: Readonly<Record<RolloutCategory, { stage: RolloutStage; actionable: boolean }>> = {
+  ROLLOUT_FAILED: { stage: 'failed', actionable: true },
+  ROLLOUT_ROLLED_BACK: { stage: 'rollback-started', actionable: false },
+  ROLLOUT_COMPLETED: { stage: 'completed', actionable: false },
+  ROLLOUT_IN_PROGRESS: { stage: 'in-progress', actionable: false },
+};
+
+/** Deployment event names (ecs_cwe_events docs) → outcome; SERVICE_DEPLOYMENT_IN_PROGRESS of a rollback is ROLLOUT_ROLLED_BACK. */
+const DEPLOYMENT_EVENTS: Readonly<Record<string, RolloutCategory | undefined>> = {
+  SERVICE_DEPLOYMENT_FAILED: 'ROLLOUT_FAILED',
+  SERVICE_DEPLOYMENT_IN_PROGRESS: 'ROLLOUT_IN_PROGRESS',
+  SERVICE_DEPLOYMENT_COMPLETED: 'ROLLOUT_COMPLETED',
+};
+
 /** Offline: what a deployment event says on its own (no AWS calls). */
 export function classifyDeployment(event: DeploymentStateChange): RolloutDiagnosis {
-  const circuitBreaker = isCircuitBreakerFailure(event.reason);
   const target = rollbackTargetOf(event.reason);
-  switch (event.eventName) {
-    case 'SERVICE_DEPLOYMENT_FAILED':
-      return { category: 'ROLLOUT_FAILED', stage: 'failed', actionable: true, circuitBreaker };
-    case 'SERVICE_DEPLOYMENT_IN_PROGRESS':
-      return target
-        ? {
-            category: 'ROLLOUT_ROLLED_BACK',
-            stage: 'rollback-started',
-            actionable: false,
-            circuitBreaker: true,
-            rollbackTargetDeploymentId: target,
-          }
-        : { category: 'ROLLOUT_IN_PROGRESS', stage: 'in-progress', actionable: false, circuitBreaker };
-    case 'SERVICE_DEPLOYMENT_COMPLETED':
-      return { category: 'ROLLOUT_COMPLETED', stage: 'completed', actionable: false, circuitBreaker };
-    default:
-      // A deployment event ECS adds later: an ERROR is treated as a failure, anything else as progress.
-      return event.eventType === 'ERROR'
-        ? { category: 'ROLLOUT_FAILED', stage: 'failed', actionable: true, circuitBreaker }
-        : { category: 'ROLLOUT_IN_PROGRESS', stage: 'in-progress', actionable: false, circuitBreaker };
-  }
+  const rollback = event.eventName === 'SERVICE_DEPLOYMENT_IN_PROGRESS' && target !== undefined;
+  // A deployment event ECS adds later: an ERROR is treated as a failure, anything else as progress.
+  const category: RolloutCategory = rollback
+    ? 'ROLLOUT_ROLLED_BACK'
+    : (DEPLOYMENT_EVENTS[event.eventName] ?? (event.eventType === 'ERROR' ? 'ROLLOUT_FAILED' : 'ROLLOUT_IN_PROGRESS'));
+  const diagnosis: RolloutDiagnosis = {
+    category,
+    ...ROLLOUT_OUTCOMES[category],
+    circuitBreaker: rollback || isCircuitBreakerFailure(event.reason),
+  };
+  return rollback ? { ...diagnosis, rollbackTargetDeploymentId: target } : diagnosis;
 }
 
 /** A service event message (DescribeServices `events`) and when it was written. */

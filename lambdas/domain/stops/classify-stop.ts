@@ -1,13 +1,15 @@
 import type { ContainerState, TaskStateChange } from '../events/task-event';
 import { isStopSignal } from './exit-codes';
 import {
+  type FamilyMatch,
   looksLikeSidecar,
-  matchContainerFailure,
-  matchTaskFailure,
+  matchFailure,
   matchTaskReason,
   normalizeReason,
+  withoutNames,
 } from './stop-reasons';
-import { isActionable, type StopCategory } from './taxonomy';
+import { type ExitReading, STOP_RULES, STOPPED_FROM_OUTSIDE } from './stop-rules';
+import type { StopCategory } from './taxonomy';
 
 export interface StopDiagnosis {
   category: StopCategory;
@@ -16,6 +18,10 @@ export interface StopDiagnosis {
   culprit?: ContainerState;
   /** Which fact decided the category, for the alert's evidence. */
   decidedBy: string;
+  /** The evidence family that decided (stop-rules.ts): a text family id, `stopCode:CODE`, an exit reading, `status` or `none`. */
+  family: string;
+  /** When an AWS API error code given as the reason decided: the code (api-error-codes.ts). */
+  apiErrorCode?: string;
 }
 
 export interface ClassifyOptions {
@@ -23,96 +29,108 @@ export interface ClassifyOptions {
   essentialContainers?: ReadonlySet<string>;
 }
 
-/** Stop codes of stops decided outside the task: the scheduler, a user, the Spot service. */
-const STOPPED_FROM_OUTSIDE = new Set([
-  'ServiceSchedulerInitiated',
-  'UserInitiated',
-  'SpotInterruption',
-  'TerminationNotice',
-]);
-
-/** Stop codes that decide the category when no reason text did. */
-const STOP_CODE_CATEGORIES: Record<string, StopCategory> = {
-  UserInitiated: 'USER_STOPPED',
-  // The Spot two-minute warning arrives as TerminationNotice (desired STOPPED, last RUNNING).
-  TerminationNotice: 'SPOT_INTERRUPTION',
-  // Newer stop code: ECS replaced the task because the infrastructure under it was unhealthy.
-  InfrastructureHealth: 'HOST_FAILURE',
-};
-
 /** 126: the command is not executable; 127: it does not exist. The container never ran its program. */
 const COMMAND_NOT_RUNNABLE = new Set([126, 127]);
 
 const ACTIVE_STATUSES = new Set(['PROVISIONING', 'PENDING', 'ACTIVATING', 'RUNNING']);
 
+/** Stop code → category, from the rules' `stopCodes`. */
+const STOP_CODE_CATEGORIES: ReadonlyMap<string, StopCategory> = new Map(
+  Object.entries(STOP_RULES).flatMap(([category, rule]) =>
+    (rule.evidence.stopCodes ?? []).map((code) => [code, category as StopCategory] as const),
+  ),
+);
+
 /**
- * Why did this task stop? Trust order (README, "What it does"): each container's reason, then the task's
- * stop code and reason, then container exit codes read against the task's group.
+ * Why did this task stop? Evidence is read in this order, the first that decides wins (docs/stop-rules.md):
+ * 1. the task's status (not stopped yet);
+ * 2. each container's reason, read for failure families (containers in order of suspicion);
+ * 3. the task's stoppedReason: task-reason families first when the stop was decided outside the task (scheduler,
+ *    user, Spot), failure families first otherwise;
+ * 4. the stop code alone;
+ * 5. the containers' exit codes, read with the task's group;
+ * 6. UNKNOWN.
  */
 export function classifyStop(task: TaskStateChange, options: ClassifyOptions = {}): StopDiagnosis {
   const isStop =
     task.lastStatus === 'STOPPED' || task.desiredStatus === 'STOPPED' || !ACTIVE_STATUSES.has(task.lastStatus);
-  if (!isStop)
-    return diagnosis('NOT_STOPPED', `lastStatus ${task.lastStatus}, desiredStatus ${task.desiredStatus ?? '-'}`);
-
-  const containers = orderBySuspicion(task.containers, options.essentialContainers);
-
-  for (const container of containers) {
-    const match = matchContainerFailure(container.reason);
-    if (match)
-      return withDependency(diagnosis(match.category, `container ${container.name} reason`, container), containers);
-  }
-  // When the scheduler, a user or Spot stopped the task, its reason is about that first.
-  const scheduler = matchTaskReason(task.stoppedReason);
-  if (scheduler && STOPPED_FROM_OUTSIDE.has(task.stopCode ?? '')) {
-    return diagnosis(scheduler.category, 'task stoppedReason', culpritForTaskReason(scheduler.category, containers));
-  }
-  const taskFailure = matchTaskFailure(task.stoppedReason);
-  if (taskFailure) {
-    return diagnosis(taskFailure.category, 'task stoppedReason');
+  if (!isStop) {
+    return diagnosis(
+      'NOT_STOPPED',
+      'status',
+      `lastStatus ${task.lastStatus}, desiredStatus ${task.desiredStatus ?? '-'}`,
+    );
   }
 
-  if (task.stopCode === 'SpotInterruption') return diagnosis('SPOT_INTERRUPTION', 'stopCode SpotInterruption');
-  if (scheduler)
-    return diagnosis(scheduler.category, 'task stoppedReason', culpritForTaskReason(scheduler.category, containers));
-  const byStopCode = STOP_CODE_CATEGORIES[task.stopCode ?? ''];
-  if (byStopCode) return diagnosis(byStopCode, `stopCode ${task.stopCode}`);
+  const suspects = bySuspicion(task.containers, options.essentialContainers);
+  for (const { container } of suspects) {
+    const match = matchFailure(normalizeReason(container.reason));
+    if (match) return fromText(match, `container ${container.name} reason`, container);
+  }
 
-  const exited = diagnoseExit(task, containers);
-  if (exited) return exited;
+  const reason = withoutNames(normalizeReason(task.stoppedReason));
+  const fromOutside = STOPPED_FROM_OUTSIDE.has(task.stopCode ?? '');
+  const taskReason = fromOutside
+    ? (matchTaskReason(reason) ?? matchFailure(reason))
+    : (matchFailure(reason) ?? matchTaskReason(reason));
+  if (taskReason)
+    return fromText(taskReason, 'task stoppedReason', culpritForTaskReason(taskReason.category, suspects));
 
-  return diagnosis('UNKNOWN', describeUnknown(task));
+  const byStopCode = STOP_CODE_CATEGORIES.get(task.stopCode ?? '');
+  if (byStopCode) return diagnosis(byStopCode, `stopCode:${task.stopCode}`, `stopCode ${task.stopCode}`);
+
+  return (
+    diagnoseExit(task, suspects, reason) ??
+    diagnosis(
+      'UNKNOWN',
+      'none',
+      `no rule matched (stopCode ${task.stopCode ?? '-'}, stoppedReason ${JSON.stringify(task.stoppedReason ?? '')})`,
+    )
+  );
 }
 
-function diagnosis(category: StopCategory, decidedBy: string, culprit?: ContainerState): StopDiagnosis {
-  return { category, actionable: isActionable(category), culprit, decidedBy };
+function diagnosis(category: StopCategory, family: string, decidedBy: string, culprit?: ContainerState): StopDiagnosis {
+  return { category, actionable: STOP_RULES[category].actionable, culprit, decidedBy, family };
+}
+
+function fromText(match: FamilyMatch, where: string, culprit?: ContainerState): StopDiagnosis {
+  const named = match.apiErrorCode ? `${match.family} ${match.apiErrorCode}` : match.family;
+  const result = diagnosis(match.category, match.family, `${where} (${named})`, culprit);
+  return match.apiErrorCode ? { ...result, apiErrorCode: match.apiErrorCode } : result;
+}
+
+interface Suspect {
+  container: ContainerState;
+  sidecar: boolean;
 }
 
 /**
  * Essential, non-sidecar containers first: when a failure is reported by several containers
  * (an image pull for every container, say), the app container is the one to name.
  */
-function orderBySuspicion(containers: ContainerState[], essential?: ReadonlySet<string>): ContainerState[] {
-  const rank = (c: ContainerState) =>
-    (essential && !essential.has(c.name) ? 2 : 0) + (looksLikeSidecar(c.name, c.image) ? 1 : 0);
-  return [...containers].sort((a, b) => rank(a) - rank(b));
+function bySuspicion(containers: ContainerState[], essential?: ReadonlySet<string>): Suspect[] {
+  const suspects = containers.map((container) => {
+    const sidecar = looksLikeSidecar(container.name, container.image);
+    return { container, sidecar, rank: (essential && !essential.has(container.name) ? 2 : 0) + (sidecar ? 1 : 0) };
+  });
+  return suspects.sort((a, b) => a.rank - b.rank);
 }
 
-/** A sidecar that failed while an app container ran beside it took the task down: name the sidecar. */
-function withDependency(result: StopDiagnosis, containers: ContainerState[]): StopDiagnosis {
-  const culprit = result.culprit;
-  if (!culprit || result.category !== 'APP_CRASH') return result;
-  const sidecarDied = looksLikeSidecar(culprit.name, culprit.image);
-  const appPresent = containers.some((c) => c !== culprit && !looksLikeSidecar(c.name, c.image));
-  return sidecarDied && appPresent ? { ...result, category: 'DEPENDENCY_EXITED' } : result;
-}
-
-function culpritForTaskReason(category: StopCategory, containers: ContainerState[]): ContainerState | undefined {
+function culpritForTaskReason(category: StopCategory, suspects: Suspect[]): ContainerState | undefined {
   if (category === 'HEALTH_CHECK_CONTAINER') {
-    return containers.find((c) => c.healthStatus === 'UNHEALTHY') ?? containers[0];
+    return (suspects.find((s) => s.container.healthStatus === 'UNHEALTHY') ?? suspects[0])?.container;
   }
-  if (category === 'HEALTH_CHECK_ELB') return containers[0];
+  if (category === 'HEALTH_CHECK_ELB') return suspects[0]?.container;
   return undefined;
+}
+
+function byExit(
+  category: StopCategory,
+  reading: ExitReading,
+  decidedBy: string,
+  culprit?: ContainerState,
+): StopDiagnosis {
+  return diagnosis(category, reading, decidedBy, culprit);
 }
 
 /**
@@ -120,51 +138,75 @@ function culpritForTaskReason(category: StopCategory, containers: ContainerState
  * (143), a SIGKILL after the stop timeout (137) or a clean exit (0) of a sidecar are usually ECS
  * stopping the rest of the task, so candidates are tried in this order of suspicion.
  */
-function diagnoseExit(task: TaskStateChange, containers: ContainerState[]): StopDiagnosis | undefined {
-  const sidecars = containers.filter((c) => looksLikeSidecar(c.name, c.image));
-  const apps = sidecars.length === containers.length ? containers : containers.filter((c) => !sidecars.includes(c));
-  const essentialExited =
-    task.stopCode === 'EssentialContainerExited' || normalizeReason(task.stoppedReason).includes('essential container');
-  const exitedOnItsOwn = (c: ContainerState) =>
-    c.exitCode !== undefined && c.exitCode !== 0 && !isStopSignal(c.exitCode);
+function diagnoseExit(task: TaskStateChange, suspects: Suspect[], reason: string): StopDiagnosis | undefined {
+  const allSidecars = suspects.every((s) => s.sidecar);
+  // When every container looks like a sidecar, they are the app.
+  const isApp = (s: Suspect) => allSidecars || !s.sidecar;
+  const apps = suspects.filter(isApp);
+  const sidecars = suspects.filter((s) => !isApp(s));
+  const ordered = [...apps, ...sidecars];
+  const essentialExited = task.stopCode === 'EssentialContainerExited' || reason.includes('essential container');
 
-  const failed = [...apps, ...sidecars].find(exitedOnItsOwn);
-  if (failed && COMMAND_NOT_RUNNABLE.has(failed.exitCode ?? -1)) {
-    return diagnosis(
-      'CONTAINER_START',
-      `container ${failed.name} exit ${failed.exitCode}: its command could not run`,
-      failed,
+  const failed = ordered.find(
+    ({ container: c }) => c.exitCode !== undefined && c.exitCode !== 0 && !isStopSignal(c.exitCode),
+  );
+  if (failed) {
+    const c = failed.container;
+    if (COMMAND_NOT_RUNNABLE.has(c.exitCode ?? -1)) {
+      return byExit(
+        'CONTAINER_START',
+        'exit.command-not-runnable',
+        `container ${c.name} exit ${c.exitCode}: its command could not run`,
+        c,
+      );
+    }
+    return isApp(failed)
+      ? byExit('APP_CRASH', 'exit.failed-on-its-own', `container ${c.name} exit code`, c)
+      : byExit('DEPENDENCY_EXITED', 'exit.sidecar-failed', `sidecar ${c.name} exit code`, c);
+  }
+
+  // Only sidecars report an exit code while the app reports none: the sidecar exited first (the app may never
+  // have started, waiting on it), whatever its code.
+  const reporting = ordered.filter((s) => s.container.exitCode !== undefined);
+  if (reporting.length > 0 && reporting.every((s) => !isApp(s)) && apps.length > 0) {
+    const c = (reporting[0] as Suspect).container;
+    return byExit(
+      'DEPENDENCY_EXITED',
+      'exit.only-sidecar-exited',
+      `sidecar ${c.name} exit ${c.exitCode}, the app reported none`,
+      c,
     );
   }
-  if (failed) return withDependency(diagnosis('APP_CRASH', `container ${failed.name} exit code`, failed), containers);
 
-  const killed = apps.find((c) => c.exitCode === 137);
-  if (killed) return diagnosis('APP_CRASH', `container ${killed.name} was killed (exit 137)`, killed);
+  const killed = apps.find((s) => s.container.exitCode === 137)?.container;
+  if (killed) return byExit('APP_CRASH', 'exit.killed', `container ${killed.name} was killed (exit 137)`, killed);
 
-  const exitedZero = apps.find((c) => c.exitCode === 0);
+  const exitedZero = apps.find((s) => s.container.exitCode === 0)?.container;
   if (exitedZero) {
     return task.service === undefined
-      ? diagnosis('COMPLETED', 'standalone task, essential containers exited 0')
-      : diagnosis('APP_CRASH', 'service task exited 0 (services are expected to run forever)', exitedZero);
+      ? byExit('COMPLETED', 'exit.zero-standalone', 'standalone task, essential containers exited 0')
+      : byExit(
+          'APP_CRASH',
+          'exit.zero-in-service',
+          'service task exited 0 (services are expected to run forever)',
+          exitedZero,
+        );
   }
 
   // A container that reported no exit code beside others stopped by signal is the likelier trigger.
-  const silent = [...apps, ...sidecars].find((c) => c.exitCode === undefined);
+  const silent = ordered.find((s) => s.container.exitCode === undefined);
   if (silent && essentialExited) {
-    return withDependency(
-      diagnosis('APP_CRASH', `container ${silent.name} exited (no exit code reported)`, silent),
-      containers,
-    );
+    const c = silent.container;
+    return isApp(silent)
+      ? byExit('APP_CRASH', 'exit.none-reported', `container ${c.name} exited (no exit code reported)`, c)
+      : byExit(
+          'DEPENDENCY_EXITED',
+          'exit.sidecar-none-reported',
+          `sidecar ${c.name} exited (no exit code reported)`,
+          c,
+        );
   }
 
-  const stopped = [...apps, ...sidecars].find((c) => c.exitCode !== undefined);
-  if (stopped)
-    return withDependency(diagnosis('APP_CRASH', `container ${stopped.name} exit code`, stopped), containers);
-  return essentialExited
-    ? diagnosis('APP_CRASH', 'essential container exited (no exit code reported)', containers[0])
-    : undefined;
-}
-
-function describeUnknown(task: TaskStateChange): string {
-  return `no rule matched (stopCode ${task.stopCode ?? '-'}, stoppedReason ${JSON.stringify(task.stoppedReason ?? '')})`;
+  // Only the exit codes of a stop (143, or 137 of a sidecar) and no reason: nothing says why.
+  return undefined;
 }

@@ -39,7 +39,7 @@ export function explainExitCode(code: number | undefined): string {
     const signal = SIGNALS[code - 128];
     return `killed by signal ${code - 128}${signal ? ` (${signal})` : ''}`;
   }
-  return 'application-defined error code: see the application’s documentation or logs';
+  return "application-defined error code: see the application's documentation or logs";
 }
 
 /** Exit codes that usually mean someone else stopped the container (SIGTERM, or SIGKILL after the stop timeout). */

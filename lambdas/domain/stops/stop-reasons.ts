@@ -1,199 +1,99 @@
 import { MAX_REASON_CHARS } from '../events/read-fields';
-import type { StopCategory } from './taxonomy';
+import { leadingApiErrorCode } from './api-error-codes';
+import { FAILURE_PRECEDENCE, STOP_RULES, TASK_REASON_PRECEDENCE, type TextFamily } from './stop-rules';
+import { STOP_CATEGORIES, type StopCategory } from './taxonomy';
 
 /**
- * Reason-text families. ECS reason texts arrive truncated (255 chars), in old (Docker daemon)
- * and new (containerd, "The task can't ...") wordings and in any case, so each family matches
- * stable error-type prefixes and key phrases on lowercased, whitespace-folded text.
+ * Matching reason texts against the families of the stop rules (stop-rules.ts). ECS reason texts arrive truncated
+ * (255 characters), in old (Docker daemon) and new (containerd, "The task can't ...") wordings and in any case, so
+ * every family is tested on one normalised form: lowercase, whitespace folded, typographic quotes made straight.
  */
 export function normalizeReason(text: string | undefined): string {
+  if (!text) return '';
+  if (text === lastText) return lastNormalized;
   // Bounded before any matching (README "Redaction and hostile input"): ECS reasons are at most 1024 characters.
-  return (text ?? '')
-    .slice(0, MAX_REASON_CHARS)
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u02bc`]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let normalized = text.slice(0, MAX_REASON_CHARS).toLowerCase();
+  if (ODD_CHARACTERS.test(normalized)) {
+    normalized = normalized
+      .replace(/[\u2018\u2019\u02bc`]/g, "'")
+      .replace(/[\u201c\u201d]/g, '"')
+      .replace(/\s+/g, ' ');
+  }
+  lastText = text;
+  lastNormalized = normalized.trim();
+  return lastNormalized;
 }
 
-interface Family {
+/** Typographic quotes, or whitespace that is not one plain space: only such texts need the replacements. */
+const ODD_CHARACTERS = /[\u2018\u2019\u02bc`\u201c\u201d]|[^\S ]| {2}/;
+// The same reason is often read twice (a container's reason repeated as the task's stoppedReason).
+let lastText = '';
+let lastNormalized = '';
+
+/** Which family decided, and the category it belongs to. */
+export interface FamilyMatch {
   category: StopCategory;
-  patterns: RegExp[];
+  /** The family id (stop-rules.ts), or API_ERROR_CODE_FAMILY. */
+  family: string;
+  /** For an API error code: the code as the catalogue spells it. */
+  apiErrorCode?: string;
 }
 
-/** Failures a container reports about itself: trusted most (README, "What it does"). Order is precedence. */
-const CONTAINER_FAILURES: Family[] = [
-  { category: 'OOM_KILLED', patterns: [/out ?of ?memory/, /\boom[ -]?kill/, /killed due to memory usage/] },
-  {
-    category: 'TIMEOUT',
-    patterns: [
-      /timeout wait(ing)? for/,
-      /network interface provision/,
-      /(ephemeral ?storage|volume) provisioning/,
-      /(container ?runtime|docker) ?timeout ?error/,
-      /could not transition to (started|running|created)/,
-      /timed out after waiting/,
-    ],
-  },
-  {
-    category: 'SECRETS_PULL',
-    patterns: [
-      /unable to (retrieve|pull|fetch) secret/,
-      /retrieve secret(s)? from (asm|ssm|secrets ?manager)/,
-      /(asm|ssm|secretsmanager|secrets manager|parameter store)[^.]{0,200}(access ?denied|not ?found|not authorized|invalid|kms|service call|retrieval|timeout|failed)/,
-      /fetching secret data from/,
-      /the task can(no|')?t (pull|retrieve|get) secrets/,
-      /secrets? (manager|from)/,
-      /ssm ?parameter/,
-      /getparameters/,
-    ],
-  },
-  {
-    category: 'IMAGE_PULL',
-    patterns: [
-      /cannot ?pull ?container/,
-      /cannot ?pull ?image/,
-      /pull image manifest/,
-      /failed to resolve ref/,
-      /ref pull has been retried/,
-      /manifest (for|unknown|not found)/,
-      /pull access denied/,
-      /toomanyrequests|too many requests|pull rate limit/,
-      /registry auth/,
-      /unable to retrieve ecr/,
-      /the task can(no|')?t pull/,
-      /no matching manifest/,
-      /image ?pull/,
-      /pull command failed/,
-      /repository does not exist/,
-      /getimageblob|image blob/,
-      /error response from daemon: get /,
-    ],
-  },
-  {
-    // Specific initialization failures first: they also arrive wrapped in CannotStartContainerError.
-    category: 'RESOURCE_INIT',
-    patterns: [
-      /failed to validate logger args/,
-      /log group does not exist/,
-      /cannot find the amazon cloudwatch log group/,
-      /efs utils|\befs\b.{0,200}mount|mount\.nfs/,
-      /failed to (download|fetch) env/,
-    ],
-  },
-  {
-    category: 'CONTAINER_START',
-    patterns: [
-      /cannot ?start ?container/,
-      /cannot ?create ?container/,
-      /cannot ?inspect ?container/,
-      /container ?runtime ?error/,
-      /exec format error/,
-      /oci runtime (create|exec|start) failed/,
-      /error during (start|create)container/,
-      /executable file not found/,
-      /starting container process caused/,
-      /exec: .{0,200}(permission denied|no such file)/,
-      /invalid (container )?(configuration|argument)/,
-    ],
-  },
-  {
-    category: 'RESOURCE_INIT',
-    patterns: [
-      /resource ?initiali[sz]ation ?error/,
-      /failed to validate logger args/,
-      /log group does not exist/,
-      /(logging|log) driver/,
-      /\befs\b.{0,200}(mount|fail|error|denied|timeout)/,
-      /mount (target|failed|callback)/,
-      /failed to (download|fetch) env/,
-      /environment files?/,
-      /failed to (configure|attach|create) (eni|network interface)/,
-      /(mount|attach|create|provision)\w{0,30} [^.]{0,200}volume|volume [^.]{0,200}(mount|attach|fail|error|not found)/,
-    ],
-  },
-];
+/** The family of every AWS API error code given as the whole reason (api-error-codes.ts). */
+export const API_ERROR_CODE_FAMILY = 'api-error-code';
 
-/** What the scheduler or platform says about the task as a whole. Order is precedence. */
-const TASK_REASONS: Family[] = [
-  {
-    category: 'SPOT_INTERRUPTION',
-    patterns: [/spot (task )?(was )?interrupt/, /spot interruption/, /spotinterruption/],
-  },
-  {
-    category: 'PLATFORM_MAINTENANCE',
-    patterns: [/maintenance/, /task retirement/, /scheduled (for )?retirement/, /retired/, /patching/],
-  },
-  {
-    category: 'HEALTH_CHECK_ELB',
-    patterns: [
-      /elb health ?check/,
-      /load ?balancer health ?check/,
-      /target[ -]?group.{0,200}health/,
-      /health.{0,200}target[ -]?group/,
-    ],
-  },
-  { category: 'HEALTH_CHECK_CONTAINER', patterns: [/container health ?check/, /failed (the )?health ?check/] },
-  { category: 'USER_STOPPED', patterns: [/(stopped|forced|initiated) by (a )?user/, /user ?initiated/] },
-  {
-    category: 'HOST_FAILURE',
-    patterns: [
-      /host ec2 .{0,200}(stopped|terminated)/,
-      /instance .{0,200}(stopped|terminated|shut ?down|unhealthy)/,
-      /container instance .{0,200}(terminat|lost|unhealthy|failed)/,
-      /agent (was )?disconnected/,
-      /underlying (host|instance)/,
-    ],
-  },
-  {
-    category: 'NO_CAPACITY',
-    patterns: [
-      /capacity is (currently )?unavailable/,
-      /insufficient( \w+)? capacity/,
-      /no container instances? (met|found|available)/,
-      /unable to place/,
-      /resource:(cpu|memory|eni|ports|gpu)/,
-      /capacity provider.{0,200}(unable|failed|not)/,
-      /no (available )?capacity/,
-      /provisioning (state )?(timed out|timeout)/,
-      /no active instances/,
-      /empty capacity provider/,
-      /placement constraint/,
-      /taskfailedtostart: (resource|attribute|agent|no |empty)/,
-    ],
-  },
-  {
-    category: 'SCALE_IN_OR_DEPLOYMENT',
-    patterns: [
-      /scaling activity initiated by/,
-      /deployment ecs-svc/,
-      /scale-?in/,
-      /container instance is (in )?draining/,
-      /draining state/,
-      /task set .{0,200}(deleted|scaled)/,
-      /replaced by (a )?deployment/,
-      /service (was )?(deleted|scaled down)/,
-    ],
-  },
-];
-
-export interface ReasonMatch {
+interface Compiled extends TextFamily {
   category: StopCategory;
-  text: string;
 }
 
-export function matchContainerFailure(text: string | undefined): ReasonMatch | undefined {
-  return matchFamilies(CONTAINER_FAILURES, text);
+function compile(kind: 'failure' | 'taskReason', precedence: readonly string[]): Compiled[] {
+  const byId = new Map<string, Compiled>();
+  for (const category of STOP_CATEGORIES) {
+    for (const family of STOP_RULES[category].evidence[kind] ?? []) {
+      if (byId.has(family.id)) throw new Error(`stop rules: family ${family.id} is declared twice`);
+      byId.set(family.id, { ...family, category });
+    }
+  }
+  const ordered = precedence.map((id) => {
+    const family = byId.get(id);
+    if (!family) throw new Error(`stop rules: the ${kind} precedence names ${id}, which no rule declares`);
+    return family;
+  });
+  const missing = [...byId.keys()].filter((id) => !precedence.includes(id));
+  if (missing.length > 0 || new Set(precedence).size !== precedence.length) {
+    throw new Error(`stop rules: the ${kind} precedence must list each family once (missing: ${missing.join(', ')})`);
+  }
+  return ordered;
 }
 
-/** A task's stoppedReason read as a container failure, with the names in it set aside (see withoutNames). */
-export function matchTaskFailure(text: string | undefined): ReasonMatch | undefined {
-  return matchFamilies(CONTAINER_FAILURES, text, withoutNames);
+const FAILURE_FAMILIES = compile('failure', FAILURE_PRECEDENCE);
+const TASK_REASON_FAMILIES = compile('taskReason', TASK_REASON_PRECEDENCE);
+
+/** All families of a tier in one pattern: most texts match none ("Essential container in task exited"), one test says so. */
+const combined = (families: Compiled[]) => new RegExp(families.map((f) => `(?:${f.pattern.source})`).join('|'));
+const ANY_FAILURE = combined(FAILURE_FAMILIES);
+const ANY_TASK_REASON = combined(TASK_REASON_FAMILIES);
+
+function firstFamily(families: Compiled[], any: RegExp, normalized: string): FamilyMatch | undefined {
+  if (!any.test(normalized)) return undefined;
+  for (const family of families) {
+    if (family.pattern.test(normalized)) return { category: family.category, family: family.id };
+  }
+  return undefined;
 }
 
-export function matchTaskReason(text: string | undefined): ReasonMatch | undefined {
-  return matchFamilies(TASK_REASONS, text, withoutNames);
+/** A failure named in a (normalised) reason: the failure families in precedence order, then a leading API error code. */
+export function matchFailure(normalized: string): FamilyMatch | undefined {
+  if (!normalized) return undefined;
+  const named = firstFamily(FAILURE_FAMILIES, ANY_FAILURE, normalized);
+  if (named) return named;
+  const code = leadingApiErrorCode(normalized);
+  return code ? { category: code.category, family: API_ERROR_CODE_FAMILY, apiErrorCode: code.code } : undefined;
+}
+
+/** What the scheduler or the platform says of the whole task, in a (normalised, names set aside) stoppedReason. */
+export function matchTaskReason(normalized: string): FamilyMatch | undefined {
+  return normalized ? firstFamily(TASK_REASON_FAMILIES, ANY_TASK_REASON, normalized) : undefined;
 }
 
 /**
@@ -202,7 +102,9 @@ export function matchTaskReason(text: string | undefined): ReasonMatch | undefin
  * keyword inside such a name must not decide the category, so ARNs, parenthesised resources and the
  * "Service NAME:" prefix are removed before matching.
  */
-function withoutNames(normalized: string): string {
+export function withoutNames(normalized: string): string {
+  if (!normalized.startsWith('service ') && !normalized.includes('(') && !normalized.includes('arn:'))
+    return normalized;
   return normalized
     .replace(/^service [^\s:]+:\s*/, '')
     .replace(/\([^)]{0,300}\)/g, ' ')
@@ -211,42 +113,8 @@ function withoutNames(normalized: string): string {
     .trim();
 }
 
-function matchFamilies(
-  families: Family[],
-  text: string | undefined,
-  prepare: (normalized: string) => string = (t) => t,
-): ReasonMatch | undefined {
-  const normalized = prepare(normalizeReason(text));
-  if (!normalized) return undefined;
-  for (const family of families) {
-    if (family.category === 'SECRETS_PULL' || family.category === 'IMAGE_PULL') {
-      const split = splitSecretsOrRegistry(normalized);
-      if (split === family.category) return { category: split, text: text ?? '' };
-      if (split) continue;
-    }
-    if (family.patterns.some((p) => p.test(normalized))) return { category: family.category, text: text ?? '' };
-  }
-  return undefined;
-}
-
-/**
- * "ResourceInitializationError: unable to pull secrets or registry auth: ..." covers both secrets
- * and registry credentials; only the rest of the text tells them apart. Undecidable (truncated)
- * text counts as secrets, the first thing the agent fetches.
- */
-function splitSecretsOrRegistry(text: string): 'SECRETS_PULL' | 'IMAGE_PULL' | undefined {
-  const marker = 'unable to pull secrets or registry auth';
-  const at = text.indexOf(marker);
-  if (at < 0) return undefined;
-  const rest = text.slice(at + marker.length);
-  // "unable to get registry auth from asm" is private-registry credentials kept in Secrets Manager.
-  if (/registry|\becr\b|\bimage\b|pull command|docker/.test(rest)) return 'IMAGE_PULL';
-  if (/secret|asm|ssm|parameter|kms/.test(rest)) return 'SECRETS_PULL';
-  return 'SECRETS_PULL';
-}
-
 /** Whole words (of a container name, or of an image's last two path segments) that mark a sidecar. */
-const SIDECAR_WORDS = new Set([
+const SIDECAR_WORDS = [
   'firelens',
   'fluent',
   'fluentbit',
@@ -264,21 +132,25 @@ const SIDECAR_WORDS = new Set([
   'splunk',
   'sumologic',
   'sidecar',
-]);
-const SIDECAR_NAMES = [/log[-_]?router/, /x-ray/, /dd-agent/, /cloudwatch-agent/, /datadog\/agent/];
+];
+const SIDECAR_NAMES = ['log[-_]?router', 'x-ray', 'dd-agent', 'cloudwatch-agent', 'datadog/agent'];
+const SIDECAR = new RegExp(`(?:^|[^a-z0-9])(?:${SIDECAR_WORDS.join('|')})(?![a-z0-9])|${SIDECAR_NAMES.join('|')}`);
 
 /**
  * Log routers, service-mesh proxies and telemetry agents: their death takes the app down with them.
  * Matched on whole words, so an app named `proxy-api` or an image under `.../hotels/api` is not one.
  */
 export function looksLikeSidecar(name: string, image?: string): boolean {
-  const repository = (image ?? '')
-    .toLowerCase()
-    .replace(/[@:][^/]{0,200}$/, '')
-    .split('/')
-    .slice(-2)
-    .join('/');
-  const text = `${name.toLowerCase()} ${repository}`;
-  const words = text.split(/[^a-z0-9]+/);
-  return words.some((w) => SIDECAR_WORDS.has(w)) || SIDECAR_NAMES.some((p) => p.test(text));
+  return SIDECAR.test(`${name.toLowerCase()} ${imageRepository(image)}`);
+}
+
+/** `registry/team/fluent-bit:tag` → `team/fluent-bit`: the last two path segments, without tag or digest. */
+function imageRepository(image: string | undefined): string {
+  if (!image) return '';
+  const lower = image.toLowerCase();
+  const lastSlash = lower.lastIndexOf('/');
+  const cut = lower.slice(lastSlash + 1).search(/[@:]/);
+  const bare = cut < 0 ? lower : lower.slice(0, lastSlash + 1 + cut);
+  const previousSlash = bare.lastIndexOf('/', bare.lastIndexOf('/') - 1);
+  return previousSlash < 0 ? bare : bare.slice(previousSlash + 1);
 }

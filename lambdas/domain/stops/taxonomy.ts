@@ -1,4 +1,6 @@
-/** Why a task stopped (README, "What it does"). Order here is documentation order, not precedence. */
+import { STOP_RULES } from './stop-rules';
+
+/** Why a task stopped. Order here is documentation order, not precedence (docs/stop-rules.md). */
 export const STOP_CATEGORIES = [
   'OOM_KILLED',
   'APP_CRASH',
@@ -35,41 +37,10 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Categories a human should act on; the rest are routine and publish nothing on their own. */
-const ROUTINE: ReadonlySet<StopCategory> = new Set([
-  'SPOT_INTERRUPTION',
-  'PLATFORM_MAINTENANCE',
-  'SCALE_IN_OR_DEPLOYMENT',
-  'USER_STOPPED',
-  'COMPLETED',
-  'NOT_STOPPED',
-]);
-
+/** Routine categories publish nothing on their own (each rule's `actionable`, stop-rules.ts). */
 export function isActionable(category: StopCategory): boolean {
-  return !ROUTINE.has(category);
+  return STOP_RULES[category].actionable;
 }
-
-const DEFAULT_SEVERITY: Record<StopCategory, Severity> = {
-  OOM_KILLED: 'HIGH',
-  APP_CRASH: 'HIGH',
-  HEALTH_CHECK_ELB: 'HIGH',
-  HEALTH_CHECK_CONTAINER: 'HIGH',
-  IMAGE_PULL: 'HIGH',
-  SECRETS_PULL: 'HIGH',
-  RESOURCE_INIT: 'HIGH',
-  CONTAINER_START: 'HIGH',
-  DEPENDENCY_EXITED: 'HIGH',
-  TIMEOUT: 'MEDIUM',
-  NO_CAPACITY: 'HIGH',
-  HOST_FAILURE: 'MEDIUM',
-  UNKNOWN: 'MEDIUM',
-  SPOT_INTERRUPTION: 'LOW',
-  PLATFORM_MAINTENANCE: 'INFO',
-  SCALE_IN_OR_DEPLOYMENT: 'INFO',
-  USER_STOPPED: 'INFO',
-  COMPLETED: 'INFO',
-  NOT_STOPPED: 'INFO',
-};
 
 export type SeverityOverrides = Partial<Record<string, Severity>>;
 
@@ -77,7 +48,7 @@ export type SeverityOverrides = Partial<Record<string, Severity>>;
 export function stopSeverity(category: StopCategory, inService: boolean, overrides: SeverityOverrides = {}): Severity {
   const override = overrides[category];
   if (override) return override;
-  const base = DEFAULT_SEVERITY[category];
+  const base = STOP_RULES[category].severity;
   if (!inService && base === 'HIGH') return 'MEDIUM';
   return base;
 }
