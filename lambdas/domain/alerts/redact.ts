@@ -117,7 +117,7 @@ function redactTokenFormats(text: string): string {
 
 function redactAws(text: string): string {
   let out = text;
-  if (/A[A-Z]{3}[A-Z2-7]{16}/.test(out)) {
+  if (out.length >= 20 && /A[A-Z]{3}[A-Z2-7]{16}/.test(out)) {
     out = replaceAll(out, AWS_KEY_PAIR, redactWhole);
     out = replaceAll(out, AWS_KEY_ID, redactWhole);
   }
@@ -487,7 +487,7 @@ function redactLine(line: string, state: LineState, extras: RegExp[]): string {
     });
   }
   if (out.includes('://')) out = redactUrlUserinfo(out);
-  out = redactSchemeCredentials(out);
+  if (out.length >= 14) out = redactSchemeCredentials(out);
   if (out.includes('<')) out = redactXmlElements(out);
   out = redactKeyValues(out, state);
   out = redactFlags(out);
@@ -544,7 +544,7 @@ export function redactLines(lines: readonly string[], extras: RegExp[] = []): st
       }
     }
     // An END line with no BEGIN before it: the excerpt started inside the key.
-    const end = KEY_END.exec(text);
+    const end = text.includes('-----END') ? KEY_END.exec(text) : null;
     if (end && !KEY_BEGIN.test(text)) {
       for (let i = out.length - 1; i >= 0 && KEY_BODY.test(out[i] as string) && !KEY_END.test(out[i] as string); i--) {
         out[i] = REDACTED;
