@@ -20,7 +20,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { classifyEvent } from '../lambdas/domain/alerts/classify-event';
 import { toSnsMessage } from '../lambdas/domain/alerts/sns-message';
-import { random } from './random';
+import { seededRandom as random } from '../test/support/random';
 
 const ROOT = join(__dirname, '..');
 const ARCHIVE_SIZE = 100_000;

@@ -247,6 +247,7 @@ async function main(): Promise<void> {
         discovery: CapacityDiscovery.onClients(ecs, ec2),
         metrics: new CapacityMetricsPublisher(cloudWatch),
         state: new DynamoDbCapacityStateStore(new StateStore(dynamodb, seeded.tableName)),
+        outbox: new StateStore(dynamodb, seeded.tableName),
         publisher: new AlertPublisher(sns, seeded.topicArn),
         log: silentLog,
         counter,

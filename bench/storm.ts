@@ -10,13 +10,15 @@
  * `duplicates` counts repeated deliveries; `duplicatesCaughtByClaims` those of actionable stops, which
  * the event claims stopped (a repeated routine stop costs nothing and publishes nothing anyway).
  *
- * Time is simulated: the handlers get a simulated clock, and the delayed SQS timers (group wait, quiet
- * period) are fired in-process when simulated time passes them — the one part not sent to the emulator,
- * since real SQS delays would make the run last 25 minutes. `lost` counts actionable stops that were
+ * Time is simulated: the handlers get a simulated clock, the delayed SQS timers (group wait) are fired
+ * in-process when simulated time passes them — the one part not sent to the emulator, since real SQS
+ * delays would make the run last 25 minutes — and the outbox sweep runs every simulated minute
+ * (quiet periods close there), against the emulator's table and its `due` index. `lost` counts actionable stops that were
  * neither alerted nor counted in an incident; it must be 0.
  */
 import { type TimerMessage, TimerQueue } from '../lambdas/adapters/timer-queue';
 import { processRollout } from '../lambdas/app/process-rollout';
+import { processSweep } from '../lambdas/app/process-sweep';
 import { processTaskStopped, type TaskStoppedOutcome } from '../lambdas/app/process-task-stopped';
 import { processTimer } from '../lambdas/app/process-timer';
 import { readConfig } from '../lambdas/app/shared/config';
@@ -26,12 +28,15 @@ import type { Alert } from '../lambdas/domain/alerts/alert';
 import { withLocalAws } from '../local/emulator';
 import { drainSnsDeliveries, seedAccount } from '../local/seed';
 import { createStateResources } from '../local/state-resources';
-import { random } from './random';
+import { seededRandom } from '../test/support/random';
 
 const T0 = Date.parse('2026-11-26T03:00:00Z');
 const WINDOW_MS = 10 * 60_000;
 const TOTAL = 300;
 const CONCURRENCY = 8;
+
+/** Every run replays the same storm. */
+const random = seededRandom;
 
 type Kind = 'oom' | 'crash' | 'spot' | 'scale-in' | 'user' | 'image-pull' | 'elb';
 
@@ -213,8 +218,16 @@ async function main(): Promise<void> {
     const uniqueEvents = new Set(deliveries.map((d) => d.event.id));
 
     const outcomes = new Map<string, TaskStoppedOutcome[]>();
+    // The group-wait timers when they are due, and the minute sweep (quiet periods, the outbox).
+    let sweptAt = T0 - 60_000;
     const fireTimers = async () => {
       for (const timer of timers.due(clock)) await processTimer(JSON.stringify(timer), timerDeps);
+      for (; sweptAt + 60_000 <= clock; sweptAt += 60_000) {
+        const at = clock;
+        clock = sweptAt + 60_000;
+        await processSweep({ ...timerDeps, gauge: () => {} });
+        clock = at;
+      }
     };
     const steadyAt = 8 * 60_000;
     let steadySent = false;
@@ -242,8 +255,10 @@ async function main(): Promise<void> {
       }
     }
     // Let simulated time run on until every timer (group waits, quiet periods) has fired.
-    while (timers.pending.length > 0) {
-      clock = Math.min(...timers.pending.map((t) => Date.parse(t.dueAt)));
+    // Simulated time runs on, minute by minute, until every incident has closed (the quiet period).
+    const settled = clock + policy.quietMs + 2 * 60_000;
+    while (clock < settled) {
+      clock += 60_000;
       await fireTimers();
     }
 

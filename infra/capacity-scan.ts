@@ -127,7 +127,8 @@ export class CapacityScan extends Construct {
       },
       {
         sid: 'KeepOpenIncidents',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        // PutItem alone or in a transaction with its alerts; UpdateItem records their delivery.
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [props.stateTable.tableArn],
       },
     ];

@@ -29,6 +29,7 @@ export const CAPACITY_SCAN_TIMEOUT = Duration.minutes(CAPACITY_SCAN_TIMEOUT_MINU
 export interface WatchdogSettingsInput {
   readonly clusters?: readonly string[];
   readonly alertEmail?: string;
+  readonly opsEmail?: string;
   readonly teamTagKey?: string;
   readonly enrichmentBudget?: Duration;
   readonly logExcerptLines?: number;

@@ -1,6 +1,5 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,10 +20,11 @@ import {
   resolveSettings,
   type WatchdogSettings,
 } from './config.js';
-import { Incidents, TIMER_MAX_RECEIVE_COUNT } from './incidents.js';
+import { Incidents } from './incidents.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
+import { WatchdogOps } from './ops.js';
 import { RolloutWatch } from './rollout-watch.js';
-import { handlerEntry, METRICS_NAMESPACE, SERVICE_NAME, WatchdogFunction } from './watchdog-function.js';
+import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
 export interface EcsWatchdogProps {
   /**
@@ -52,13 +52,23 @@ export interface EcsWatchdogProps {
   readonly alertEmail?: string;
 
   /**
-   * Topic for operational alarms about the watchdog itself (dead-lettered events, invalid events).
-   * If it is encrypted with a customer managed key, the key policy must allow `cloudwatch.amazonaws.com`
-   * to use `kms:Decrypt` and `kms:GenerateDataKey*`, or the alarms cannot publish.
+   * Topic for operational alarms about the watchdog itself (dead-letter queue, undelivered alerts, function
+   * errors and throttles, timer queue age, invalid events). Keep it apart from the alert topic: if the alert
+   * topic or its key is what broke, its alarm must still be heard. If it is encrypted with a customer managed
+   * key, the key policy must allow `cloudwatch.amazonaws.com` to use `kms:Decrypt` and `kms:GenerateDataKey*`,
+   * or the alarms cannot publish.
    *
-   * @default - the alert topic
+   * @default - a new topic, encrypted with its own customer managed KMS key (with rotation), TLS only
    */
   readonly opsTopic?: sns.ITopic;
+
+  /**
+   * An e-mail address to subscribe to the ops topic (CloudWatch's own alarm notifications, which do not
+   * depend on any watchdog function). AWS sends it a confirmation message first.
+   *
+   * @default - no e-mail subscription
+   */
+  readonly opsEmail?: string;
 
   /**
    * Tag on ECS services that names the owning team; its value becomes the `team` message attribute
@@ -206,6 +216,10 @@ export class EcsWatchdog extends Construct {
   readonly rolloutWatch: RolloutWatch;
   /** The scheduled capacity scan; undefined when `capacityScan.enabled` is false. */
   readonly capacityScan?: CapacityScan;
+  /** Where the watchdog's own alarms go; separate from the alert topic unless `opsTopic` says otherwise. */
+  readonly opsTopic: sns.ITopic;
+  /** The ops topic, the alarms watching the watchdog and their relay (README "Watching the watchdog"). */
+  readonly ops: WatchdogOps;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly invalidEventsAlarm: cloudwatch.Alarm;
 
@@ -223,49 +237,16 @@ export class EcsWatchdog extends Construct {
         description: 'Encrypts the ECS Watchdog alert topic',
         enableKeyRotation: true,
       });
-      // CloudWatch alarms publish to the topic (the default ops topic) and need the key to do so.
-      key.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowCloudWatchAlarmsToPublish',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          resources: ['*'],
-          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-        }),
-      );
       this.alertTopicKey = key;
       this.alertTopic = new sns.Topic(this, 'AlertTopic', {
         displayName: 'ECS Watchdog alerts',
         masterKey: key,
         enforceSSL: true,
       });
-      // A topic policy (here the TLS one) replaces SNS's default policy, which is what let CloudWatch
-      // alarms in the account publish: allow them explicitly, limited to this account's alarms.
-      const stack = Stack.of(this);
-      this.alertTopic.addToResourcePolicy(
-        new iam.PolicyStatement({
-          sid: 'AllowCloudWatchAlarmsToPublish',
-          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-          actions: ['sns:Publish'],
-          resources: [this.alertTopic.topicArn],
-          conditions: {
-            StringEquals: { 'aws:SourceAccount': stack.account },
-            ArnLike: {
-              'aws:SourceArn': stack.formatArn({
-                service: 'cloudwatch',
-                resource: 'alarm',
-                resourceName: '*',
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-            },
-          },
-        }),
-      );
     }
     if (this.settings.alertEmail !== undefined) {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(this.settings.alertEmail));
     }
-    const opsTopic = props.opsTopic ?? this.alertTopic;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
@@ -326,40 +307,25 @@ export class EcsWatchdog extends Construct {
       });
     }
 
-    const alarmAction = new cwActions.SnsAction(opsTopic);
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription:
-        'ECS Watchdog could not handle an event after all retries: it is in the dead-letter queue. ' +
-        `Read the message (an event with the error that stopped it, or a timer message the timer function failed ${TIMER_MAX_RECEIVE_COUNT} times; ` +
-        'see its logs), fix the cause, then redrive or delete it.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    this.ops = new WatchdogOps(this, 'Ops', {
+      opsTopic: props.opsTopic,
+      opsEmail: this.settings.opsEmail,
+      deadLetterQueue: this.deadLetterQueue,
+      timerQueue: this.incidents.timerQueue,
+      functions: {
+        'task-stopped': this.taskStopped,
+        rollout: this.rolloutWatch.handler,
+        timer: this.incidents.timer,
+        sweep: this.incidents.sweep,
+        ...(this.capacityScan ? { 'capacity-scan': this.capacityScan.handler } : {}),
+      },
+      logRetention,
+      retryAttempts: RULE_RETRY_ATTEMPTS,
+      maxEventAge: RULE_MAX_EVENT_AGE,
     });
-    this.deadLetterAlarm.addAlarmAction(alarmAction);
-
-    this.invalidEventsAlarm = new cloudwatch.Alarm(this, 'InvalidEventsAlarm', {
-      alarmDescription:
-        'ECS Watchdog received events it could not parse (metric InvalidEvents): ECS may have changed an event shape. ' +
-        'See the function logs for the rejected events.',
-      metric: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'InvalidEvents',
-        dimensionsMap: { service: SERVICE_NAME },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.invalidEventsAlarm.addAlarmAction(alarmAction);
+    this.opsTopic = this.ops.topic;
+    this.deadLetterAlarm = this.ops.deadLetterAlarm;
+    this.invalidEventsAlarm = this.ops.invalidEventsAlarm;
   }
 
   /** The watched clusters' ARNs, or undefined for all clusters. */
@@ -423,8 +389,7 @@ export class EcsWatchdog extends Construct {
     const services = this.servicePatterns();
     // Publish the alert (grantPublish adds kms:Decrypt / kms:GenerateDataKey* on the topic key).
     this.alertTopic.grantPublish(role);
-    this.incidents.grantIncidentTracking(role);
-    this.incidents.grantEventClaims(role);
+    this.incidents.grantIncidentTracking(role, { readsSeveral: true });
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadTaskDefinitions',

@@ -1,10 +1,13 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DUE_AT_ATTRIBUTE, DUE_ATTRIBUTE, DUE_INDEX } from '../lambdas/domain/incidents/keys.js';
 import {
   RESOURCE_ENV,
   type SettingName,
@@ -24,6 +27,8 @@ export const TIMER_VISIBILITY_TIMEOUT = Duration.seconds(FUNCTION_TIMEOUT.toSeco
 /** A timer that fails this many times goes to the dead-letter queue (which pages ops). */
 export const TIMER_MAX_RECEIVE_COUNT = 5;
 export const TIMER_BATCH_SIZE = 10;
+/** The outbox sweep's schedule: what no timer or retry finished is finished within this (README "Delivery"). */
+export const SWEEP_SCHEDULE = Duration.minutes(1);
 
 /** The restart-loop settings every handler that tracks incidents reads from its environment. */
 export const RESTART_LOOP_SETTINGS = [
@@ -46,13 +51,17 @@ export interface IncidentsProps {
  * The watchdog's memory and clock (docs/architecture.md, "The incident model"):
  * - {@link table}: one DynamoDB table keyed by `pk` (open incidents, event claims against duplicates,
  *   the capacity scan's open incidents), on-demand, encrypted, point-in-time recovery, TTL `expiresAt`;
- * - {@link timerQueue}: timers as delayed SQS messages (group wait, quiet period), consumed by
- *   {@link timer}, retried per message and dead-lettered after {@link TIMER_MAX_RECEIVE_COUNT} failures.
+ * - {@link timerQueue}: group-wait timers as delayed SQS messages, consumed by {@link timer}, retried
+ *   per message and dead-lettered after {@link TIMER_MAX_RECEIVE_COUNT} failures;
+ * - {@link sweep}: every minute, wakes incidents whose group wait or quiet period is over and delivers
+ *   alerts still in the outbox, found through the sparse `due` index of the table (never a scan).
  */
 export class Incidents extends Construct {
   readonly table: dynamodb.Table;
   readonly timerQueue: sqs.Queue;
   readonly timer: WatchdogFunction;
+  readonly sweep: WatchdogFunction;
+  readonly sweepRule: events.Rule;
   /** What a handler that tracks incidents needs in its environment (the alert topic is the caller's). */
   readonly environment: Record<string, string>;
 
@@ -65,6 +74,13 @@ export class Incidents extends Construct {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: STATE_TTL_ATTRIBUTE,
       removalPolicy: props.stateTableRemovalPolicy,
+    });
+    // Sparse: only items the sweep must look at carry `due` (undelivered alerts, incidents with a timer).
+    this.table.addGlobalSecondaryIndex({
+      indexName: DUE_INDEX,
+      partitionKey: { name: DUE_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: DUE_AT_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
 
     this.timerQueue = new sqs.Queue(this, 'TimerQueue', {
@@ -99,14 +115,55 @@ export class Incidents extends Construct {
     this.grantIncidentTracking(this.timer.role);
     props.alertTopic.grantPublish(this.timer.role);
     Validations.of(this.timer.role.node.findChild('DefaultPolicy')).acknowledge(TOPIC_KEY_GRANT_ACKNOWLEDGEMENT);
+
+    this.sweep = new WatchdogFunction(this, 'Sweep', {
+      entry: handlerEntry('sweep'),
+      description: 'ECS Watchdog: every minute, wakes overdue incidents and delivers alerts still in the outbox',
+      logRetention: props.logRetention,
+      timeout: FUNCTION_TIMEOUT,
+      environment: { [RESOURCE_ENV.alertTopicArn]: props.alertTopic.topicArn, ...this.environment },
+    });
+    // The next run comes a minute later: retrying a failed run would only overlap it.
+    this.sweep.function.configureAsyncInvoke({ retryAttempts: 0 });
+    this.sweepRule = new events.Rule(this, 'SweepSchedule', {
+      description: 'ECS Watchdog outbox sweep, every minute',
+      schedule: events.Schedule.rate(SWEEP_SCHEDULE),
+      targets: [new targets.LambdaFunction(this.sweep.function, { retryAttempts: 0 })],
+    });
+    this.sweep.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'SweepIncidents',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+      }),
+    );
+    this.sweep.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'FindDueItems',
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${DUE_INDEX}`],
+      }),
+    );
+    props.alertTopic.grantPublish(this.sweep.role);
+    Validations.of(this.sweep.role.node.findChild('DefaultPolicy')).acknowledge(TOPIC_KEY_GRANT_ACKNOWLEDGEMENT);
   }
 
-  /** What the incident flow calls: read and conditionally write incident items, and arm timers. */
-  grantIncidentTracking(role: iam.IRole): void {
+  /**
+   * What the incident engine calls: read incident items (one or several at once), write them with the
+   * outbox and the event claim (conditional PutItem / UpdateItem, alone or in one TransactWriteItems,
+   * which IAM authorises per contained action), lease and record alerts (UpdateItem), and arm timers.
+   */
+  grantIncidentTracking(role: iam.IRole, options: { readsSeveral?: boolean } = {}): void {
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'TrackIncidents',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        // BatchGetItem: only task-stopped reads an incident and the rollout it may fold into at once.
+        actions: [
+          'dynamodb:GetItem',
+          ...(options.readsSeveral ? ['dynamodb:BatchGetItem'] : []),
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
         resources: [this.table.tableArn],
       }),
     );
@@ -115,20 +172,6 @@ export class Incidents extends Construct {
         sid: 'ArmTimers',
         actions: ['sqs:SendMessage'],
         resources: [this.timerQueue.queueArn],
-      }),
-    );
-  }
-
-  /**
-   * Event claims against duplicates: complete (UpdateItem) and release (DeleteItem) a claim; the claim
-   * itself is a PutItem, granted with {@link grantIncidentTracking}.
-   */
-  grantEventClaims(role: iam.IRole): void {
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ClaimEvents',
-        actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-        resources: [this.table.tableArn],
       }),
     );
   }

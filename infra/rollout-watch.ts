@@ -100,7 +100,6 @@ export class RolloutWatch extends Construct {
       stack.formatArn({ service: 'ecs', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     props.alertTopic.grantPublish(role);
     props.incidents.grantIncidentTracking(role);
-    props.incidents.grantEventClaims(role);
     role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadServices',

@@ -22,5 +22,6 @@ export class WatchdogStack extends Stack {
     new CfnOutput(this, 'StateTableName', { value: this.watchdog.incidents.table.tableName });
     new CfnOutput(this, 'TimerQueueUrl', { value: this.watchdog.incidents.timerQueue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.watchdog.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.watchdog.opsTopic.topicArn });
   }
 }

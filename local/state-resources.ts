@@ -1,6 +1,7 @@
 /**
  * The incident store's resources in the local emulator, shaped as the construct creates them:
- * a DynamoDB table keyed by `pk` with TTL on `expiresAt`, and the SQS queue that carries timers.
+ * a DynamoDB table keyed by `pk` with TTL on `expiresAt` and the sparse `due` index the sweep
+ * reads, and the SQS queue that carries timers.
  */
 import {
   CreateTableCommand,
@@ -9,6 +10,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DUE_AT_ATTRIBUTE, DUE_ATTRIBUTE, DUE_INDEX } from '../lambdas/domain/incidents/keys';
 import type { LocalAwsClientConfig } from './emulator';
 
 export interface StateResources {
@@ -28,8 +30,22 @@ export async function createStateResources(
       await dynamodb.send(
         new CreateTableCommand({
           TableName: tableName,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          AttributeDefinitions: [
+            { AttributeName: 'pk', AttributeType: 'S' },
+            { AttributeName: DUE_ATTRIBUTE, AttributeType: 'S' },
+            { AttributeName: DUE_AT_ATTRIBUTE, AttributeType: 'S' },
+          ],
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          GlobalSecondaryIndexes: [
+            {
+              IndexName: DUE_INDEX,
+              KeySchema: [
+                { AttributeName: DUE_ATTRIBUTE, KeyType: 'HASH' },
+                { AttributeName: DUE_AT_ATTRIBUTE, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+          ],
           BillingMode: 'PAY_PER_REQUEST',
         }),
       );

@@ -1,5 +1,5 @@
 import type { CapacityState, CapacityStateStore, OpenCapacityIncident } from '../domain/capacity/capacity-incidents';
-import { type StateStore, VersionConflictError } from './state-store';
+import { type IncidentStore, type ItemWrite, VersionConflictError } from '../domain/incidents/incident-store';
 
 /** Key of the one item holding the capacity scan's open incidents. */
 export const CAPACITY_STATE_KEY = 'capacity-scan#open-incidents';
@@ -13,14 +13,14 @@ export class ConcurrentScanError extends Error {
 type OpenIncidents = Record<string, OpenCapacityIncident>;
 
 /**
- * The capacity scan's open incidents, as one versioned item of the watchdog's state table
+ * The capacity scan's open incidents, as one versioned item of the watchdog's incident store
  * (`pk` = {@link CAPACITY_STATE_KEY}): one read and at most one write per scan whatever the number of
  * subnets. The write is conditional on the version read, so two overlapping scans cannot both open the
  * same incident (the loser fails, and its retry sees the winner's state). Each open incident is ~400
- * bytes: the 400 KB item limit allows ~1000 subnets in trouble at once.
+ * bytes. The scan writes it in the same commit as the alerts it queues ({@link write}).
  */
 export class DynamoDbCapacityStateStore implements CapacityStateStore {
-  constructor(private readonly store: StateStore) {}
+  constructor(private readonly store: IncidentStore) {}
 
   async load(): Promise<CapacityState> {
     const { value, version } = await this.store.get<OpenIncidents>(CAPACITY_STATE_KEY, {});
@@ -29,12 +29,27 @@ export class DynamoDbCapacityStateStore implements CapacityStateStore {
 
   async save(state: CapacityState, previous: CapacityState): Promise<void> {
     try {
-      await this.store.put(CAPACITY_STATE_KEY, state.incidents, previous.version, CAPACITY_STATE_TTL_SECONDS);
+      await this.store.put(this.write(state, previous));
     } catch (error) {
-      if (error instanceof VersionConflictError) {
-        throw new ConcurrentScanError('another capacity scan saved its state first; this scan will be retried');
-      }
-      throw error;
+      throw concurrent(error);
     }
   }
+
+  /** The write that saves `state` over `previous`, for a commit that also queues alerts. */
+  write(state: CapacityState, previous: CapacityState): ItemWrite {
+    return {
+      key: CAPACITY_STATE_KEY,
+      value: state.incidents,
+      expectedVersion: previous.version,
+      ttlSeconds: CAPACITY_STATE_TTL_SECONDS,
+    };
+  }
+}
+
+/** A conflicting write means another scan saved first. */
+export function concurrent(error: unknown): unknown {
+  if (error instanceof VersionConflictError) {
+    return new ConcurrentScanError('another capacity scan saved its state first; this scan will be retried');
+  }
+  return error;
 }

@@ -1,18 +1,16 @@
 import type { AlertPublisher } from '../adapters/alert-publisher';
 import type { CapacityDiscovery, DiscoveredCapacity } from '../adapters/capacity-discovery';
 import type { CapacityMetricsPublisher } from '../adapters/capacity-metrics-publisher';
+import { concurrent, type DynamoDbCapacityStateStore } from '../adapters/capacity-state-store';
 import type { Alert } from '../domain/alerts/alert';
 import { buildCapacityAlert, buildCapacityRecoveredAlert } from '../domain/alerts/build-capacity-alert';
 import { assessCapacity, type CapacityAssessment } from '../domain/capacity/capacity-assessment';
-import {
-  type CapacityDecision,
-  type CapacityState,
-  type CapacityStateStore,
-  decideCapacityIncidents,
-  stateChanged,
-} from '../domain/capacity/capacity-incidents';
+import { type CapacityDecision, decideCapacityIncidents, stateChanged } from '../domain/capacity/capacity-incidents';
 import { capacityMetricPoints } from '../domain/capacity/capacity-metrics';
+import type { IncidentStore } from '../domain/incidents/incident-store';
 import type { CapacityScanConfig } from './capacity-scan-config';
+import { queueAndDeliver } from './incidents/engine';
+import { throttled } from './incidents/retry';
 import { errorMessage } from './shared/budget';
 import type { Counter, Log } from './shared/telemetry';
 
@@ -20,7 +18,9 @@ export interface CapacityScanDeps {
   config: Pick<CapacityScanConfig, 'freeIpThreshold' | 'teamTagKey'>;
   discovery: Pick<CapacityDiscovery, 'discover'>;
   metrics: Pick<CapacityMetricsPublisher, 'publish'>;
-  state: CapacityStateStore;
+  state: Pick<DynamoDbCapacityStateStore, 'load' | 'write'>;
+  /** The incident store whose outbox the alerts go through, in the commit that saves the state. */
+  outbox: IncidentStore;
   publisher: Pick<AlertPublisher, 'publish'>;
   log: Log;
   counter: Counter;
@@ -32,19 +32,18 @@ export interface CapacityScanOutcome {
   services: number;
   assessment: CapacityAssessment;
   metricRequests: number;
-  /** Alerts published by this scan: CAPACITY openings and recovery notices. */
+  /** Alerts this scan queued and published (or left to the outbox sweep): CAPACITY openings and recovery notices. */
   published: Alert[];
   ongoing: string[];
 }
 
 /**
- * discover → assess → publish metrics → decide incidents against the stored state → publish one alert
- * per newly troubled subnet and one notice per recovered one → save the state.
+ * discover → assess → publish metrics → decide incidents against the stored state → save the state and
+ * queue one alert per newly troubled subnet and one notice per recovered one, in one commit → publish.
  *
  * Failures: discovery errors propagate before anything is published (a partial view could close open
- * incidents). A metrics failure does not stop the alerts; a failed alert is left out of the saved state
- * (so the next scan, or Lambda's retry, publishes it again) while the ones that went out are recorded;
- * the scan then throws so the failure reaches the retry and dead-letter path.
+ * incidents). A metrics failure does not stop the alerts (the scan then throws, for the retry and
+ * dead-letter path). An alert SNS refuses stays in the outbox and the sweep sends it (README "Delivery").
  */
 export async function processCapacityScan(deps: CapacityScanDeps): Promise<CapacityScanOutcome> {
   const { log, counter } = deps;
@@ -67,14 +66,19 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
     log.error('Publishing the capacity metrics failed', { error: errorMessage(error) });
   }
 
-  const previous = await deps.state.load();
+  const previous = await throttled('capacity state', () => deps.state.load(), {});
   const decision = decideCapacityIncidents(previous, assessment.subnets, {
     now: now.toISOString(),
     ...where(discovered),
   });
-  const { published, unpublished } = await publishDecision(decision, now.toISOString(), deps);
-  const next = withoutUnpublished(decision, previous, unpublished);
-  if (stateChanged(previous, next)) await deps.state.save(next, previous);
+  const published = outgoing(decision, now.toISOString());
+  const writes = stateChanged(previous, decision.next) ? [deps.state.write(decision.next, previous)] : [];
+  if (writes.length > 0 || published.length > 0) {
+    const outbox = { store: deps.outbox, publisher: deps.publisher, log, counter, now: () => now.getTime() };
+    await queueAndDeliver(published, outbox, { writes }).catch((error) => {
+      throw concurrent(error);
+    });
+  }
 
   counter.count('CapacitySubnetsScanned', assessment.subnets.length);
   counter.count('CapacityAlertsPublished', published.length);
@@ -90,7 +94,6 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
       ? { subnetId: assessment.subnets[0].subnetId, surgeHeadroom: assessment.subnets[0].surgeHeadroom }
       : undefined,
   });
-  for (const id of unpublished) failures.push(`alert for ${id}`);
   if (failures.length > 0) throw new Error(`capacity scan incomplete: ${failures.join('; ')}`);
   return {
     clusters: discovered.clusters.length,
@@ -110,53 +113,12 @@ function where(discovered: DiscoveredCapacity): { account?: string; region?: str
   return { account, region };
 }
 
-async function publishDecision(decision: CapacityDecision, now: string, deps: CapacityScanDeps) {
-  const outgoing: { subnetId: string; alert: Alert }[] = [
-    ...decision.opened.map(({ assessment, incident }) => ({
-      subnetId: assessment.subnetId,
-      alert: buildCapacityAlert(assessment, incident),
-    })),
-    ...decision.recovered.map(({ incident, reason, assessment }) => ({
-      subnetId: incident.subnetId,
-      alert: buildCapacityRecoveredAlert(incident, reason, now, assessment),
-    })),
+/** The alerts a decision sends: one per newly troubled subnet, one recovery notice per recovered one. */
+function outgoing(decision: CapacityDecision, now: string): Alert[] {
+  return [
+    ...decision.opened.map(({ assessment, incident }) => buildCapacityAlert(assessment, incident)),
+    ...decision.recovered.map(({ incident, reason, assessment }) =>
+      buildCapacityRecoveredAlert(incident, reason, now, assessment),
+    ),
   ];
-  const results = await Promise.allSettled(outgoing.map((o) => deps.publisher.publish(o.alert)));
-  const published: Alert[] = [];
-  const unpublished = new Set<string>();
-  results.forEach((result, i) => {
-    const { subnetId, alert } = outgoing[i] as (typeof outgoing)[number];
-    if (result.status === 'fulfilled') {
-      published.push(alert);
-      deps.log.info('Capacity alert published', {
-        subnetId,
-        kind: alert.kind,
-        category: alert.category,
-        severity: alert.severity,
-        messageId: result.value,
-      });
-    } else {
-      unpublished.add(subnetId);
-      deps.log.error('Publishing a capacity alert failed', { subnetId, error: errorMessage(result.reason) });
-    }
-  });
-  return { published, unpublished };
-}
-
-/** The state to save: an opening that was not published stays unopened, a recovery that was not published stays open. */
-function withoutUnpublished(
-  decision: CapacityDecision,
-  previous: CapacityState,
-  unpublished: Set<string>,
-): CapacityState {
-  if (unpublished.size === 0) return decision.next;
-  const incidents = { ...decision.next.incidents };
-  for (const { assessment } of decision.opened) {
-    if (unpublished.has(assessment.subnetId)) delete incidents[assessment.subnetId];
-  }
-  for (const { incident } of decision.recovered) {
-    if (unpublished.has(incident.subnetId))
-      incidents[incident.subnetId] = previous.incidents[incident.subnetId] ?? incident;
-  }
-  return { version: decision.next.version, incidents };
 }

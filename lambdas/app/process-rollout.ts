@@ -1,4 +1,3 @@
-import { VersionConflictError } from '../adapters/state-store';
 import type { Alert } from '../domain/alerts/alert';
 import type { DeploymentStateChange } from '../domain/events/deployment-event';
 import { parseDeploymentStateChange } from '../domain/events/deployment-event';
@@ -7,27 +6,28 @@ import { InvalidEventError } from '../domain/events/invalid-event';
 import type { ServiceAction } from '../domain/events/service-action-event';
 import { parseServiceAction } from '../domain/events/service-action-event';
 import { closeOnSteadyState, foldIntoRollout } from '../domain/incidents/incident';
+import type { ItemWrite } from '../domain/incidents/incident-store';
+import { ROLLOUT_TTL_SECONDS } from '../domain/incidents/keys';
 import { type FoldedDeployment, rolloutKey } from '../domain/rollouts/rollout-incident';
+import { advance, type ClaimedEvent, type IncidentDeps, oncePerEvent, queueAndDeliver } from './incidents/engine';
+import { withRetries } from './incidents/retry';
 import { processDeployment } from './process-deployment';
 import { processServiceAction } from './process-service-action';
 import type { RolloutDeps } from './rollout-deps';
-import { advance } from './shared/incident-flow';
 import { rejectInvalid } from './shared/invalid-input';
 
 export type { RolloutDeps } from './rollout-deps';
 
 export type RolloutOutcome =
-  | { status: 'published'; alert: Alert; messageId: string }
+  /** Queued in the outbox and published (`messageId`), or left for the sweep when SNS refused it. */
+  | { status: 'published'; alert: Alert; messageId?: string }
   | { status: 'routine' | 'duplicate'; alert?: Alert }
   | { status: 'invalid'; error: InvalidEventError };
 
-const CLAIM_LEASE_SECONDS = 45;
-const ROLLOUT_TTL_SECONDS = 7 * 24 * 3600;
-
 /**
  * `ECS Deployment State Change` and `ECS Service Action` events: parse → classify → (worth telling only)
- * gather facts within the budget → publish one alert. Publish failures propagate (Lambda retries, then DLQ).
- * Dedupe and incident state (a later state store) slot in at {@link deliver}.
+ * gather facts within the budget → queue one alert in the outbox and publish it (README "Delivery"):
+ * once per event, as for task stops; a publish that fails is retried by the sweep, not by Lambda.
  */
 export async function processRollout(raw: unknown, deps: RolloutDeps): Promise<RolloutOutcome> {
   let parsed: Parsed;
@@ -46,31 +46,35 @@ export async function processRollout(raw: unknown, deps: RolloutDeps): Promise<R
   } catch (error) {
     return { status: 'invalid', error: rejectInvalid(error, raw, deps.log, deps.counter) };
   }
-  const incidents = deps.incidents;
-  if (!incidents) return handle(parsed, deps);
-  const eventId = parsed.event.eventId;
-  if ((await incidents.store.claimEvent(eventId, CLAIM_LEASE_SECONDS)) === 'duplicate') {
-    deps.counter.count('DuplicateEvents');
-    deps.log.info('Duplicate event: already handled', { eventId });
-    return { status: 'duplicate' };
-  }
-  try {
-    const outcome = await handle(parsed, deps);
-    await incidents.store.completeEvent(eventId);
-    return outcome;
-  } catch (error) {
-    await incidents.store.releaseEvent(eventId).catch(() => undefined);
-    throw error;
-  }
+  const flow = incidentFlow(deps);
+  if (!flow) return handle(parsed, deps);
+  return oncePerEvent(
+    parsed.event.eventId,
+    flow,
+    (event) => handle(parsed, deps, { flow, event }),
+    () => ({ status: 'duplicate' }),
+  );
+}
+
+/** The incident engine's dependencies, when the deployment tracks incidents. */
+function incidentFlow(deps: RolloutDeps): IncidentDeps | undefined {
+  const policy = deps.config.incidents?.policy;
+  if (!deps.incidents || !policy) return undefined;
+  return { ...deps.incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
+}
+
+interface Tracking {
+  flow: IncidentDeps;
+  event: ClaimedEvent;
 }
 
 type Parsed =
   | { kind: 'deployment'; event: ReturnType<typeof parseDeploymentStateChange> }
   | { kind: 'service-action'; event: ReturnType<typeof parseServiceAction> };
 
-async function handle(parsed: Parsed, deps: RolloutDeps): Promise<RolloutOutcome> {
-  if (parsed.kind === 'service-action' && parsed.event.eventName === 'SERVICE_STEADY_STATE') {
-    await closeServiceIncident(parsed.event, deps);
+async function handle(parsed: Parsed, deps: RolloutDeps, tracking?: Tracking): Promise<RolloutOutcome> {
+  if (tracking && parsed.kind === 'service-action' && parsed.event.eventName === 'SERVICE_STEADY_STATE') {
+    await closeServiceIncident(parsed.event, tracking.flow);
   }
   const result =
     parsed.kind === 'deployment'
@@ -85,23 +89,35 @@ async function handle(parsed: Parsed, deps: RolloutDeps): Promise<RolloutOutcome
     });
     return { status: 'routine', alert: result.alert };
   }
-  // Remembered before publishing: the record is idempotent, so a failed publish retried later finds it
-  // already there, and the deployment's task stops fold into the rollout from the start.
   let alert = result.alert;
-  if (parsed.kind === 'deployment' && parsed.event.eventName === 'SERVICE_DEPLOYMENT_FAILED') {
-    await rememberFailedDeployment(parsed.event.deploymentId, alert, deps);
-    alert = await foldServiceIncident(parsed.event, alert, deps);
+  if (alert.enrichmentErrors.length > 0) {
+    deps.counter.count('EnrichmentErrors', alert.enrichmentErrors.length);
+    deps.log.warn('Enrichment incomplete; alerting without it', {
+      incidentId: alert.incidentId,
+      enrichmentErrors: alert.enrichmentErrors,
+    });
   }
-  return deliver(alert, deps);
+  if (!tracking) return publishAlone(alert, deps);
+  const failed = parsed.kind === 'deployment' && parsed.event.eventName === 'SERVICE_DEPLOYMENT_FAILED';
+  if (failed) alert = await foldServiceIncident(parsed.event as DeploymentStateChange, alert, tracking.flow);
+  // The failed deployment is remembered in the commit that queues its alert: from then on, its task
+  // stops fold into the rollout instead of paging one by one.
+  const deploymentId = failed ? (parsed.event as DeploymentStateChange).deploymentId : undefined;
+  await withRetries(
+    alert.incidentId,
+    async () => {
+      const writes = deploymentId ? await rememberFailedDeployment(deploymentId, alert, tracking.flow) : [];
+      await queueAndDeliver([alert], tracking.flow, { writes, event: tracking.event });
+    },
+    tracking.flow,
+  );
+  return { status: 'published', alert };
 }
 
 /** The failed revision's open incident (a restart loop, usually) becomes part of the rollout story. */
-async function foldServiceIncident(event: DeploymentStateChange, alert: Alert, deps: RolloutDeps): Promise<Alert> {
-  const incidents = deps.incidents;
-  const policy = deps.config.incidents?.policy;
+async function foldServiceIncident(event: DeploymentStateChange, alert: Alert, flow: IncidentDeps): Promise<Alert> {
   const revision = alert.taskDefinition;
-  if (!incidents || !policy || !event.cluster || !revision) return alert;
-  const flow = { ...incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
+  if (!event.cluster || !revision) return alert;
   const transition = await advance(
     `${event.cluster}/${event.service}`,
     (state, now) => foldIntoRollout(state, revision, now),
@@ -117,22 +133,19 @@ async function foldServiceIncident(event: DeploymentStateChange, alert: Alert, d
 }
 
 /** A steady state ends the service's open incident: a restart loop announces its recovery. */
-async function closeServiceIncident(event: ServiceAction, deps: RolloutDeps): Promise<void> {
-  const incidents = deps.incidents;
-  const policy = deps.config.incidents?.policy;
+async function closeServiceIncident(event: ServiceAction, flow: IncidentDeps): Promise<void> {
   const service = event.service?.service;
-  if (!incidents || !policy || !event.cluster || !service) return;
+  if (!event.cluster || !service) return;
   const scope = `${event.cluster}/${service}`;
-  const flow = { ...incidents, publisher: deps.publisher, policy, log: deps.log, counter: deps.counter };
-  // The service's failure incident and its Spot-storm incident (see process-task-stopped).
+  // The service's failure incident and its Spot-storm incident (see task-stop-incidents).
   await advance(scope, (state) => closeOnSteadyState(state, event.time), flow);
   await advance(`${scope}#spot`, (state) => closeOnSteadyState(state, event.time, { onlyPaged: true }), flow);
 }
 
-/** Task stops of a failed deployment fold into its rollout incident instead of paging one by one. */
-async function rememberFailedDeployment(deploymentId: string, alert: Alert, deps: RolloutDeps): Promise<void> {
-  const store = deps.incidents?.store;
-  if (!store) return;
+/** The rollout record task stops fold into, to write with the alert; nothing when a retry already wrote it. */
+async function rememberFailedDeployment(deploymentId: string, alert: Alert, flow: IncidentDeps): Promise<ItemWrite[]> {
+  const existing = await flow.store.get<FoldedDeployment | undefined>(rolloutKey(deploymentId), undefined);
+  if (existing.value) return [];
   const record: FoldedDeployment = {
     incidentId: alert.incidentId,
     deploymentId,
@@ -140,27 +153,14 @@ async function rememberFailedDeployment(deploymentId: string, alert: Alert, deps
     foldedStops: 0,
     recentTasks: [],
   };
-  try {
-    await store.put(rolloutKey(deploymentId), record, 0, ROLLOUT_TTL_SECONDS);
-  } catch (error) {
-    // Already remembered (a retry of this event): keep the stops folded so far.
-    if (!(error instanceof VersionConflictError)) throw error;
-  }
+  return [{ key: rolloutKey(deploymentId), value: record, expectedVersion: 0, ttlSeconds: ROLLOUT_TTL_SECONDS }];
 }
 
-/** The one place an alert leaves: where a state store will dedupe by dedupeKey and update incidents. */
-async function deliver(alert: Alert, deps: RolloutDeps): Promise<RolloutOutcome> {
-  const { log, counter } = deps;
-  if (alert.enrichmentErrors.length > 0) {
-    counter.count('EnrichmentErrors', alert.enrichmentErrors.length);
-    log.warn('Enrichment incomplete; alerting without it', {
-      incidentId: alert.incidentId,
-      enrichmentErrors: alert.enrichmentErrors,
-    });
-  }
+/** Without incident tracking (the CLI's replay without a table): publish at once. */
+async function publishAlone(alert: Alert, deps: RolloutDeps): Promise<RolloutOutcome> {
   const messageId = await deps.publisher.publish(alert);
-  counter.count('AlertsPublished');
-  log.info('Alert published', {
+  deps.counter.count('AlertsPublished');
+  deps.log.info('Alert published', {
     kind: alert.kind,
     category: alert.category,
     severity: alert.severity,

@@ -4,7 +4,7 @@ import { parseTaskStateChange, type TaskStateChange } from '../domain/events/tas
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
 import { enrichedAlert } from './enrich-task';
 import { rejectInvalid } from './shared/invalid-input';
-import { CLAIM_LEASE_SECONDS, incidentDeps, recordInIncident, recordSpotInterruption } from './task-stop-incidents';
+import { handleActionableStop, recordSpotStop } from './task-stop-incidents';
 import type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
 export type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
@@ -26,7 +26,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
     task.service &&
     !config.mutedCategories.has(first.category)
   ) {
-    const storm = await recordSpotInterruption(task, first, deps);
+    const storm = await recordSpotStop(task, first, deps);
     if (storm) return storm;
   }
   if (!first.actionable || config.mutedCategories.has(first.category)) {
@@ -42,22 +42,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
   }
 
   if (!deps.incidents) return publishAlone(task, first, deps);
-  const incidents = incidentDeps(deps);
-  const claim = await incidents.store.claimEvent(task.eventId, CLAIM_LEASE_SECONDS);
-  if (claim === 'duplicate') {
-    counter.count('DuplicateEvents');
-    log.info('Duplicate event: already handled', { eventId: task.eventId, taskArn: task.taskArn });
-    return { status: 'duplicate', alert: buildTaskStoppedAlert(task, first, undefined, config.severityOverrides) };
-  }
-  try {
-    const outcome = await recordInIncident(task, first, deps, incidents);
-    await incidents.store.completeEvent(task.eventId);
-    return outcome;
-  } catch (error) {
-    // Give the claim back so that the retry is not mistaken for a duplicate; the lease covers a failed release.
-    await incidents.store.releaseEvent(task.eventId).catch(() => undefined);
-    throw error;
-  }
+  return handleActionableStop(task, first, deps);
 }
 
 async function publishAlone(

@@ -2,25 +2,26 @@ import type { TimerMessage } from '../adapters/timer-queue';
 import { InvalidEventError } from '../domain/events/invalid-event';
 import { isObject } from '../domain/events/read-fields';
 import { closeIfQuiet, releaseHeld } from '../domain/incidents/incident';
-import { advance, type IncidentDeps } from './shared/incident-flow';
+import { advance, type IncidentDeps } from './incidents/engine';
+import { clock } from './incidents/outbox';
 
 export type TimerOutcome = 'done' | 'rearmed';
 
 /**
- * A timer fired: release an incident's held alert after the group wait, or close a quiet incident.
- * SQS delays at most 15 minutes, so a timer that arrives early is re-armed.
+ * A timer fired: release an incident's held alert after the group wait (or, for a message armed by an
+ * earlier release, close a quiet incident). SQS delays at most 15 minutes, so a timer that arrives early
+ * is re-armed. Both are idempotent, and the sweep does the same for a timer that never arrives.
  */
 export async function processTimer(body: string, deps: IncidentDeps): Promise<TimerOutcome> {
   const timer = parseTimer(body);
-  const now = (deps.now ?? Date.now)();
+  const now = clock(deps);
   if (Date.parse(timer.dueAt) > now + 1000) {
     await deps.timers.schedule(timer);
     return 'rearmed';
   }
-  const nowIso = new Date(now).toISOString();
   await advance(
     timer.scope,
-    (state) =>
+    (state, nowIso) =>
       timer.type === 'release-held'
         ? releaseHeld(state, timer.incidentId)
         : closeIfQuiet(state, timer.incidentId, nowIso, deps.policy, timer.dueAt),

@@ -2,9 +2,8 @@ import type { AlertPublisher } from '../adapters/alert-publisher';
 import type { Ec2Reader } from '../adapters/ec2-reader';
 import type { EcsReader } from '../adapters/ecs-reader';
 import type { EcsServiceReader } from '../adapters/ecs-service-reader';
-import type { StateStore } from '../adapters/state-store';
-import type { TimerQueue } from '../adapters/timer-queue';
 import type { Alert } from '../domain/alerts/alert';
+import type { IncidentAdapters } from './incidents/engine';
 import type { WatchdogConfig } from './shared/config';
 import type { Counter, Log } from './shared/telemetry';
 
@@ -16,13 +15,13 @@ export interface RolloutDeps {
   services: EcsServiceReader;
   /** Subnets and instance types. */
   ec2: Ec2Reader;
-  publisher: AlertPublisher;
+  publisher: Pick<AlertPublisher, 'publish'>;
   log: Log;
   counter: Counter;
   /** The clock, for the enrichment deadline. */
   now?: () => number;
   /** The incident store and timers: duplicates, steady state closing incidents, stops folding into rollouts. */
-  incidents?: { store: StateStore; timers: TimerQueue; now?: () => number };
+  incidents?: IncidentAdapters;
 }
 
 /** What a deployment or service-action processor decided: the alert, and whether it is worth publishing. */

@@ -3,56 +3,77 @@
  * service's incident (absorbed, held, or paged alone or as a restart loop), and Spot interruptions
  * counted towards a storm. Enrichment runs only when a stop pages.
  */
-import { VersionConflictError } from '../adapters/state-store';
 import { buildTaskStoppedAlert } from '../domain/alerts/build-task-alert';
 import type { TaskStateChange } from '../domain/events/task-event';
-import { pages, recordStop, type StopRecord, type Transition } from '../domain/incidents/incident';
+import {
+  EMPTY_STATE,
+  pages,
+  recordSpotInterruption,
+  recordStop,
+  type ServiceState,
+  type StopRecord,
+  spotStormPolicy,
+} from '../domain/incidents/incident';
+import type { Versioned } from '../domain/incidents/incident-store';
+import { ROLLOUT_TTL_SECONDS, scopeKey } from '../domain/incidents/keys';
 import { type FoldedDeployment, foldStop, rolloutKey } from '../domain/rollouts/rollout-incident';
 import type { StopDiagnosis } from '../domain/stops/classify-stop';
 import { enrichedAlert } from './enrich-task';
+import { advance, type ClaimedEvent, commitAlerts, type IncidentDeps, oncePerEvent } from './incidents/engine';
+import { clock, iso } from './incidents/outbox';
+import { ContentionError, throttled, withRetries } from './incidents/retry';
 import { errorMessage } from './shared/budget';
-import { advance, ContentionError, type IncidentDeps, readState } from './shared/incident-flow';
 import type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
-/** Claim lease: longer than one invocation (30 s timeout), shorter than Lambda's first retry. */
-export const CLAIM_LEASE_SECONDS = 45;
-
-/** Spot interruptions of one service within the loop window that make a storm worth a page. */
-export const SPOT_STORM_THRESHOLD = 5;
-
 /**
- * One stop into its incident: folded into a rollout already reported, absorbed by an open incident,
- * held for the group wait, or paged (alone or as a restart loop). Enrichment runs only when it pages.
+ * One actionable stop, once per event: folded into a rollout already reported, absorbed by an open
+ * incident, held for the group wait, or paged (alone or as a restart loop).
  */
-export async function recordInIncident(
+export function handleActionableStop(
+  task: TaskStateChange,
+  first: StopDiagnosis,
+  deps: TaskStoppedDeps,
+): Promise<TaskStoppedOutcome> {
+  const incidents = incidentDeps(deps);
+  const bare = buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides);
+  return oncePerEvent(
+    task.eventId,
+    incidents,
+    (event) => recordInIncident(task, first, deps, incidents, event),
+    () => ({ status: 'duplicate', alert: bare }),
+  );
+}
+
+async function recordInIncident(
   task: TaskStateChange,
   first: StopDiagnosis,
   deps: TaskStoppedDeps,
   incidents: IncidentDeps,
+  event: ClaimedEvent,
 ): Promise<TaskStoppedOutcome> {
   const { config, log, counter } = deps;
   const bare = buildTaskStoppedAlert(task, first, undefined, config.severityOverrides);
-
+  const scope = incidentScope(task);
   const deployment = task.startedBy?.startsWith('ecs-svc/') ? task.startedBy : undefined;
-  if (deployment) {
-    const rollout = await incidents.store.get<FoldedDeployment | undefined>(rolloutKey(deployment), undefined);
-    if (rollout.value) {
-      await advanceRollout(deployment, task, incidents);
-      counter.count('StopsFolded');
-      log.info('Stop folded into the rollout incident', {
-        taskArn: task.taskArn,
-        incidentId: rollout.value.incidentId,
-      });
-      return { status: 'folded', alert: { ...bare, incidentId: rollout.value.incidentId } };
-    }
+  // The incident and the rollout it may fold into, in one round trip.
+  const keys = [scopeKey(scope), ...(deployment ? [rolloutKey(deployment)] : [])];
+  const [current, rollout] = (await throttled(
+    scope,
+    () => incidents.store.getMany<unknown>(keys, undefined),
+    incidents,
+  )) as [Versioned<ServiceState | undefined>, Versioned<FoldedDeployment | undefined>?];
+  if (deployment && rollout?.value) {
+    await foldIntoDeployment(deployment, task, rollout as Versioned<FoldedDeployment>, incidents, event);
+    counter.count('StopsFolded');
+    log.info('Stop folded into the rollout incident', { taskArn: task.taskArn, incidentId: rollout.value.incidentId });
+    return { status: 'folded', alert: { ...bare, incidentId: rollout.value.incidentId } };
   }
 
-  const scope = incidentScope(task);
+  const known = { value: current.value ?? EMPTY_STATE, version: current.version };
   const stop = stopRecord(task, first);
-  const current = await readState(scope, incidents);
-  const preview = recordStop(scope, current.value, stop, bare, incidents.policy);
+  const preview = recordStop(scope, known.value, stop, bare, incidents.policy);
   let alert = pages(preview) ? await enrichedAlert(task, first, deps) : bare;
-  const record = (known?: typeof current) =>
+  const record = (state?: Versioned<ServiceState>) =>
     advance(
       scope,
       (state, now) => {
@@ -62,12 +83,11 @@ export async function recordInIncident(
         return decided;
       },
       incidents,
-      alert,
-      known,
+      { latest: alert, known: state, event },
     );
   let transition: Awaited<ReturnType<typeof record>>;
   try {
-    transition = await record(current);
+    transition = await record(known);
   } catch (error) {
     if (!(error instanceof NeedsEnrichment)) throw error;
     alert = await enrichedAlert(task, first, deps);
@@ -75,7 +95,7 @@ export async function recordInIncident(
   }
 
   const effect = transition.effects.find(
-    (e) => e.type !== 'check-quiet' && e.type !== 'closed-silently' && e.type !== 'page-held',
+    (e) => e.type !== 'check-quiet' && e.type !== 'closed-silently' && e.type !== 'page-held' && e.type !== 'drop-held',
   );
   const incidentId = transition.state.incident?.id ?? alert.incidentId;
   switch (effect?.type) {
@@ -100,68 +120,85 @@ class NeedsEnrichment extends Error {
   override readonly name = 'NeedsEnrichment';
 }
 
-async function advanceRollout(deployment: string, task: TaskStateChange, incidents: IncidentDeps): Promise<void> {
-  for (let attempt = 1; attempt <= 10; attempt++) {
-    const { value, version } = await incidents.store.get<FoldedDeployment | undefined>(
-      rolloutKey(deployment),
-      undefined,
-    );
-    if (!value) return;
-    try {
-      await incidents.store.put(rolloutKey(deployment), foldStop(value, task.taskArn), version, 7 * 24 * 3600);
-      return;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-  }
+/** Counts the stop in the rollout incident, in the same commit that completes the event. */
+async function foldIntoDeployment(
+  deployment: string,
+  task: TaskStateChange,
+  known: Versioned<FoldedDeployment>,
+  incidents: IncidentDeps,
+  event: ClaimedEvent,
+): Promise<void> {
+  let read: Versioned<FoldedDeployment | undefined> | undefined = known;
+  await withRetries(
+    deployment,
+    async () => {
+      const { value, version } =
+        read ?? (await incidents.store.get<FoldedDeployment | undefined>(rolloutKey(deployment), undefined));
+      read = undefined;
+      const folded = value && foldStop(value, task.taskArn);
+      const writes =
+        folded && folded !== value
+          ? [{ key: rolloutKey(deployment), value: folded, expectedVersion: version, ttlSeconds: ROLLOUT_TTL_SECONDS }]
+          : [];
+      await commitAlerts(
+        { now: iso(clock(incidents)), writes, newAlerts: [], release: [], drop: [] },
+        incidents,
+        event,
+      );
+    },
+    incidents,
+  );
 }
 
 /**
- * Spot interruptions are routine one by one, but counted per service: `threshold` of them within the
- * window page once as a Spot storm. Returns the outcome when this interruption paged, else undefined.
+ * Spot interruptions are routine one by one, but counted per service: a storm of them pages once.
+ * Returns the outcome when this interruption paged, else undefined.
  */
-export async function recordSpotInterruption(
+export async function recordSpotStop(
   task: TaskStateChange,
   first: StopDiagnosis,
   deps: TaskStoppedDeps,
 ): Promise<TaskStoppedOutcome | undefined> {
   const incidents = incidentDeps(deps);
   // Claimed like any counted stop: a redelivery must not count twice towards a storm.
-  if ((await incidents.store.claimEvent(task.eventId, CLAIM_LEASE_SECONDS)) === 'duplicate') return undefined;
-  const scope = spotScope(task);
-  // The team, so that a storm page reaches the team's filtered subscription (one cached lookup).
-  const team = await deps.ecs
-    .serviceTags(task.clusterArn, task.service ?? '', AbortSignal.timeout(deps.config.enrichmentBudgetMs))
-    .then((tags) => tags[deps.config.teamTagKey] || undefined)
-    .catch(() => undefined);
-  const bare = { ...buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides), team };
-  const stop = stopRecord(task, first);
-  const policy = { ...incidents.policy, threshold: Math.max(SPOT_STORM_THRESHOLD, incidents.policy.threshold) };
-  let transition: Transition;
-  try {
-    transition = await advance(
-      scope,
-      (state, now) => recordStop(scope, state, stop, bare, policy, { pageSingleStops: false, now, anyRevision: true }),
-      { ...incidents, policy },
-      bare,
-    );
-  } catch (error) {
-    await incidents.store.releaseEvent(task.eventId).catch(() => undefined);
-    // A burst of interruptions of one service contends for its item; an interruption that could not
-    // be counted is still routine: log and count it, never dead-letter it. Anything else (a storm page
-    // that SNS refused, a timer SQS refused) fails the invocation, so that Lambda's retry finishes it.
-    if (!(error instanceof ContentionError)) throw error;
-    deps.counter.count('SpotInterruptionsNotCounted');
-    deps.log.warn('Spot interruption not counted towards a storm', {
-      taskArn: task.taskArn,
-      reason: errorMessage(error),
-    });
-    return undefined;
-  }
-  await incidents.store.completeEvent(task.eventId).catch(() => undefined);
-  if (!transition.effects.some((e) => e.type === 'page-loop')) return undefined;
-  deps.log.info('Spot storm paged', { taskArn: task.taskArn, incidentId: transition.state.incident?.id });
-  return { status: 'published', alert: { ...bare, incidentId: transition.state.incident?.id ?? bare.incidentId } };
+  return oncePerEvent(
+    task.eventId,
+    incidents,
+    async (event) => {
+      const scope = spotScope(task);
+      // The team, so that a storm page reaches the team's filtered subscription (one cached lookup).
+      const team = await deps.ecs
+        .serviceTags(task.clusterArn, task.service ?? '', AbortSignal.timeout(deps.config.enrichmentBudgetMs))
+        .then((tags) => tags[deps.config.teamTagKey] || undefined)
+        .catch(() => undefined);
+      const bare = { ...buildTaskStoppedAlert(task, first, undefined, deps.config.severityOverrides), team };
+      const stop = stopRecord(task, first);
+      const policy = spotStormPolicy(incidents.policy);
+      try {
+        const transition = await advance(
+          scope,
+          (state, now) => recordSpotInterruption(scope, state, stop, bare, policy, now),
+          incidents,
+          { latest: bare, event, policy },
+        );
+        if (!transition.effects.some((e) => e.type === 'page-loop')) return undefined;
+        deps.log.info('Spot storm paged', { taskArn: task.taskArn, incidentId: transition.state.incident?.id });
+        const incidentId = transition.state.incident?.id ?? bare.incidentId;
+        return { status: 'published' as const, alert: { ...bare, incidentId } };
+      } catch (error) {
+        // A burst of interruptions of one service contends for its item; an interruption that could not
+        // be counted is still routine: log and count it, never dead-letter it.
+        if (!(error instanceof ContentionError)) throw error;
+        deps.counter.count('SpotInterruptionsNotCounted');
+        deps.log.warn('Spot interruption not counted towards a storm', {
+          taskArn: task.taskArn,
+          reason: errorMessage(error),
+        });
+        return undefined;
+      }
+    },
+    () => undefined,
+  );
 }
 
 /** Spot interruptions of a service are counted apart from its failures: they are another story. */

@@ -1,9 +1,8 @@
 import type { AlertPublisher } from '../adapters/alert-publisher';
-import type { StateStore } from '../adapters/state-store';
-import type { TimerQueue } from '../adapters/timer-queue';
 import type { Alert } from '../domain/alerts/alert';
 import type { InvalidEventError } from '../domain/events/invalid-event';
 import type { EnrichDeps } from './enrich-task';
+import type { IncidentAdapters } from './incidents/engine';
 import type { Counter, Log } from './shared/telemetry';
 
 /**
@@ -11,11 +10,11 @@ import type { Counter, Log } from './shared/telemetry';
  * that the modules it calls (task-stop-incidents.ts) need not import the entry they serve.
  */
 export interface TaskStoppedDeps extends EnrichDeps {
-  publisher: AlertPublisher;
+  publisher: Pick<AlertPublisher, 'publish'>;
   log: Log;
   counter: Counter;
   /** The incident store and timers; without them every actionable stop pages on its own. */
-  incidents?: { store: StateStore; timers: TimerQueue; now?: () => number };
+  incidents?: IncidentAdapters;
 }
 
 export type TaskStoppedOutcome =

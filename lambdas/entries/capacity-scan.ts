@@ -16,6 +16,7 @@ const config = readCapacityScanConfig();
 // Adaptive retry: the SDK's client-side rate limiter slows the scan down when ECS or EC2 throttle,
 // instead of failing it after the standard three attempts.
 const discoveryClientConfig = { retryMode: 'adaptive', maxAttempts: 10 } as const;
+const store = new StateStore(new DynamoDBClient({}), config.stateTableName);
 const deps = {
   config,
   discovery: CapacityDiscovery.onClients(new ECSClient(discoveryClientConfig), new EC2Client(discoveryClientConfig), {
@@ -23,7 +24,8 @@ const deps = {
     clusterArns: config.clusterArns,
   }),
   metrics: new CapacityMetricsPublisher(new CloudWatchClient({}), config.metricsNamespace),
-  state: new DynamoDbCapacityStateStore(new StateStore(new DynamoDBClient({}), config.stateTableName)),
+  state: new DynamoDbCapacityStateStore(store),
+  outbox: store,
   publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
   log,
   counter,

@@ -17,6 +17,8 @@ export const log: Log = {
 export const counter: Counter = {
   count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
 };
+/** A value in seconds (e.g. the age of the oldest undelivered alert), for an alarm to watch. */
+export const gauge = (metric: string, seconds: number) => metrics.addMetric(metric, MetricUnit.Seconds, seconds);
 
 /** Wraps a processing function as a Lambda handler: structured logs with context, metrics flushed per invocation. */
 export function lambdaHandler<E, R>(process: (event: E) => Promise<R>) {

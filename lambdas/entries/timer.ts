@@ -1,23 +1,11 @@
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { AlertPublisher } from '../adapters/alert-publisher';
 import { processTimer } from '../app/process-timer';
 import { errorMessage } from '../app/shared/budget';
 import { readConfig } from '../app/shared/config';
-import { makeRedactor } from '../domain/alerts/redact';
-import { incidentAdapters } from './incident-adapters';
+import { incidentEngineDeps } from './incident-adapters';
 import { counter, lambdaHandler, log } from './lambda-runtime';
 
-const config = readConfig();
-const incidents = config.incidents;
-if (!incidents) throw new Error('the timer handler needs STATE_TABLE_NAME and TIMER_QUEUE_URL');
-const deps = {
-  ...incidentAdapters(incidents),
-  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, makeRedactor(config.redactPatterns)),
-  policy: incidents.policy,
-  log,
-  counter,
-};
+const deps = incidentEngineDeps(readConfig(), 'timer');
 
 /** SQS (delayed timer messages) → release held alerts, close quiet incidents. A failed message is retried alone. */
 export const handler = lambdaHandler(async (event: SQSEvent): Promise<SQSBatchResponse> => {

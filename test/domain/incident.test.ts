@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../lambdas/domain/alerts/alert';
 import { buildLoopAlert, buildRecoveredAlert } from '../../lambdas/domain/alerts/build-incident-alert';
 import {
+  alertsOf,
   closeIfQuiet,
   closeOnSteadyState,
   type Effect,
@@ -14,7 +15,9 @@ import {
   releaseHeld,
   type ServiceState,
   type StopRecord,
-  timersOf,
+  upgradeState,
+  wakeAt,
+  wakeUp,
 } from '../../lambdas/domain/incidents/incident';
 
 const POLICY: LoopPolicy = { threshold: 3, windowMs: 10 * 60_000, groupWaitMs: 60_000, quietMs: 15 * 60_000 };
@@ -92,7 +95,7 @@ describe('restart loop window', () => {
 
   it('pages one loop, held-alert free, when the loop forms within the group wait', () => {
     const { types, state } = play([stop(0), stop(0.3), stop(0.6)]);
-    expect(types).toEqual([['hold'], ['absorbed'], ['page-loop']]);
+    expect(types).toEqual([['hold'], ['absorbed'], ['drop-held', 'page-loop']]);
     const release = releaseHeld(state, state.incident?.id ?? '');
     expect(release.effects).toEqual([]);
   });
@@ -100,7 +103,7 @@ describe('restart loop window', () => {
   it('releases the held alert after the group wait when no loop formed', () => {
     const { state } = play([stop(0)]);
     const release = releaseHeld(state, state.incident?.id ?? '');
-    expect(release.effects).toEqual([{ type: 'page-held', alert: { ...ALERT, incidentId: state.incident?.id } }]);
+    expect(release.effects).toEqual([{ type: 'page-held', alertId: ALERT.dedupeKey }]);
     expect(release.state.incident?.status).toBe('OPEN');
     expect(releaseHeld(release.state, state.incident?.id ?? '').effects).toEqual([]);
   });
@@ -207,14 +210,17 @@ describe('closing incidents', () => {
     expect(closeIfQuiet(late.state, id, at(130), POLICY).effects.map((e) => e.type)).toEqual(['check-quiet']);
   });
 
-  it('derives the timers an incident needs from its state', () => {
+  it('wakes up what a lost timer would have done: the held alert first, then the quiet close', () => {
     const held = play([stop(0)]);
-    const id = held.state.incident?.id ?? '';
-    expect(timersOf(held.state, POLICY)).toEqual([
-      { type: 'hold', incidentId: id, releaseAt: at(1) },
-      { type: 'check-quiet', incidentId: id, checkAt: at(15) },
-    ]);
-    expect(timersOf(EMPTY_STATE, POLICY)).toEqual([]);
+    expect(wakeAt(held.state)).toBe(at(1));
+    expect(wakeUp(held.state, at(0.5), POLICY).effects).toEqual([]);
+    const released = wakeUp(held.state, at(1), POLICY);
+    expect(released.effects).toEqual([{ type: 'page-held', alertId: ALERT.dedupeKey }]);
+    expect(wakeAt(released.state)).toBe(at(15));
+    const both = wakeUp(held.state, at(16), POLICY);
+    expect(both.effects.map((e) => e.type)).toEqual(['page-held', 'closed-silently']);
+    expect(wakeAt(both.state)).toBeUndefined();
+    expect(wakeAt(EMPTY_STATE)).toBeUndefined();
   });
 
   it('ignores a stale check for an incident that is already gone', () => {
@@ -267,18 +273,56 @@ describe('folding into a rollout', () => {
     const folded = foldIntoRollout(loop.state, 'api-service:42', at(5));
     expect(folded.folded?.kind).toBe('RESTART_LOOP');
     expect(folded.effects.map((e) => e.type)).toEqual(['closed-silently']);
+    const held = play([stop(0)]);
+    expect(foldIntoRollout(held.state, 'api-service:42', at(0.5)).effects.map((e) => e.type)).toEqual([
+      'drop-held',
+      'closed-silently',
+    ]);
     expect(folded.state.incident).toBeUndefined();
     expect(foldIntoRollout(loop.state, 'api-service:43', at(5)).effects).toEqual([]);
   });
 });
 
 describe('review regressions', () => {
-  it('keeps alerts waiting in the outbox when a new stop is recorded', () => {
-    const waiting = { alert: ALERT, queuedAt: at(0) };
-    const t = recordStop('s', { stops: [], outbox: [waiting] }, stop(0), ALERT, NO_WAIT);
-    expect(t.state.outbox?.[0]).toEqual(waiting);
-    const next = recordStop('s', t.state, stop(1), ALERT, NO_WAIT);
-    expect(next.state.outbox?.[0]).toEqual(waiting);
+  it('moves alerts an earlier release kept in the state item into the outbox', () => {
+    const held = play([stop(0)]).state;
+    const legacy = {
+      ...held,
+      incident: { ...(held.incident as Incident), heldAlertId: undefined, heldAlert: ALERT },
+      outbox: [{ alert: { ...ALERT, dedupeKey: 'old-page' } }],
+    };
+    const { state, queue } = upgradeState(legacy);
+    expect(queue.map((q) => [q.alert.alertId, q.status])).toEqual([
+      ['old-page', 'PENDING'],
+      [ALERT.dedupeKey, 'HELD'],
+    ]);
+    expect(state.outbox).toBeUndefined();
+    expect(state.incident?.heldAlert).toBeUndefined();
+    expect(state.incident?.heldAlertId).toBe(ALERT.dedupeKey);
+    expect(upgradeState(state).queue).toEqual([]);
+  });
+
+  it('turns decisions into outbox changes, every alert with its stable id', () => {
+    const held = play([stop(0)]);
+    expect(alertsOf({ state: held.state, effects: held.effects[0] ?? [] }, POLICY, ALERT).queue).toEqual([
+      { alert: { ...ALERT, incidentId: held.state.incident?.id, alertId: ALERT.dedupeKey }, status: 'HELD' },
+    ]);
+    const loop = recordStop('s', held.state, stop(0.2), ALERT, POLICY);
+    const twice = recordStop('s', loop.state, stop(0.4), ALERT, POLICY);
+    const out = alertsOf(twice, POLICY, ALERT);
+    expect(out.drop).toEqual([ALERT.dedupeKey]);
+    expect(out.queue.map((q) => [q.alert.kind, q.alert.alertId, q.status])).toEqual([
+      ['RESTART_LOOP', `${held.state.incident?.id}/loop`, 'PENDING'],
+    ]);
+  });
+
+  it('keeps the state item small: reasons are cut, stops are bounded by the threshold', () => {
+    let state = EMPTY_STATE;
+    for (let i = 0; i < 500; i++)
+      state = recordStop('s', state, stop(i, { reason: 'x'.repeat(5000) }), ALERT, POLICY, { now: at(i) }).state;
+    expect(state.stops).toHaveLength(POLICY.threshold);
+    expect(state.incident?.recent.every((r) => (r.reason?.length ?? 0) <= 256)).toBe(true);
+    expect(JSON.stringify(state).length).toBeLessThan(10_000);
   });
 
   it('lets stops of an older revision join the open incident instead of closing it', () => {
@@ -322,6 +366,7 @@ describe('review regressions', () => {
   it('does not page a held alert separately when its incident folds into a rollout', () => {
     const held = play([stop(0)]);
     expect(foldIntoRollout(held.state, 'api-service:42', at(1)).effects.map((e) => e.type)).toEqual([
+      'drop-held',
       'closed-silently',
     ]);
   });

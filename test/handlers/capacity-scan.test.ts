@@ -5,26 +5,27 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import type { DiscoveredCapacity } from '../../lambdas/adapters/capacity-discovery';
 import { CapacityMetricsPublisher } from '../../lambdas/adapters/capacity-metrics-publisher';
+import { CAPACITY_STATE_KEY, DynamoDbCapacityStateStore } from '../../lambdas/adapters/capacity-state-store';
+import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store';
 import { readCapacityScanConfig } from '../../lambdas/app/capacity-scan-config';
 import { type CapacityScanDeps, processCapacityScan } from '../../lambdas/app/process-capacity-scan';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
-import type { CapacityState, CapacityStateStore } from '../../lambdas/domain/capacity/capacity-incidents';
+import type { OpenCapacityIncident } from '../../lambdas/domain/capacity/capacity-incidents';
 import { serviceFacts } from '../support/capacity';
 
 const snsMock = mockClient(SNSClient);
 const cwMock = mockClient(CloudWatchClient);
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:alerts';
 
-class MemoryStateStore implements CapacityStateStore {
-  state: CapacityState = { version: 0, incidents: {} };
+/** The scan's state and outbox in the in-memory incident store, as a deployed scan keeps them in DynamoDB. */
+class MemoryStateStore extends MemoryIncidentStore {
   saves = 0;
-  async load() {
-    return this.state;
+  constructor() {
+    super(() => Date.UTC(2026, 10, 26, 10));
+    this.hooks = { after: (op) => void (op === 'commit' && this.saves++) };
   }
-  async save(state: CapacityState, previous: CapacityState) {
-    if (previous.version !== this.state.version) throw new Error('stale');
-    this.saves++;
-    this.state = { version: previous.version + 1, incidents: state.incidents };
+  get state() {
+    return { incidents: this.peek<Record<string, OpenCapacityIncident>>(CAPACITY_STATE_KEY) ?? {} };
   }
 }
 
@@ -50,7 +51,8 @@ function makeDeps(store: MemoryStateStore, discovered: () => DiscoveredCapacity)
     config: { freeIpThreshold: 25, teamTagKey: 'team' },
     discovery: { discover: async () => discovered() },
     metrics: new CapacityMetricsPublisher(new CloudWatchClient({ region: 'us-east-1' })),
-    state: store,
+    state: new DynamoDbCapacityStateStore(store),
+    outbox: store,
     publisher: new AlertPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC),
     log: silentLog,
     counter,
@@ -94,16 +96,19 @@ describe('processCapacityScan', () => {
     expect(counter.counts.CapacityAlertsPublished).toBe(2);
   });
 
-  it('does not record an incident whose alert failed, and throws so the scan is retried', async () => {
+  it('records the incident with its alert in the outbox when SNS refuses it, and never alerts twice', async () => {
     const store = new MemoryStateStore();
-    snsMock.on(PublishCommand).rejects(new Error('KMSAccessDenied'));
-    const { deps } = makeDeps(store, () => account(130));
-    await expect(processCapacityScan(deps)).rejects.toThrow('capacity scan incomplete: alert for subnet-a');
-    expect(store.state.incidents).toEqual({});
-    expect(store.saves).toBe(0);
-
-    snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    snsMock.on(PublishCommand).rejects(Object.assign(new Error('KMS key disabled'), { name: 'KMSDisabledException' }));
+    const { deps, counter } = makeDeps(store, () => account(130));
     expect((await processCapacityScan(deps)).published).toHaveLength(1);
+    expect(Object.keys(store.state.incidents)).toEqual(['subnet-a']);
+    expect(store.alerts('PENDING').map((a) => a.alert.kind)).toEqual(['CAPACITY']);
+    expect(counter.counts.AlertDeliveryFailures).toBe(1);
+
+    // The next scan finds the incident open: nothing new to say (the sweep delivers the waiting alert).
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    expect((await processCapacityScan(deps)).published).toHaveLength(0);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
   });
 
   it('still alerts when the metrics cannot be published, then fails the run', async () => {

@@ -13,6 +13,7 @@ import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import { Ec2Reader } from '../../lambdas/adapters/ec2-reader';
 import { EcsReader } from '../../lambdas/adapters/ecs-reader';
 import { EcsServiceReader } from '../../lambdas/adapters/ecs-service-reader';
+import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store';
 import { processRollout, type RolloutDeps } from '../../lambdas/app/process-rollout';
 import { readConfig } from '../../lambdas/app/shared/config';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
@@ -32,13 +33,20 @@ function deps(budgetMs = 500): { deps: RolloutDeps; counter: MemoryCounter } {
   return {
     counter,
     deps: {
-      config: readConfig({ ALERT_TOPIC_ARN: TOPIC, ENRICHMENT_BUDGET_MS: String(budgetMs) }),
+      // As deployed: incident tracking on, on the in-memory store behind the same port as DynamoDB.
+      config: readConfig({
+        ALERT_TOPIC_ARN: TOPIC,
+        ENRICHMENT_BUDGET_MS: String(budgetMs),
+        STATE_TABLE_NAME: 'state',
+        TIMER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/timers',
+      }),
       ecs: new EcsReader(ecs),
       services: new EcsServiceReader(ecs),
       ec2: new Ec2Reader(new EC2Client({ region: 'us-east-1' })),
       publisher: new AlertPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC),
       log: silentLog,
       counter,
+      incidents: { store: new MemoryIncidentStore(), timers: { schedule: async () => {} } },
     },
   };
 }
@@ -153,10 +161,27 @@ describe('processRollout: failed deployment', () => {
     expect(counter.counts.EnrichmentErrors).toBe(2);
   });
 
-  it('propagates publish failures', async () => {
+  it('keeps an alert SNS refused in the outbox (the sweep sends it), and a retry of the event sends it once', async () => {
+    snsMock.on(PublishCommand).rejects(Object.assign(new Error('SNS down'), { name: 'InternalErrorException' }));
+    const { deps: d, counter } = deps();
+    const event = loadEvent('events/deployment/failed-circuit-breaker.json');
+    expect((await processRollout(event, d)).status).toBe('published');
+    expect(counter.counts.AlertDeliveryFailures).toBe(1);
+    const store = d.incidents?.store as MemoryIncidentStore;
+    expect(store.alerts('PENDING').map((a) => a.alert.kind)).toEqual(['ROLLOUT']);
+
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    expect((await processRollout(event, d)).status).toBe('duplicate');
+    expect((await processRollout(event, d)).status).toBe('duplicate');
+    expect(store.alerts('DELIVERED').map((a) => a.alert.kind)).toEqual(['ROLLOUT']);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+  });
+
+  it('without a state table (replay without --table), propagates publish failures', async () => {
     snsMock.on(PublishCommand).rejects(new Error('SNS down'));
+    const { deps: d } = deps();
     await expect(
-      processRollout(loadEvent('events/deployment/failed-circuit-breaker.json'), deps().deps),
+      processRollout(loadEvent('events/deployment/failed-circuit-breaker.json'), { ...d, incidents: undefined }),
     ).rejects.toThrow('SNS down');
   });
 });

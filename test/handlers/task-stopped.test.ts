@@ -12,7 +12,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertPublisher } from '../../lambdas/adapters/alert-publisher';
 import { EcsReader } from '../../lambdas/adapters/ecs-reader';
 import { LogsReader } from '../../lambdas/adapters/logs-reader';
+import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store';
 import { MetricsReader } from '../../lambdas/adapters/metrics-reader';
+import type { TimerMessage } from '../../lambdas/adapters/timer-queue';
 import { processTaskStopped, type TaskStoppedDeps } from '../../lambdas/app/process-task-stopped';
 import type { WatchdogConfig } from '../../lambdas/app/shared/config';
 import { MemoryCounter } from '../../lambdas/app/shared/telemetry';
@@ -33,6 +35,13 @@ const config: WatchdogConfig = {
   mutedCategories: new Set(),
   severityOverrides: {},
   redactPatterns: ['customer-\\d+'],
+  // As deployed: incident tracking on (the in-memory store behind the same port as DynamoDB). No group
+  // wait, so that a first stop pages in the invocation under test.
+  incidents: {
+    tableName: 'state',
+    timerQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/timers',
+    policy: { threshold: 3, windowMs: 10 * 60_000, groupWaitMs: 0, quietMs: 15 * 60_000 },
+  },
 };
 
 const API_CONTAINER = {
@@ -76,6 +85,13 @@ function makeDeps(overrides: Partial<WatchdogConfig> = {}) {
   const record = (level: string) => (message: string, extra?: Record<string, unknown>) =>
     logs.push({ level, message, extra });
   const counter = new MemoryCounter();
+  const now = () => Date.parse('2026-11-26T03:00:00Z');
+  const store = new MemoryIncidentStore(now);
+  const timers: TimerMessage[] = [];
+  const trackedIncidents = () =>
+    'incidents' in overrides && !overrides.incidents
+      ? undefined
+      : { store, timers: { schedule: async (m: TimerMessage) => void timers.push(m) }, now };
   const deps: TaskStoppedDeps = {
     config: { ...config, ...overrides },
     ecs: new EcsReader(new ECSClient({ region: 'us-east-1' })),
@@ -85,10 +101,12 @@ function makeDeps(overrides: Partial<WatchdogConfig> = {}) {
     publisher: new AlertPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC),
     log: { info: record('info'), warn: record('warn'), error: record('error') },
     counter,
+    incidents: trackedIncidents(),
   };
-  return { deps, logs, counter };
+  return { deps, logs, counter, store, timers };
 }
 
+const OOM_TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/production/0123456789abcdef0123456789abcdef';
 const OOM = taskEvent({
   containers: [
     {
@@ -149,6 +167,7 @@ describe('processTaskStopped', () => {
       service: { DataType: 'String', StringValue: 'api-service' },
       team: { DataType: 'String', StringValue: 'payments' },
       actionable: { DataType: 'String', StringValue: 'true' },
+      alertId: { DataType: 'String', StringValue: `task-stopped:${OOM_TASK_ARN}` },
     });
 
     const bodies = JSON.parse(input?.Message ?? '{}');
@@ -259,10 +278,31 @@ describe('processTaskStopped', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 
-  it('propagates a publish failure so the invocation is retried and dead-lettered', async () => {
-    snsMock.on(PublishCommand).rejects(new Error('Throttling'));
-    const { deps } = makeDeps();
-    await expect(processTaskStopped(OOM, deps)).rejects.toThrow('Throttling');
+  it('keeps an alert SNS refused in the outbox, and a retry of the event publishes it once', async () => {
+    snsMock.on(PublishCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' }));
+    const { deps, store, counter } = makeDeps();
+    expect((await processTaskStopped(OOM, deps)).status).toBe('published');
+    expect(store.alerts('PENDING').map((a) => a.alertId)).toEqual([`task-stopped:${OOM_TASK_ARN}`]);
+    expect(counter.counts.AlertDeliveryFailures).toBe(1);
+
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    expect((await processTaskStopped(OOM, deps)).status).toBe('duplicate');
+    expect((await processTaskStopped(OOM, deps)).status).toBe('duplicate');
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(store.alerts('DELIVERED')).toHaveLength(1);
+  });
+
+  it('fails the invocation when the incident store fails, so Lambda retries it', async () => {
+    const { deps, store } = makeDeps();
+    store.hooks = {
+      before: (op) => {
+        if (op === 'commit') throw Object.assign(new Error('Table unavailable'), { name: 'ResourceNotFoundException' });
+      },
+    };
+    await expect(processTaskStopped(OOM, deps)).rejects.toThrow('Table unavailable');
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    store.hooks = {};
+    expect((await processTaskStopped(OOM, deps)).status).toBe('published');
   });
 
   it('does not page for a muted category, and counts it', async () => {
@@ -382,7 +422,8 @@ describe('processTaskStopped', () => {
   });
 
   it('makes 4 AWS calls for an actionable alert cold and 2 warm; an OOM adds 3 cold and 1 warm', async () => {
-    const { deps } = makeDeps();
+    // Enrichment's own calls, every stop paging alone (the incident store's calls: bench/enrichment.ts).
+    const { deps } = makeDeps({ incidents: undefined });
     const crash = taskEvent({ containers: [{ name: 'api', exitCode: 1 }] });
     const count = () =>
       ecsMock.calls().length + logsMock.calls().length + cloudWatchMock.calls().length + snsMock.calls().length;

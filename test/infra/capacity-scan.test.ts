@@ -54,7 +54,7 @@ describe('capacity scan construct', () => {
     expect(Object.keys(fn.Properties.Environment.Variables)).not.toContain('CAPACITY_STATE_TABLE');
   });
 
-  it("keeps its state in the watchdog's one state table, with only GetItem and PutItem on it", () => {
+  it("keeps its state and its alerts' outbox in the watchdog's one state table, with only GetItem, PutItem and UpdateItem on it", () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     const tableArn = { 'Fn::GetAtt': [stack.getLogicalId(watchdog.incidents.table.node.defaultChild as never), 'Arn'] };
     const dynamodb = scanStatements(template, watchdog).filter((s) =>
@@ -64,7 +64,7 @@ describe('capacity scan construct', () => {
       {
         Sid: 'KeepOpenIncidents',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: tableArn,
       },
     ]);
@@ -77,6 +77,7 @@ describe('capacity scan construct', () => {
       'cloudwatch:PutMetricData',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'ec2:DescribeInstanceTypes',
       'ec2:DescribeInstances',
       'ec2:DescribeSubnets',
@@ -120,7 +121,8 @@ describe('capacity scan construct', () => {
     });
     const { template: off, watchdog: offWatchdog } = synth({ capacityScan: { enabled: false } });
     expect(offWatchdog.capacityScan).toBeUndefined();
-    off.resourceCountIs('AWS::Events::Rule', 3);
+    // task stops, deployments, service actions, the outbox sweep, the alarm relay.
+    off.resourceCountIs('AWS::Events::Rule', 5);
     // The state table is the incidents' too: it stays.
     off.resourceCountIs('AWS::DynamoDB::Table', 1);
   });

@@ -51,13 +51,16 @@ describe('EcsWatchdog with defaults', () => {
   const logGroupId = logicalIdOf(watchdog.taskStopped.logGroup);
   const tableId = logicalIdOf(watchdog.incidents.table);
   const timerQueueId = logicalIdOf(watchdog.incidents.timerQueue);
+  const opsTopicId = logicalIdOf(watchdog.ops.topic);
 
   it('creates an alert topic encrypted with a rotating customer managed key', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
   });
 
-  it('lets CloudWatch alarms use the topic key', () => {
+  it('lets CloudWatch alarms use the ops topic key, and not the alert topic key', () => {
+    const alertKey = resourceOf(template, defined(watchdog.alertTopicKey));
+    expect(JSON.stringify(alertKey.Properties.KeyPolicy)).not.toContain('cloudwatch.amazonaws.com');
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
@@ -87,16 +90,16 @@ describe('EcsWatchdog with defaults', () => {
     });
   });
 
-  it("lets this account's CloudWatch alarms publish to the topic (the TLS policy replaces SNS's default one)", () => {
+  it("lets this account's CloudWatch alarms publish to the ops topic (the TLS policy replaces SNS's default one)", () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      Topics: [ref(topicId)],
+      Topics: [ref(opsTopicId)],
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({
             Effect: 'Allow',
             Action: 'sns:Publish',
             Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Resource: ref(topicId),
+            Resource: ref(opsTopicId),
             Condition: {
               StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
               ArnLike: { 'aws:SourceArn': Match.anyValue() },
@@ -111,13 +114,15 @@ describe('EcsWatchdog with defaults', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
-  it('has four functions: task-stopped, rollout, timer and capacity scan', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 4);
+  it('has six functions: task-stopped, rollout, timer, sweep, capacity scan and the alarm relay', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 6);
     const ids = [
       watchdog.taskStopped.function,
       watchdog.rolloutWatch.handler.function,
       watchdog.incidents.timer.function,
+      watchdog.incidents.sweep.function,
       watchdog.capacityScan?.handler.function,
+      watchdog.ops.relay.function,
     ].map((fn) => (fn ? logicalIdOf(fn) : undefined));
     expect(new Set(ids)).toEqual(new Set(Object.keys(template.findResources('AWS::Lambda::Function'))));
   });
@@ -204,9 +209,8 @@ describe('EcsWatchdog with defaults', () => {
           },
         },
         { actions: ['cloudwatch:GetMetricData'], resource: '*' },
-        { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: { 'Fn::GetAtt': [tableId, 'Arn'] } },
         {
-          actions: ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'],
+          actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
           resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
         },
         { actions: ['sqs:SendMessage'], resource: { 'Fn::GetAtt': [timerQueueId, 'Arn'] } },
@@ -226,7 +230,7 @@ describe('EcsWatchdog with defaults', () => {
     const allActions = policyStatements(synthesized).flatMap(actionsOf).sort();
     expect(allActions).toEqual([
       'cloudwatch:GetMetricData',
-      'dynamodb:DeleteItem',
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -272,8 +276,11 @@ describe('EcsWatchdog with defaults', () => {
       watchdog.rolloutWatch.deploymentRule,
       watchdog.rolloutWatch.serviceActionRule,
       watchdog.capacityScan?.rule,
+      watchdog.ops.relayRule,
     ].map((rule) => (rule ? logicalIdOf(rule) : undefined));
-    expect(Object.keys(template.findResources('AWS::Events::Rule')).sort()).toEqual([...rules].sort());
+    // The sweep's schedule has no dead-letter queue: the next run comes a minute later.
+    const sweep = logicalIdOf(watchdog.incidents.sweepRule);
+    expect(Object.keys(template.findResources('AWS::Events::Rule')).sort()).toEqual([...rules, sweep].sort());
     const queuePolicies = Object.values(template.findResources('AWS::SQS::QueuePolicy')).filter((p: Json) =>
       p.Properties.Queues.some((q: Json) => q.Ref === queueId),
     ) as Json[];
@@ -301,7 +308,7 @@ describe('EcsWatchdog with defaults', () => {
     ]);
   });
 
-  it('alarms on the first dead-lettered message, notifying the alert topic', () => {
+  it('alarms on the first dead-lettered message, notifying the ops topic', () => {
     expect(resourceOf(template, watchdog.deadLetterAlarm).Properties).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -310,7 +317,7 @@ describe('EcsWatchdog with defaults', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'notBreaching',
-      AlarmActions: [ref(topicId)],
+      AlarmActions: [ref(opsTopicId)],
     });
   });
 
@@ -322,7 +329,7 @@ describe('EcsWatchdog with defaults', () => {
       Statistic: 'Sum',
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [ref(topicId)],
+      AlarmActions: [ref(opsTopicId)],
     });
   });
 });
@@ -378,10 +385,13 @@ describe('EcsWatchdog with settings', () => {
     template.resourceCountIs('AWS::SNS::Topic', 0);
     template.resourceCountIs('AWS::KMS::Key', 0);
     for (const fn of Object.values(template.findResources('AWS::Lambda::Function')) as Json[]) {
-      expect(fn.Properties.Environment.Variables.ALERT_TOPIC_ARN).toBe('arn:aws:sns:eu-west-1:123456789012:alerts');
+      const { ALERT_TOPIC_ARN, OPS_TOPIC_ARN } = fn.Properties.Environment.Variables;
+      expect(ALERT_TOPIC_ARN ?? OPS_TOPIC_ARN).toBe(
+        ALERT_TOPIC_ARN ? 'arn:aws:sns:eu-west-1:123456789012:alerts' : 'arn:aws:sns:eu-west-1:123456789012:ops',
+      );
     }
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(2);
+    expect(alarms.length).toBeGreaterThan(2);
     for (const alarm of alarms)
       expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:ops']);
   });

@@ -29,8 +29,13 @@ describe('incident state and timers', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     const table = resourceOf(template, incidents.table);
     expect(table.Properties).toEqual({
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'due', AttributeType: 'S' },
+        { AttributeName: 'dueAt', AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'due' })],
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -97,7 +102,10 @@ describe('incident state and timers', () => {
     expect(timer).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' });
     const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as Json[];
     expect(configs.map((c) => c.Properties.FunctionName)).not.toContainEqual({ Ref: timerFunctionId });
-    expect(configs).toHaveLength(3);
+    // task-stopped, rollout, capacity scan and the alarm relay retry twice; the sweep never (it runs every minute).
+    expect(configs).toHaveLength(5);
+    const sweep = configs.find((c) => c.Properties.FunctionName.Ref === logicalIdOf(incidents.sweep.function));
+    expect(sweep?.Properties.MaximumRetryAttempts).toBe(0);
   });
 
   it.each(trackers)('gives %s the incident settings in its environment', (_name, fn) => {
@@ -128,36 +136,26 @@ describe('incident state and timers', () => {
     });
   });
 
-  it.each(trackers)(
-    'lets %s read and write incidents (and claims, if it claims events), arm timers, nothing more there',
-    (name, fn) => {
-      const statements = roleStatements(template, fn.role);
-      const onTable = statements.filter((s) => JSON.stringify(s.Resource).includes(tableId));
-      const claims = {
-        Sid: 'ClaimEvents',
+  it.each(trackers)('lets %s read and write incidents and claims, and arm timers, and nothing more there', (_n, fn) => {
+    const statements = roleStatements(template, fn.role);
+    const onTable = statements.filter((s) => JSON.stringify(s.Resource).includes(tableId));
+    const batch = fn === watchdog.taskStopped ? ['dynamodb:BatchGetItem'] : [];
+    expect(onTable).toEqual([
+      {
+        Sid: 'TrackIncidents',
         Effect: 'Allow',
-        Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:GetItem', ...batch, 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: getAtt(tableId),
-      };
-      expect(onTable).toEqual([
-        {
-          Sid: 'TrackIncidents',
-          Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
-          Resource: getAtt(tableId),
-        },
-        // The timer releases held alerts and closes incidents: it never claims an event.
-        ...(name === 'timer' ? [] : [claims]),
-      ]);
-      const send = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage'));
-      expect(send).toContainEqual({
-        Sid: 'ArmTimers',
-        Effect: 'Allow',
-        Action: 'sqs:SendMessage',
-        Resource: getAtt(timerQueueId),
-      });
-    },
-  );
+      },
+    ]);
+    const send = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(send).toContainEqual({
+      Sid: 'ArmTimers',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: getAtt(timerQueueId),
+    });
+  });
 
   it('grants the timer exactly what it calls', () => {
     const statements = roleStatements(template, incidents.timer.role);
@@ -171,7 +169,10 @@ describe('incident state and timers', () => {
         actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
         resource: getAtt(timerQueueId),
       },
-      { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: getAtt(tableId) },
+      {
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resource: getAtt(tableId),
+      },
       { actions: ['sqs:SendMessage'], resource: getAtt(timerQueueId) },
       { actions: ['sns:Publish'], resource: { Ref: topicId } },
       {
@@ -182,23 +183,26 @@ describe('incident state and timers', () => {
     for (const statement of statements) expect(statement.Effect).toBe('Allow');
   });
 
-  it('lets no function scan or query the table, and the capacity scan only get and put its item', () => {
+  it('lets no function scan the table, only the sweep query its due index, and the capacity scan keep its item', () => {
     const all = (Object.values(template.findResources('AWS::IAM::Policy')) as Json[]).flatMap(
       (p) => p.Properties.PolicyDocument.Statement,
     );
     const dynamodbActions = new Set(all.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:')));
     expect([...dynamodbActions].sort()).toEqual([
-      'dynamodb:DeleteItem',
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ]);
+    const queries = all.filter((s) => actionsOf(s).includes('dynamodb:Query'));
+    expect(queries.map((s) => s.Resource)).toEqual([{ 'Fn::Join': ['', [getAtt(tableId), '/index/due']] }]);
     const scan = roleStatements(template, defined(watchdog.capacityScan).handler.role);
     expect(scan.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))).toEqual([
       {
         Sid: 'KeepOpenIncidents',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: getAtt(tableId),
       },
     ]);

@@ -1,5 +1,6 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deploymentPattern, serviceActionPattern } from '../../infra/rollout-watch.js';
 import { actionsOf, type Json, logicalIdOf, resourceOf, roleStatements, synthWatchdog } from './helpers.js';
 
 afterAll(() => CloudAssembly.cleanupTemporaryDirectories());
@@ -62,7 +63,6 @@ describe('RolloutWatch', () => {
     const statements = roleStatements(template, watchdog.rolloutWatch.handler.role);
     const actions = statements.flatMap(actionsOf).sort();
     expect(actions).toEqual([
-      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
@@ -86,11 +86,10 @@ describe('RolloutWatch', () => {
     const timerQueueArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.timerQueue), 'Arn'] };
     const tableArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.table), 'Arn'] };
     expect(statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')))).toEqual([
-      { Sid: 'TrackIncidents', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: tableArn },
       {
-        Sid: 'ClaimEvents',
+        Sid: 'TrackIncidents',
         Effect: 'Allow',
-        Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: tableArn,
       },
     ]);

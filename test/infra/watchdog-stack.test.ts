@@ -13,6 +13,7 @@ describe('WatchdogStack', () => {
     expect(Object.keys(outputs).sort()).toEqual([
       'AlertTopicArn',
       'DeadLetterQueueUrl',
+      'OpsTopicArn',
       'StateTableName',
       'TimerQueueUrl',
     ]);

@@ -42,6 +42,7 @@ describe('capacity scan against the local AWS', () => {
       discovery: CapacityDiscovery.onClients(new ECSClient(adaptive), new EC2Client(adaptive)),
       metrics: new CapacityMetricsPublisher(new CloudWatchClient(config)),
       state: new DynamoDbCapacityStateStore(new StateStore(new DynamoDBClient(config), TABLE)),
+      outbox: new StateStore(new DynamoDBClient(config), TABLE),
       publisher: new AlertPublisher(new SNSClient(config), seeded.alerts.topicArn),
       log: silentLog,
       counter: new MemoryCounter(),

@@ -87,6 +87,8 @@ describe('processTaskStopped against the local AWS', () => {
       service: 'api-service',
       team: 'payments',
       actionable: 'true',
+      // The stable alert id: a subscriber drops a repeat by it (README "Delivery").
+      alertId: `task-stopped:${result.alert.taskArn}`,
     });
 
     // The SQS body is the whole alert, exactly as published.

@@ -118,6 +118,12 @@ function scan(file: string): Scan {
   return { uses, mentions };
 }
 
+/** Operations IAM authorises per contained action (TransactWriteItems needs Put/Update/Delete/ConditionCheck). */
+const AUTHORISED_AS: Record<string, string[]> = {
+  'dynamodb:TransactWriteItems': ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  'dynamodb:TransactGetItems': ['dynamodb:GetItem'],
+};
+
 /** Every IAM action the entry's code can send, with where: commands in code reachable from module level. */
 export function sdkCalls(entry: string): Map<string, string[]> {
   // The modules the entry imports on demand are bundled apart (lambdas/entries/lazy-modules.ts): theirs too.
@@ -141,7 +147,9 @@ export function sdkCalls(entry: string): Map<string, string[]> {
   const calls = new Map<string, string[]>();
   for (const use of scans.flatMap((s) => s.uses)) {
     if (use.owner !== undefined && !reachable.has(use.owner)) continue;
-    calls.set(use.action, [...(calls.get(use.action) ?? []), `${use.file} (${use.owner ?? 'module'})`]);
+    for (const action of AUTHORISED_AS[use.action] ?? [use.action]) {
+      calls.set(action, [...(calls.get(action) ?? []), `${use.file} (${use.owner ?? 'module'}, ${use.action})`]);
+    }
   }
   return calls;
 }

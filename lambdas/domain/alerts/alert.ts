@@ -68,9 +68,19 @@ export interface Alert {
   nextSteps: string[];
   links: Link[];
   dedupeKey: string;
+  /**
+   * The alert's stable id, derived from what caused it (its dedupe key): set when the alert is queued
+   * for delivery, sent as the `alertId` message attribute too, so that a subscriber can drop a repeat.
+   */
+  alertId?: string;
   incidentId: string;
   occurredAt: string;
   enrichmentErrors: EnrichmentError[];
+}
+
+/** The stable id of an alert (README "Delivery"): the same cause, the same id, however often it is decided. */
+export function alertIdOf(alert: Alert): string {
+  return alert.alertId ?? alert.dedupeKey;
 }
 
 const SUBJECT_MAX = 99;

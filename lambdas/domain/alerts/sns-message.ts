@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import { type Alert, alertIdOf } from './alert';
 import { renderChat } from './render-chat';
 import { renderEmail } from './render-email';
 
@@ -12,7 +12,16 @@ export interface SnsMessage {
 
 /** SNS's limit on a whole message, attributes included. */
 export const SNS_MAX_BYTES = 256 * 1024;
-const ATTRIBUTE_NAMES = ['severity', 'category', 'kind', 'cluster', 'service', 'team', 'actionable'] as const;
+const ATTRIBUTE_NAMES = [
+  'severity',
+  'category',
+  'kind',
+  'cluster',
+  'service',
+  'team',
+  'actionable',
+  'alertId',
+] as const;
 /** Services without the team tag still get a `team` attribute, so a platform team can subscribe to them. */
 export const UNASSIGNED_TEAM = 'unassigned';
 
@@ -43,6 +52,7 @@ export function messageAttributes(alert: Alert): Record<string, string> {
     service: alert.service,
     team: alert.team ?? UNASSIGNED_TEAM,
     actionable: String(alert.actionable),
+    alertId: alertIdOf(alert),
   };
   // SNS rejects empty attribute values.
   const attributes: Record<string, string> = {};
@@ -62,6 +72,12 @@ function composeBodies(alert: Alert): string {
   const chat = JSON.stringify(JSON.stringify(renderChat(alert)));
   const email = JSON.stringify(renderEmail(alert));
   return `{"default":${json},"email":${email},"email-json":${json},"sqs":${json},"lambda":${json},"firehose":${json},"https":${chat},"http":${chat}}`;
+}
+
+/** The alert as it is, then smaller and smaller versions of it: what a size limit keeps of an alert. */
+export function* shrinkingVariants(alert: Alert): Generator<Alert> {
+  yield alert;
+  yield* smallerVariants(alert);
 }
 
 function* smallerVariants(alert: Alert): Generator<Alert> {

@@ -11,8 +11,12 @@
  *   quiet-period timer runs per incident: armed when it opens, re-armed when it fires too early.
  * - A stop of a newer task definition revision starts a new incident; stops of older revisions
  *   (still draining, or delivered late) join the open one.
+ *
+ * Transitions return decisions; {@link alertsOf} turns them into the alerts to queue, release or drop
+ * (the outbox, README "Delivery"). Alerts never live in the state item, so it stays small (bounded by
+ * the loop threshold, never by the number of stops or the length of an outage).
  */
-import type { Alert } from '../alerts/alert';
+import { type Alert, alertIdOf } from '../alerts/alert';
 import { buildLoopAlert, buildRecoveredAlert } from '../alerts/build-incident-alert';
 
 /** The restart-loop settings (their defaults and ranges: lambdas/domain/settings/settings.ts). */
@@ -68,7 +72,9 @@ export interface Incident {
   categories: Record<string, number>;
   /** The last few stops, newest last: the loop alert's "last reasons". */
   recent: StopRecord[];
-  /** The first alert, while it is held for the group wait. */
+  /** The id of the first alert, while it is held for the group wait (the alert is an outbox item). */
+  heldAlertId?: string;
+  /** Written by releases before the outbox had items of its own; moved to the outbox when read. */
   heldAlert?: Alert;
   /** When the loop page went out, if it did. */
   loopPagedAt?: string;
@@ -79,19 +85,8 @@ export interface ServiceState {
   /** Actionable stops inside the window, for the current revision. */
   stops: StopRecord[];
   incident?: Incident;
-  /**
-   * Alerts decided but not yet confirmed published (an outbox): written with the decision, removed
-   * once SNS accepted them, so a crash between the two publishes on the retry instead of never.
-   */
-  outbox?: OutboxEntry[];
-}
-
-export interface OutboxEntry {
-  alert: Alert;
-  /** Wall-clock time it was queued: an entry left behind by a crashed attempt is recognisably old. */
-  queuedAt: string;
-  /** While an invocation publishes a left-behind entry, others leave it alone until this time. */
-  claimedUntil?: string;
+  /** Written by releases that kept the outbox in this item; moved to the outbox's own items when read. */
+  outbox?: { alert: Alert }[];
 }
 
 export const EMPTY_STATE: ServiceState = { stops: [] };
@@ -99,9 +94,10 @@ export const EMPTY_STATE: ServiceState = { stops: [] };
 /** What the caller must do after a transition: publish, hold, schedule a check, or nothing. */
 export type Effect =
   | { type: 'page-single' }
-  | { type: 'hold'; incidentId: string; releaseAt: string }
+  | { type: 'hold'; incidentId: string; releaseAt: string; alert: Alert }
   | { type: 'page-loop'; incident: Incident }
-  | { type: 'page-held'; alert: Alert }
+  | { type: 'page-held'; alertId: string }
+  | { type: 'drop-held'; alertId: string }
   | { type: 'page-recovered'; incident: Incident; closedAt: string; reason: string }
   | { type: 'check-quiet'; incidentId: string; checkAt: string }
   | { type: 'absorbed'; incidentId: string }
@@ -114,6 +110,8 @@ export interface Transition {
 }
 
 const RECENT = 5;
+/** A stop's reason is kept to this many characters: stop records are what the state item is made of. */
+export const REASON_MAX = 256;
 
 /** `incident/<cluster>/<service or family>/<revision>/<opened-at epoch ms>` */
 export function incidentIdFor(scope: string, taskDefinition: string, openedAt: string): string {
@@ -141,6 +139,7 @@ export function recordStop(
   const pageSingleStops = options.pageSingleStops ?? true;
   const now = options.now ?? stop.at;
   if (state.stops.some((s) => s.eventId === stop.eventId)) return { state, effects: [{ type: 'duplicate' }] };
+  stop = { ...stop, reason: stop.reason?.slice(0, REASON_MAX) };
   const effects: Effect[] = [];
   let incident = state.incident;
   let stops = state.stops;
@@ -150,7 +149,7 @@ export function recordStop(
   const superseded =
     !options.anyRevision && incident !== undefined && isNewerRevision(stop.taskDefinition, incident.taskDefinition);
   if (incident && superseded) {
-    if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
+    if (incident.heldAlertId) effects.push({ type: 'page-held', alertId: incident.heldAlertId });
     effects.push({ type: 'closed-silently', incidentId: incident.id, reason: `superseded by ${stop.taskDefinition}` });
     incident = undefined;
   }
@@ -184,11 +183,16 @@ export function recordStop(
       stopCount: 1,
       categories: { [stop.category]: 1 },
       recent: [stop],
-      heldAlert: hold ? { ...firstAlert, incidentId: id } : undefined,
+      heldAlertId: hold ? alertIdOf(firstAlert) : undefined,
       quietCheckAt,
     };
     const first: Effect = hold
-      ? { type: 'hold', incidentId: id, releaseAt: later(now, policy.groupWaitMs) }
+      ? {
+          type: 'hold',
+          incidentId: id,
+          releaseAt: later(now, policy.groupWaitMs),
+          alert: { ...firstAlert, incidentId: id },
+        }
       : pageSingleStops
         ? { type: 'page-single' }
         : { type: 'absorbed', incidentId: id };
@@ -215,10 +219,12 @@ export function recordStop(
       ...updated,
       kind: 'RESTART_LOOP',
       status: 'OPEN',
-      heldAlert: undefined,
+      heldAlertId: undefined,
       heldUntil: undefined,
       loopPagedAt: stop.at,
     };
+    // The loop page replaces the held alert: on-call gets one page, as a loop.
+    if (incident.heldAlertId) effects.push({ type: 'drop-held', alertId: incident.heldAlertId });
     effects.push({ type: 'page-loop', incident: loop });
     return { state: { ...state, stops, incident: loop }, effects };
   }
@@ -229,13 +235,38 @@ export function recordStop(
 /** The group wait is over: page the held alert unless a loop page replaced it. */
 export function releaseHeld(state: ServiceState, incidentId: string): Transition {
   const incident = state.incident;
-  if (!incident || incident.id !== incidentId || incident.status !== 'HELD' || !incident.heldAlert) {
+  if (!incident || incident.id !== incidentId || incident.status !== 'HELD' || !incident.heldAlertId) {
     return { state, effects: [] };
   }
   return {
-    state: { ...state, incident: { ...incident, status: 'OPEN', heldAlert: undefined, heldUntil: undefined } },
-    effects: [{ type: 'page-held', alert: incident.heldAlert }],
+    state: { ...state, incident: { ...incident, status: 'OPEN', heldAlertId: undefined, heldUntil: undefined } },
+    effects: [{ type: 'page-held', alertId: incident.heldAlertId }],
   };
+}
+
+/**
+ * The sweep found the item due (README "Delivery"): whatever timer should have fired by `now` fires,
+ * so an incident never depends on a timer message surviving.
+ */
+export function wakeUp(state: ServiceState, now: string, policy: LoopPolicy): Transition {
+  const incident = state.incident;
+  if (!incident) return { state, effects: [] };
+  const released =
+    incident.status === 'HELD' && incident.heldUntil && incident.heldUntil <= now
+      ? releaseHeld(state, incident.id)
+      : { state, effects: [] };
+  const quietAt = released.state.incident?.quietCheckAt;
+  if (!quietAt || quietAt > now) return released;
+  const closed = closeIfQuiet(released.state, incident.id, now, policy, quietAt);
+  return { state: closed.state, effects: [...released.effects, ...closed.effects] };
+}
+
+/** When the sweep must look at a scope: its held alert's release, else its next quiet check. */
+export function wakeAt(state: ServiceState): string | undefined {
+  const incident = state.incident;
+  if (!incident) return undefined;
+  if (incident.status === 'HELD' && incident.heldUntil) return incident.heldUntil;
+  return incident.quietCheckAt;
 }
 
 /** A quiet-period check fires: close the incident if no stop came for `quietMs`. */
@@ -294,32 +325,13 @@ export function foldIntoRollout(
   if (!incident || incident.taskDefinition !== failedRevision) return { state, effects: [] };
   // A held alert is not paged: the rollout alert tells its story and names the folded incident.
   const effects: Effect[] = [];
+  if (incident.heldAlertId) effects.push({ type: 'drop-held', alertId: incident.heldAlertId });
   effects.push({
     type: 'closed-silently',
     incidentId: incident.id,
     reason: `folded into the rollout of ${failedRevision} (${now})`,
   });
-  return { state: { stops: [], outbox: state.outbox }, effects, folded: incident };
-}
-
-/**
- * The timers an incident needs, derived from its state: re-armed when a retry finds its stop
- * already recorded (the attempt that recorded it may have died before arming them).
- */
-export function timersOf(state: ServiceState, policy: LoopPolicy): Effect[] {
-  const incident = state.incident;
-  if (!incident) return [];
-  const timers: Effect[] = [];
-  if (incident.status === 'HELD' && incident.heldUntil) {
-    timers.push({ type: 'hold', incidentId: incident.id, releaseAt: incident.heldUntil });
-  }
-  const activity = incident.lastActivityAt ?? incident.lastSeenAt;
-  timers.push({
-    type: 'check-quiet',
-    incidentId: incident.id,
-    checkAt: incident.quietCheckAt ?? later(activity, policy.quietMs),
-  });
-  return timers;
+  return { state: { stops: [] }, effects, folded: incident };
 }
 
 function later(time: string, ms: number): string {
@@ -331,42 +343,64 @@ function close(state: ServiceState, now: string, reason: string): Transition {
   if (!incident) return { state, effects: [] };
   const effects: Effect[] = [];
   // A held alert is never dropped: the stop happened, even if the service recovered since.
-  if (incident.heldAlert) effects.push({ type: 'page-held', alert: incident.heldAlert });
+  if (incident.heldAlertId) effects.push({ type: 'page-held', alertId: incident.heldAlertId });
   effects.push(
     incident.kind === 'RESTART_LOOP'
       ? { type: 'page-recovered', incident, closedAt: now, reason }
       : { type: 'closed-silently', incidentId: incident.id, reason },
   );
-  return { state: { stops: [], outbox: state.outbox }, effects };
+  return { state: { stops: [] }, effects };
 }
 
 function maxTime(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
 }
 
+/** What a transition means for the outbox: alerts to queue (or hold), held alerts to release or drop. */
+export interface Outgoing {
+  queue: { alert: Alert; status: 'HELD' | 'PENDING' }[];
+  release: string[];
+  drop: string[];
+}
+
 /**
- * Turns a transition's page effects into alerts in the state's outbox. `latest` is the alert of the
- * stop being recorded (its evidence goes into a loop page); absent for timer and steady-state
- * transitions, which page only held or recovery alerts.
+ * Turns a transition's page effects into outbox changes. `latest` is the alert of the stop being
+ * recorded (its evidence goes into a loop page); absent for timer and steady-state transitions, which
+ * page only held or recovery alerts. Every alert gets its stable id here.
  */
-export function withPages<T extends Transition>(
-  transition: T,
-  policy: LoopPolicy,
-  queuedAt: string,
-  latest?: Alert,
-): T {
-  const pages: Alert[] = [];
+export function alertsOf(transition: Transition, policy: LoopPolicy, latest?: Alert): Outgoing {
+  const out: Outgoing = { queue: [], release: [], drop: [] };
+  const queue = (alert: Alert, status: 'HELD' | 'PENDING') =>
+    out.queue.push({ alert: { ...alert, alertId: alertIdOf(alert) }, status });
   for (const effect of transition.effects) {
     if (effect.type === 'page-single' && latest)
-      pages.push({ ...latest, incidentId: transition.state.incident?.id ?? latest.incidentId });
-    if (effect.type === 'page-loop' && latest) pages.push(buildLoopAlert(effect.incident, latest, policy));
-    if (effect.type === 'page-held') pages.push(effect.alert);
+      queue({ ...latest, incidentId: transition.state.incident?.id ?? latest.incidentId }, 'PENDING');
+    if (effect.type === 'hold') queue(effect.alert, 'HELD');
+    if (effect.type === 'page-loop' && latest) queue(buildLoopAlert(effect.incident, latest, policy), 'PENDING');
+    if (effect.type === 'page-held') out.release.push(effect.alertId);
+    if (effect.type === 'drop-held') out.drop.push(effect.alertId);
     if (effect.type === 'page-recovered')
-      pages.push(buildRecoveredAlert(effect.incident, effect.closedAt, effect.reason));
+      queue(buildRecoveredAlert(effect.incident, effect.closedAt, effect.reason), 'PENDING');
   }
-  if (pages.length === 0) return transition;
-  const entries = pages.map((alert) => ({ alert, queuedAt }));
-  return { ...transition, state: { ...transition.state, outbox: [...(transition.state.outbox ?? []), ...entries] } };
+  return out;
+}
+
+/**
+ * A state written by an earlier release kept its alerts inside the item (a held alert, an outbox):
+ * they move to the outbox's own items, as held and pending alerts.
+ */
+export function upgradeState(state: ServiceState): { state: ServiceState; queue: Outgoing['queue'] } {
+  const legacyHeld = state.incident?.heldAlert;
+  if (!legacyHeld && !state.outbox) return { state, queue: [] };
+  const queue: Outgoing['queue'] = (state.outbox ?? []).map((e) => ({
+    alert: { ...e.alert, alertId: alertIdOf(e.alert) },
+    status: 'PENDING' as const,
+  }));
+  const { outbox: _outbox, ...rest } = state;
+  if (!legacyHeld || !rest.incident) return { state: rest, queue };
+  const { heldAlert: _held, ...incident } = rest.incident;
+  queue.push({ alert: { ...legacyHeld, alertId: alertIdOf(legacyHeld) }, status: 'HELD' });
+  return { state: { ...rest, incident: { ...incident, heldAlertId: alertIdOf(legacyHeld) } }, queue };
 }
 
 /** Whether a transition pages (and so needs the stop's alert, enrichment included). */
@@ -384,4 +418,27 @@ export function isNewerRevision(candidate: string, current: string): boolean {
   const [currentFamily, currentRevision] = current.split(':');
   if (family !== currentFamily) return true;
   return Number(revision) > Number(currentRevision);
+}
+
+/** Spot interruptions of one service within the loop window that make a storm worth a page. */
+export const SPOT_STORM_THRESHOLD = 5;
+
+/** The loop policy Spot interruptions are counted by: at least {@link SPOT_STORM_THRESHOLD} make a storm. */
+export function spotStormPolicy(policy: LoopPolicy): LoopPolicy {
+  return { ...policy, threshold: Math.max(SPOT_STORM_THRESHOLD, policy.threshold) };
+}
+
+/**
+ * A Spot interruption is routine one by one, but counted per service (every revision together): a
+ * storm of them pages once, as a RESTART_LOOP of category SPOT_INTERRUPTION. `policy` is the Spot one.
+ */
+export function recordSpotInterruption(
+  scope: string,
+  state: ServiceState,
+  stop: StopRecord,
+  alert: Alert,
+  policy: LoopPolicy,
+  now: string,
+): Transition {
+  return recordStop(scope, state, stop, alert, policy, { pageSingleStops: false, now, anyRevision: true });
 }

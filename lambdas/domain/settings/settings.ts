@@ -112,6 +112,13 @@ export const SETTINGS = {
     expected: 'an e-mail address',
     invalid: (email) => (EMAIL.test(email) ? undefined : 'is not an e-mail address'),
   }),
+  opsEmail: text({
+    prop: 'opsEmail',
+    context: 'opsEmail',
+    default: undefined,
+    expected: 'an e-mail address',
+    invalid: (email) => (EMAIL.test(email) ? undefined : 'is not an e-mail address'),
+  }),
   clusters: list<string>({
     prop: 'clusters',
     context: 'clusters',
@@ -268,6 +275,8 @@ export const RESOURCE_ENV = {
   stateTableName: 'STATE_TABLE_NAME',
   timerQueueUrl: 'TIMER_QUEUE_URL',
   capacityMetricsNamespace: 'CAPACITY_METRICS_NAMESPACE',
+  /** The ops topic the alarm relay republishes the watchdog's own alarms to. */
+  opsTopicArn: 'OPS_TOPIC_ARN',
 } as const;
 
 /** The environment variables of the named settings (those that have one), from their values. */

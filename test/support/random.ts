@@ -1,5 +1,5 @@
-/** A small deterministic PRNG (mulberry32): every run of a benchmark replays the same inputs. */
-export function random(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32): the same "random" sequence on every run. */
+export function seededRandom(seed: number): () => number {
   let a = seed;
   return () => {
     a = (a + 0x6d2b79f5) | 0;
