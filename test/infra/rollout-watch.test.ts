@@ -1,6 +1,5 @@
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deploymentPattern, serviceActionPattern } from '../../infra/rollout-watch.js';
 import { actionsOf, type Json, logicalIdOf, resourceOf, roleStatements, synthWatchdog } from './helpers.js';
 
 afterAll(() => CloudAssembly.cleanupTemporaryDirectories());
