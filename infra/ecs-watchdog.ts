@@ -150,6 +150,15 @@ export interface EcsWatchdogProps {
   readonly stateTableRemovalPolicy?: RemovalPolicy;
 
   /**
+   * AWS accounts whose ECS events the rules accept (12-digit ids). The default bus of this account can
+   * receive other accounts' events (through a bus policy), so the rules match only this account's,
+   * unless a multi-account setup lists the accounts it forwards from here.
+   *
+   * @default - the stack's account only
+   */
+  readonly eventAccounts?: string[];
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -166,6 +175,9 @@ export const TASK_STOPPED_SETTINGS = [
   'severityOverrides',
   'redactPatterns',
 ] as const satisfies readonly SettingName[];
+
+/** The settings the timer handler reads (besides the incident ones): held alerts leave through its redaction gate. */
+export const TIMER_SETTINGS = ['redactPatterns'] as const satisfies readonly SettingName[];
 
 /**
  * Routine stops the rule pattern can recognise, so they never invoke the function (docs/architecture.md,
@@ -255,10 +267,15 @@ export class EcsWatchdog extends Construct {
       stateTableRemovalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
+    // Held alerts leave through the timer: its redaction gate applies the extra patterns too.
+    for (const [name, value] of Object.entries(settingsEnvironment(this.settings, TIMER_SETTINGS))) {
+      this.incidents.timer.function.addEnvironment(name, value);
+    }
     this.taskStopped = this.taskStoppedHandler(logRetention);
+    const eventAccounts = resolveEventAccounts(props.eventAccounts) ?? [Stack.of(this).account];
     this.taskStoppedRule = new events.Rule(this, 'TaskStoppedRule', {
       description: 'ECS task stops that may need a human (routine stops are filtered out)',
-      eventPattern: taskStoppedPattern(this.clusterArns()),
+      eventPattern: taskStoppedPattern(this.clusterArns(), eventAccounts),
       targets: [
         new targets.LambdaFunction(this.taskStopped.function, {
           retryAttempts: RULE_RETRY_ATTEMPTS,
@@ -274,6 +291,7 @@ export class EcsWatchdog extends Construct {
       deadLetterQueue: this.deadLetterQueue,
       logRetention,
       services: this.servicePatterns(),
+      eventAccounts,
       retryAttempts: RULE_RETRY_ATTEMPTS,
       maxEventAge: RULE_MAX_EVENT_AGE,
     });
@@ -515,7 +533,7 @@ export class EcsWatchdog extends Construct {
  *   `anything-but` alone would also drop events that lack `stopCode` or `stoppedReason`. Each field is
  *   therefore "anything but X, or absent", and the two conditions are combined as the four cases of `$or`.
  */
-export function taskStoppedPattern(clusterArns?: string[]): events.EventPattern {
+export function taskStoppedPattern(clusterArns?: string[], accounts?: string[]): events.EventPattern {
   const stopCode = [[{ 'anything-but': [USER_INITIATED_STOP_CODE] }], [{ exists: false }]];
   const stoppedReason = [[{ 'anything-but': { prefix: SCALING_ACTIVITY_REASON_PREFIX } }], [{ exists: false }]];
   const notRoutine = stopCode.flatMap((code) =>
@@ -523,6 +541,7 @@ export function taskStoppedPattern(clusterArns?: string[]): events.EventPattern 
   );
   return {
     source: ['aws.ecs'],
+    ...(accounts ? { account: accounts } : {}),
     detailType: ['ECS Task State Change'],
     detail: {
       lastStatus: ['STOPPED'],
@@ -530,4 +549,15 @@ export function taskStoppedPattern(clusterArns?: string[]): events.EventPattern 
       $or: notRoutine,
     },
   };
+}
+
+/** `eventAccounts`: 12-digit account ids, at least one; a bad value fails the synth naming the setting. */
+export function resolveEventAccounts(accounts: readonly string[] | undefined): string[] | undefined {
+  if (accounts === undefined) return undefined;
+  if (accounts.length === 0)
+    throw new Error('eventAccounts: give at least one account id, or leave it out for this account');
+  for (const account of accounts) {
+    if (!/^\d{12}$/.test(account)) throw new Error(`eventAccounts: "${account}" is not a 12-digit AWS account id`);
+  }
+  return [...accounts];
 }

@@ -3,7 +3,6 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -104,9 +103,15 @@ export class Incidents extends Construct {
       timeout: FUNCTION_TIMEOUT,
       environment: { [RESOURCE_ENV.alertTopicArn]: props.alertTopic.topicArn, ...this.environment },
     });
-    this.timer.function.addEventSource(
-      new SqsEventSource(this.timerQueue, { batchSize: TIMER_BATCH_SIZE, reportBatchItemFailures: true }),
-    );
+    // The event source mapping polls with the function's role: exactly what Lambda needs (no GetQueueUrl,
+    // no ChangeMessageVisibility, which SqsEventSource would also grant).
+    this.timer.function.addEventSourceMapping('TimerQueue', {
+      eventSourceArn: this.timerQueue.queueArn,
+      batchSize: TIMER_BATCH_SIZE,
+      reportBatchItemFailures: true,
+    });
+    this.timerQueue.grant(this.timer.role, 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes');
+    // The timer reads and writes incidents but never claims events.
     this.grantIncidentTracking(this.timer.role);
     props.alertTopic.grantPublish(this.timer.role);
     Validations.of(this.timer.role.node.findChild('DefaultPolicy')).acknowledge(TOPIC_KEY_GRANT_ACKNOWLEDGEMENT);

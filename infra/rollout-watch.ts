@@ -22,6 +22,8 @@ export interface RolloutWatchProps {
   readonly logRetention: logs.RetentionDays;
   /** Services of the watched clusters (ARN patterns), each with the way cdk-nag prints it. */
   readonly services: { arn: string; nagArn: string }[];
+  /** Accounts whose events the rules accept (see EcsWatchdogProps.eventAccounts). */
+  readonly eventAccounts: string[];
   /** How the rules retry delivery before dead-lettering (the same policy as the task-stopped rule). */
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
@@ -32,6 +34,8 @@ export const ROLLOUT_SETTINGS = [
   'teamTagKey',
   'enrichmentBudget',
   'severityOverrides',
+  // The redaction gate of every alert applies the operator's extra patterns too.
+  'redactPatterns',
 ] as const satisfies readonly SettingName[];
 
 /**
@@ -66,12 +70,15 @@ export class RolloutWatch extends Construct {
     const clusters = settings.clusters;
     this.deploymentRule = new events.Rule(this, 'DeploymentRule', {
       description: 'ECS service deployments: failures, circuit-breaker rollbacks and their completion',
-      eventPattern: deploymentPattern(clusters && this.serviceArnPrefixes(clusters)),
+      eventPattern: deploymentPattern(clusters && this.serviceArnPrefixes(clusters), props.eventAccounts),
       targets: [target()],
     });
     this.serviceActionRule = new events.Rule(this, 'ServiceActionRule', {
       description: 'ECS service actions: WARN and ERROR events, and SERVICE_STEADY_STATE (closes incidents)',
-      eventPattern: serviceActionPattern(clusters?.map((ref) => clusterArnOf(this, ref))),
+      eventPattern: serviceActionPattern(
+        clusters?.map((ref) => clusterArnOf(this, ref)),
+        props.eventAccounts,
+      ),
       targets: [target()],
     });
     this.grant(props);
@@ -107,11 +114,22 @@ export class RolloutWatch extends Construct {
         resources: [arn('task', '*'), arn('container-instance', '*')],
       }),
     );
+    // The watched clusters, or every cluster of this account and region.
+    const clusters = props.settings.clusters?.map((ref) => clusterArnOf(this, ref)) ?? [arn('cluster', '*')];
     role.addToPolicy(
       new iam.PolicyStatement({
-        sid: 'ListTasksAndInstances',
-        actions: ['ecs:ListTasks', 'ecs:ListContainerInstances'],
+        sid: 'ListContainerInstances',
+        actions: ['ecs:ListContainerInstances'],
+        resources: clusters,
+      }),
+    );
+    // ListTasks has no resource type to scope; its ecs:cluster condition key narrows it to those clusters.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ListTasks',
+        actions: ['ecs:ListTasks'],
         resources: ['*'],
+        conditions: { ArnLike: { 'ecs:cluster': clusters } },
       }),
     );
     role.addToPolicy(
@@ -134,10 +152,19 @@ export class RolloutWatch extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'ecs:DescribeTaskDefinition, ec2:DescribeSubnets, ec2:DescribeInstanceTypes and ec2:DescribeInstances support ' +
-          'no resource-level ' +
-          'permissions; ecs:ListTasks and ecs:ListContainerInstances are listed on "*" because the cluster is only known ' +
-          'from the event. All read-only.',
+          'no resource-level permissions; ecs:ListTasks is listed on "*" but limited to the watched clusters by its ' +
+          'ecs:cluster condition. All read-only.',
       },
+      ...(props.settings.clusters === undefined
+        ? [
+            {
+              id: `AwsSolutions-IAM5[Resource::${nag('cluster/*')}]`,
+              reason:
+                'ecs:ListContainerInstances lists the instances of the cluster a placement failure happened in, which can be ' +
+                'any cluster of this account and region when none is configured. Read-only.',
+            },
+          ]
+        : []),
       {
         id: `AwsSolutions-IAM5[Resource::${nag('task/*')}]`,
         reason:
@@ -159,18 +186,20 @@ export class RolloutWatch extends Construct {
 }
 
 /** Every deployment event: ERROR (failed) and INFO (rollback started and completed; routine ones are dropped by the handler). */
-export function deploymentPattern(serviceArnPrefixes?: string[]): events.EventPattern {
+export function deploymentPattern(serviceArnPrefixes?: string[], accounts?: string[]): events.EventPattern {
   return {
     source: ['aws.ecs'],
+    ...(accounts ? { account: accounts } : {}),
     detailType: ['ECS Deployment State Change'],
     ...(serviceArnPrefixes ? { resources: serviceArnPrefixes.map((prefix) => ({ prefix })) } : {}),
   } as events.EventPattern;
 }
 
 /** WARN and ERROR service actions, plus SERVICE_STEADY_STATE (INFO) that later closes incidents. */
-export function serviceActionPattern(clusterArns?: string[]): events.EventPattern {
+export function serviceActionPattern(clusterArns?: string[], accounts?: string[]): events.EventPattern {
   return {
     source: ['aws.ecs'],
+    ...(accounts ? { account: accounts } : {}),
     detailType: ['ECS Service Action'],
     detail: {
       ...(clusterArns ? { clusterArn: clusterArns } : {}),

@@ -3,7 +3,6 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -119,10 +118,23 @@ export class WatchdogFunction extends Construct {
       ...(props.deadLetterQueue && {
         retryAttempts: ASYNC_RETRY_ATTEMPTS,
         maxEventAge: ASYNC_MAX_EVENT_AGE,
-        onFailure: new SqsDestination(props.deadLetterQueue),
+        onFailure: sendOnlyDestination(props.deadLetterQueue),
       }),
     });
   }
+}
+
+/**
+ * An SQS on-failure destination granting only `sqs:SendMessage` (Lambda sends the failed invocation
+ * record with the function's role); SqsDestination would also grant GetQueueAttributes and GetQueueUrl.
+ */
+function sendOnlyDestination(queue: sqs.IQueue): lambda.IDestination {
+  return {
+    bind: (_scope, fn) => {
+      queue.grant(fn, 'sqs:SendMessage');
+      return { destination: queue.queueArn };
+    },
+  };
 }
 
 /** After the handler's bundle: each lazy module bundled the same way into a file of its own. */

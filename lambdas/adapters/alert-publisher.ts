@@ -1,16 +1,23 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { Alert } from '../domain/alerts/alert';
+import { type Redactor, redact } from '../domain/alerts/redact';
+import { redactAlert } from '../domain/alerts/redact-alert';
 import { toSnsMessage } from '../domain/alerts/sns-message';
 
-/** Publishes a rendered alert. Errors propagate: the caller's retry and dead-letter path owns them. */
+/**
+ * Publishes a rendered alert, through the redaction gate. Errors propagate: the caller's retry and
+ * dead-letter path owns them.
+ */
 export class AlertPublisher {
   constructor(
     private readonly sns: SNSClient,
     private readonly topicArn: string,
+    /** The built-in rules plus the `redactPatterns` setting. */
+    private readonly redactor: Redactor = redact,
   ) {}
 
   async publish(alert: Alert): Promise<string> {
-    const { subject, message, attributes } = toSnsMessage(alert);
+    const { subject, message, attributes } = toSnsMessage(redactAlert(alert, this.redactor));
     const out = await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,

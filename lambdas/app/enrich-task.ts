@@ -49,6 +49,18 @@ function newestWithin(lines: string[], maxChars: number): string[] {
   return kept;
 }
 
+/**
+ * Lines are capped before redaction so that a huge line costs the redactor a bounded time; the word
+ * the cap cuts through is dropped, since a secret cut in half no longer matches its rule.
+ */
+export const MAX_REDACTED_LINE_CHARS = 8192;
+
+export function capForRedaction(line: string): string {
+  if (line.length <= MAX_REDACTED_LINE_CHARS) return line;
+  const kept = line.slice(0, MAX_REDACTED_LINE_CHARS);
+  return `${kept.slice(0, Math.max(kept.lastIndexOf(' '), kept.lastIndexOf('\t'), 0))}…`;
+}
+
 function truncate(line: string): string {
   return line.length > MAX_LOG_LINE_CHARS ? `${line.slice(0, MAX_LOG_LINE_CHARS - 1)}…` : line;
 }
@@ -74,7 +86,11 @@ export async function enrichTask(
   deps: EnrichDeps,
 ): Promise<{ diagnosis: StopDiagnosis; enrichment: TaskEnrichment }> {
   const { ecs, config } = deps;
-  const taskDefinition = (signal: AbortSignal) => ecs.taskDefinition(task.taskDefinitionArn, signal);
+  const taskDefinitionArn = task.taskDefinitionArn;
+  const taskDefinition = (signal: AbortSignal) =>
+    taskDefinitionArn
+      ? ecs.taskDefinition(taskDefinitionArn, signal)
+      : Promise.reject(new Error('the event names no task definition (taskDefinitionArn is missing)'));
   const dependingOnTaskDefinition = (signal: AbortSignal) =>
     taskDefinition(signal).catch((error: unknown) => {
       throw new Error(`needs the task definition: ${errorMessage(error)}`);
@@ -83,14 +99,16 @@ export async function enrichTask(
     classifyStop(task, { essentialContainers: new Set(td.containers.filter((c) => c.essential).map((c) => c.name)) });
   const isOom = first.category === 'OOM_KILLED';
   const service = task.service;
-  const previousArn = previousRevisionArn(task.taskDefinitionArn);
+  const previousArn = taskDefinitionArn && previousRevisionArn(taskDefinitionArn);
 
   const { results, errors } = await withinBudget<Lookups>(
     {
       'task definition': taskDefinition,
       tags: service
         ? (signal) => ecs.serviceTags(task.clusterArn, service, signal)
-        : (signal) => ecs.taskDefinitionTags(task.taskDefinitionArn, signal),
+        : taskDefinitionArn
+          ? (signal) => ecs.taskDefinitionTags(taskDefinitionArn, signal)
+          : undefined,
       'log excerpt':
         config.logExcerptLines > 0 && first.culprit
           ? async (signal) => {
@@ -158,9 +176,10 @@ async function logExcerpt(
     container: container?.name ?? '',
     logGroup: source.location.logGroup,
     logStream: source.location.logStream,
-    // Redact first: a secret cut in half by the truncation would no longer match its rule.
+    // Redacted as consecutive events (a key block or a JWT may span several), then cut for display.
+    // Only the newest lines that can make the excerpt are redacted (4x its size: redaction may shorten them).
     lines: newestWithin(
-      lines.map((line) => truncate(deps.redactor(line))),
+      deps.redactor.lines(newestWithin(lines.map(capForRedaction), 4 * MAX_LOG_EXCERPT_CHARS)).map(truncate),
       MAX_LOG_EXCERPT_CHARS,
     ),
   };

@@ -32,7 +32,7 @@ export type RolloutOutcome =
 export async function processRollout(raw: unknown, deps: RolloutDeps): Promise<RolloutOutcome> {
   let parsed: Parsed;
   try {
-    const envelope = parseEnvelope(raw);
+    const envelope = parseEnvelope(raw, new Date((deps.incidents?.now ?? Date.now)()).toISOString());
     if (envelope.detailType === DETAIL_TYPES.deploymentStateChange) {
       parsed = { kind: 'deployment', event: parseDeploymentStateChange(envelope) };
     } else if (envelope.detailType === DETAIL_TYPES.serviceAction) {

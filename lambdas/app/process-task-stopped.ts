@@ -14,7 +14,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
   const { config, log, counter } = deps;
   let task: TaskStateChange;
   try {
-    task = parseTaskStateChange(parseEnvelope(raw));
+    task = parseTaskStateChange(parseEnvelope(raw, new Date((deps.incidents?.now ?? Date.now)()).toISOString()));
   } catch (error) {
     return { status: 'invalid', error: rejectInvalid(error, raw, log, counter) };
   }

@@ -24,6 +24,10 @@ Usage:
                                   --team-tag KEY, --region REGION, --endpoint URL.
                                   Prints one JSON line per file: status, kind, category,
                                   incidentId, messageId. Exit 1 if any event failed.
+  ecs-watchdog redact [--pattern REGEX]...
+                                  Redact secrets from stdin (one log event per line) to
+                                  stdout, as alerts are redacted; --pattern adds a regular
+                                  expression, like the redactPatterns setting.
   ecs-watchdog --help             Show this help.
 
 Exit codes: 0 success, 1 some input was bad, 2 usage error.`;
@@ -70,6 +74,15 @@ async function main(argv: string[]): Promise<number> {
     return runReplay(
       parsed,
       (line) => process.stdout.write(`${line}\n`),
+      (line) => process.stderr.write(`${line}\n`),
+    );
+  }
+  if (command === 'redact') {
+    const { runRedact } = require('./redact-command') as typeof import('./redact-command.js');
+    return runRedact(
+      args,
+      process.stdin,
+      (text) => process.stdout.write(text),
       (line) => process.stderr.write(`${line}\n`),
     );
   }

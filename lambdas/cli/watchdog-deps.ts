@@ -64,6 +64,7 @@ export function makeWatchdogDeps(
     elb: new ElbReader(elb, now),
     network: new SecurityGroupReader(ec2, now),
   };
+  const redactor = makeRedactor(config.redactPatterns);
   return {
     config,
     ecs: new EcsReader(ecs),
@@ -71,9 +72,9 @@ export function makeWatchdogDeps(
     ec2: new Ec2Reader(ec2),
     logs: new LogsReader(logsClients[0] as CloudWatchLogsClient, logsClientFor),
     metrics: new MetricsReader(cloudWatch),
-    redactor: makeRedactor(config.redactPatterns),
+    redactor,
     healthChecks: async () => healthCheckReaders,
-    publisher: new AlertPublisher(sns, config.alertTopicArn),
+    publisher: new AlertPublisher(sns, config.alertTopicArn, redactor),
     incidents: config.incidents && {
       store: new StateStore(dynamodb, config.incidents.tableName, now),
       timers: new TimerQueue(sqs, config.incidents.timerQueueUrl, now),

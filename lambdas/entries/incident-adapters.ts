@@ -6,6 +6,7 @@ import { StateStore } from '../adapters/state-store';
 import { TimerQueue } from '../adapters/timer-queue';
 import type { IncidentDeps } from '../app/incidents/engine';
 import type { IncidentConfig, WatchdogConfig } from '../app/shared/config';
+import { makeRedactor } from '../domain/alerts/redact';
 import { counter, log } from './lambda-runtime';
 
 /** The incident store (DynamoDB behind the engine's port) and timer queue of a Lambda entry, on default SDK clients. */
@@ -22,7 +23,7 @@ export function incidentEngineDeps(config: WatchdogConfig, entry: string): Incid
   if (!incidents) throw new Error(`the ${entry} handler needs STATE_TABLE_NAME and TIMER_QUEUE_URL`);
   return {
     ...incidentAdapters(incidents),
-    publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
+    publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, makeRedactor(config.redactPatterns)),
     policy: incidents.policy,
     log,
     counter,

@@ -7,6 +7,7 @@ import { EcsReader } from '../adapters/ecs-reader';
 import { EcsServiceReader } from '../adapters/ecs-service-reader';
 import { processRollout } from '../app/process-rollout';
 import { readConfig } from '../app/shared/config';
+import { makeRedactor } from '../domain/alerts/redact';
 import { incidentAdapters } from './incident-adapters';
 import { counter, lambdaHandler, log } from './lambda-runtime';
 
@@ -17,7 +18,7 @@ const deps = {
   ecs: new EcsReader(ecsClient),
   services: new EcsServiceReader(ecsClient),
   ec2: new Ec2Reader(new EC2Client({})),
-  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
+  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, makeRedactor(config.redactPatterns)),
   incidents: config.incidents && incidentAdapters(config.incidents),
   log,
   counter,

@@ -21,12 +21,13 @@ const LOAD_BALANCING_READERS = './load-balancing-readers.mjs';
 type LoadBalancingReaders = ReturnType<typeof import('./load-balancing-readers.js').loadBalancingReaders>;
 let loadBalancing: Promise<LoadBalancingReaders> | undefined;
 
+const redactor = makeRedactor(config.redactPatterns);
 const deps = {
   config,
   ecs: new EcsReader(ecsClient),
   logs: new LogsReader(new CloudWatchLogsClient({})),
   metrics: new MetricsReader(new CloudWatchClient({})),
-  redactor: makeRedactor(config.redactPatterns),
+  redactor,
   // Loaded on the first health-check alert of this function instance.
   healthChecks: async () => {
     loadBalancing ??= import(LOAD_BALANCING_READERS).then(
@@ -38,7 +39,7 @@ const deps = {
     );
     return { services, ...(await loadBalancing) };
   },
-  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
+  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, redactor),
   incidents: config.incidents && incidentAdapters(config.incidents),
   log,
   counter,

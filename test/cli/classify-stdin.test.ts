@@ -40,6 +40,7 @@ describe('ecs-watchdog classify - (NDJSON on stdin)', () => {
     expect(status).toBe(1);
     expect(lines.map((l) => l.category)).toEqual(['SPOT_INTERRUPTION']);
     expect(stderr).toContain('ecs-watchdog: -:1: not valid JSON');
-    expect(stderr).toContain('ecs-watchdog: -:3: event.id: expected a non-empty string');
+    // An event without an id is classified (a stable id is derived): this one lacks its detail.
+    expect(stderr).toContain('ecs-watchdog: -:3: event.detail: expected an object, got nothing');
   });
 });

@@ -92,8 +92,6 @@ describe('capacity scan construct', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sns:Publish',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
       'sqs:SendMessage',
     ]);
     const metrics = statements.find((s) => s.Action === 'cloudwatch:PutMetricData');

@@ -4,7 +4,7 @@ import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CAPACITY_SCAN_SETTINGS } from '../../infra/capacity-scan.js';
 import { resolveSettings } from '../../infra/config.js';
-import { type EcsWatchdogProps, TASK_STOPPED_SETTINGS } from '../../infra/ecs-watchdog.js';
+import { type EcsWatchdogProps, TASK_STOPPED_SETTINGS, TIMER_SETTINGS } from '../../infra/ecs-watchdog.js';
 import { RESTART_LOOP_SETTINGS } from '../../infra/incidents.js';
 import { ROLLOUT_SETTINGS } from '../../infra/rollout-watch.js';
 import { type CapacityScanConfig, readCapacityScanConfig } from '../../lambdas/app/capacity-scan-config';
@@ -102,7 +102,7 @@ describe.each<[string, EcsWatchdogProps]>([
   const handlers: [string, IConstruct, readonly SettingName[]][] = [
     ['task-stopped', watchdog.taskStopped.function, [...TASK_STOPPED_SETTINGS, ...RESTART_LOOP_SETTINGS]],
     ['rollout', watchdog.rolloutWatch.handler.function, [...ROLLOUT_SETTINGS, ...RESTART_LOOP_SETTINGS]],
-    ['timer', watchdog.incidents.timer.function, RESTART_LOOP_SETTINGS],
+    ['timer', watchdog.incidents.timer.function, [...TIMER_SETTINGS, ...RESTART_LOOP_SETTINGS]],
   ];
 
   it.each(handlers)('%s reads back every setting it is given', (_fn, fn, given) => {

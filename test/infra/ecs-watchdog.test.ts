@@ -190,10 +190,7 @@ describe('EcsWatchdog with defaults', () => {
     expect(statements).toEqual(
       expect.arrayContaining([
         { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
-        {
-          actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
-          resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
-        },
+        { actions: ['sqs:SendMessage'], resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
         { actions: ['sns:Publish'], resource: ref(topicId) },
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         { actions: ['ecs:DescribeTaskDefinition'], resource: '*' },
@@ -252,8 +249,6 @@ describe('EcsWatchdog with defaults', () => {
       'logs:GetLogEvents',
       'logs:PutLogEvents',
       'sns:Publish',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
       'sqs:SendMessage',
       'sqs:SendMessage',
     ]);

@@ -132,6 +132,7 @@ describe('incident state and timers', () => {
       LOOP_WINDOW_SECONDS: '600',
       GROUP_WAIT_SECONDS: '60',
       QUIET_PERIOD_SECONDS: '900',
+      REDACT_PATTERNS: '[]',
     });
   });
 
@@ -163,15 +164,9 @@ describe('incident state and timers', () => {
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resource: getAtt(logicalIdOf(incidents.timer.logGroup)),
       },
-      // The event source mapping's consumer permissions.
+      // The event source mapping's consumer permissions (Lambda's SQS execution role set, no more).
       {
-        actions: [
-          'sqs:ChangeMessageVisibility',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-          'sqs:GetQueueUrl',
-          'sqs:ReceiveMessage',
-        ],
+        actions: ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage'],
         resource: getAtt(timerQueueId),
       },
       {

@@ -23,10 +23,13 @@ export async function withinBudget<T extends Record<string, unknown>>(
         const lookup = lookups[name];
         if (!lookup) return;
         const outcome = await Promise.race([
-          lookup(controller.signal).then(
-            (value) => ({ value }),
-            (error: unknown) => ({ error }),
-          ),
+          // A lookup that throws before it returns its promise fails like one that rejects.
+          Promise.resolve()
+            .then(() => lookup(controller.signal))
+            .then(
+              (value) => ({ value }),
+              (error: unknown) => ({ error }),
+            ),
           deadline,
         ]);
         if (outcome === 'timeout') errors.push({ lookup: name, message: `timed out after ${budgetMs} ms` });

@@ -1,5 +1,7 @@
+import { redact } from '../../domain/alerts/redact';
+import { boundedJson } from '../../domain/events/bounded-json';
 import { InvalidEventError } from '../../domain/events/invalid-event';
-import { isObject } from '../../domain/events/read-fields';
+import { boundedText, isObject } from '../../domain/events/read-fields';
 import type { Counter, Log } from './telemetry';
 
 const MAX_LOGGED_CHARS = 4000;
@@ -7,21 +9,23 @@ const MAX_LOGGED_CHARS = 4000;
 /**
  * Malformed or unexpected events are logged with the reason and counted (metric InvalidEvents,
  * alarmed on), never thrown: a retry cannot fix them. Task overrides can hold environment values,
- * so they are left out of the logged copy.
+ * so they are left out of the logged copy, which is also bounded (any depth, any size) and redacted.
  */
 export function rejectInvalid(error: unknown, raw: unknown, log: Log, counter: Counter): InvalidEventError {
   if (!(error instanceof InvalidEventError)) throw error;
   counter.count('InvalidEvents');
   log.error('Rejected malformed ECS event', {
-    reason: error.message,
-    eventId: isObject(raw) ? raw.id : undefined,
-    detailType: isObject(raw) ? raw['detail-type'] : undefined,
+    reason: redact(boundedText(error.message, MAX_LOGGED_CHARS)),
+    eventId: isObject(raw) && typeof raw.id === 'string' ? boundedText(raw.id, 256) : undefined,
+    detailType:
+      isObject(raw) && typeof raw['detail-type'] === 'string' ? boundedText(raw['detail-type'], 256) : undefined,
     event: loggableCopy(raw),
   });
   return error;
 }
 
+const OMITTED = new Set(['overrides']);
+
 function loggableCopy(raw: unknown): string {
-  const text = JSON.stringify(raw, (key, value) => (key === 'overrides' ? '[omitted]' : value)) ?? String(raw);
-  return text.length > MAX_LOGGED_CHARS ? `${text.slice(0, MAX_LOGGED_CHARS)}…` : text;
+  return redact(boundedText(boundedJson(raw, { maxChars: MAX_LOGGED_CHARS, omit: OMITTED }), MAX_LOGGED_CHARS + 1));
 }

@@ -1,4 +1,5 @@
 import type { DeploymentStateChange } from '../events/deployment-event';
+import { missingFacts } from '../events/ecs-event';
 import type { RolloutDiagnosis, ServiceEventFact } from '../rollouts/classify-rollout';
 import { rolloutIncidentId } from '../rollouts/classify-rollout';
 import type { StopSummary } from '../stops/stopped-task-summary';
@@ -67,7 +68,7 @@ export function buildRolloutAlert(
     team: facts.team,
     taskDefinition: facts.revision,
     culpritContainer: diagnosis.stage === 'failed' ? facts.stops?.dominant?.container : undefined,
-    evidence: { facts: rolloutFacts(event, diagnosis, facts) },
+    evidence: { facts: [...rolloutFacts(event, diagnosis, facts), ...missingFacts(event)] },
     nextSteps: nextSteps(event, diagnosis, facts),
     links: rolloutLinks(event, facts),
     dedupeKey: `deployment:${event.eventId}`,

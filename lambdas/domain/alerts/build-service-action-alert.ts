@@ -1,3 +1,4 @@
+import { missingFacts } from '../events/ecs-event';
 import type { ServiceAction } from '../events/service-action-event';
 import type { ServiceEventFact } from '../rollouts/classify-rollout';
 import { placementCauseOf } from '../rollouts/placement-cause';
@@ -80,7 +81,7 @@ export function buildServiceActionAlert(
     team: facts.team,
     taskDefinition: facts.taskDefinition,
     culpritContainer: facts.stops?.dominant?.container,
-    evidence: { facts: evidenceFacts(action, facts, placementCause) },
+    evidence: { facts: [...evidenceFacts(action, facts, placementCause), ...missingFacts(action)] },
     nextSteps: steps(action, facts, known),
     links: links(action, facts),
     dedupeKey: `service-action:${action.eventId}`,

@@ -1,3 +1,4 @@
+import { missingFacts } from '../events/ecs-event';
 import type { ContainerState, TaskStateChange } from '../events/task-event';
 import type { Verdict } from '../health/health-check-diagnosis';
 import type { StopDiagnosis } from '../stops/classify-stop';
@@ -60,7 +61,7 @@ export function buildTaskStoppedAlert(
     taskDefinition: task.taskDefinition,
     culpritContainer: culprit?.name,
     evidence: {
-      facts: [...taskFacts(task, diagnosis, reason, sub), ...(enrichment.facts ?? [])],
+      facts: [...taskFacts(task, diagnosis, reason, sub), ...(enrichment.facts ?? []), ...missingFacts(task)],
       containers,
       logExcerpt: enrichment.logExcerpt,
     },

@@ -86,15 +86,31 @@ function* smallerVariants(alert: Alert): Generator<Alert> {
     const note = { lookup: 'log excerpt', message: 'dropped: the alert exceeded the SNS size limit' };
     yield { ...alert, evidence: rest, enrichmentErrors: [...alert.enrichmentErrors, note] };
   }
-  const truncated = alert.evidence.facts.map((f) => ({ ...f, value: f.value.slice(0, 500) }));
-  yield {
-    ...alert,
-    evidence: { facts: truncated },
-    enrichmentErrors: [
-      ...alert.enrichmentErrors,
-      { lookup: 'evidence', message: 'truncated: the alert exceeded the SNS size limit' },
-    ],
-  };
+  // Then ever shorter texts: every field that carries event or lookup text is cut, down to a floor
+  // that always fits (ids and names are bounded when the event is read).
+  for (const max of [500, 120]) {
+    yield {
+      ...alert,
+      summary: cut(alert.summary, max * 8),
+      evidence: {
+        facts: alert.evidence.facts
+          .slice(0, max / 4)
+          .map((f) => ({ label: cut(f.label, 100), value: cut(f.value, max) })),
+      },
+      nextSteps: alert.nextSteps.slice(0, 10).map((step) => cut(step, max)),
+      links: alert.links.slice(0, 10),
+      enrichmentErrors: [
+        ...alert.enrichmentErrors
+          .slice(0, 10)
+          .map((e) => ({ lookup: cut(e.lookup, 100), message: cut(e.message, max) })),
+        { lookup: 'evidence', message: 'truncated: the alert exceeded the SNS size limit' },
+      ],
+    };
+  }
+}
+
+function cut(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** UTF-8 takes at most 3 bytes per UTF-16 unit: only a message near the limit is measured exactly. */

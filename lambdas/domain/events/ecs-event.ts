@@ -1,5 +1,6 @@
+import { boundedJson, digest } from './bounded-json';
 import { InvalidEventError } from './invalid-event';
-import { type Json, requireObject, requireString } from './read-fields';
+import { boundedText, describe, isValidTimestamp, type Json, requireObject, requireString } from './read-fields';
 
 export const DETAIL_TYPES = {
   taskStateChange: 'ECS Task State Change',
@@ -16,24 +17,66 @@ export interface EcsEnvelope {
   time: string;
   resources: string[];
   detail: Json;
+  /** Fields the event lacks or holds malformed, each with what was done instead (see {@link EventOrigin}). */
+  missing: string[];
 }
 
-export function parseEnvelope(raw: unknown): EcsEnvelope {
+/** Ids derived from the content start with this, so a log line tells them from EventBridge's. */
+export const DERIVED_ID_PREFIX = 'derived-';
+
+/**
+ * Reads the envelope. Events copied from logs, docs and tickets may lack the envelope `id` (one is
+ * derived from the content, the same for the same event, so duplicates are still recognised) or
+ * carry no valid `time` (the detail's own time stands in, else `receivedAt`, when the caller has one).
+ */
+export function parseEnvelope(raw: unknown, receivedAt?: string): EcsEnvelope {
   const event = requireObject(raw, 'event');
   const source = event.source;
   if (source !== 'aws.ecs') {
-    throw new InvalidEventError('event.source', `expected "aws.ecs", got ${JSON.stringify(source) ?? 'nothing'}`);
+    const got = typeof source === 'string' ? JSON.stringify(boundedText(source, 100)) : describe(source);
+    throw new InvalidEventError('event.source', `expected "aws.ecs", got ${got}`);
   }
-  const resources = Array.isArray(event.resources) ? event.resources.filter((r) => typeof r === 'string') : [];
+  const detail = requireObject(event.detail, 'event.detail');
+  const missing: string[] = [];
+  const resources = Array.isArray(event.resources)
+    ? event.resources.filter((r): r is string => typeof r === 'string').map((r) => boundedText(r))
+    : [];
   return {
-    id: requireString(event, 'id', 'event'),
+    id: envelopeId(event, missing),
     detailType: requireString(event, 'detail-type', 'event'),
     account: requireString(event, 'account', 'event'),
     region: requireString(event, 'region', 'event'),
-    time: requireString(event, 'time', 'event'),
+    time: envelopeTime(event, detail, missing, receivedAt),
     resources,
-    detail: requireObject(event.detail, 'event.detail'),
+    detail,
+    missing,
   };
+}
+
+function envelopeId(event: Json, missing: string[]): string {
+  if (typeof event.id === 'string' && event.id !== '') return boundedText(event.id, 256);
+  missing.push('id (a stable id was derived from the content)');
+  const { id: _id, ...content } = event;
+  return `${DERIVED_ID_PREFIX}${digest(boundedJson(content, { maxChars: 256 * 1024, sorted: true }))}`;
+}
+
+/** Where an event's own detail says when it happened, in order of preference. */
+const DETAIL_TIMES = ['stoppedAt', 'updatedAt', 'createdAt', 'stoppingAt'];
+
+function envelopeTime(event: Json, detail: Json, missing: string[], receivedAt?: string): string {
+  if (typeof event.time === 'string' && isValidTimestamp(event.time)) return event.time;
+  const stated = event.time === undefined ? 'missing' : 'malformed';
+  const fromDetail = DETAIL_TIMES.map((key) => detail[key]).find(
+    (value): value is string => typeof value === 'string' && isValidTimestamp(value),
+  );
+  const time = fromDetail ?? receivedAt ?? new Date(0).toISOString();
+  const instead = fromDetail
+    ? 'the detail time was used'
+    : receivedAt
+      ? 'the time received was used'
+      : 'no time is known';
+  missing.push(`time (${stated}: ${instead})`);
+  return time;
 }
 
 /** Where and when an ECS event happened: the part of the envelope every parsed event keeps. */
@@ -42,8 +85,25 @@ export interface EventOrigin {
   account: string;
   region: string;
   time: string;
+  /**
+   * What the event lacks or holds malformed that the watchdog did without (`id`, `taskDefinitionArn`,
+   * a malformed time...): each alert names them, so a trimmed or damaged event is visible as such.
+   */
+  missing?: string[];
 }
 
 export function originOf(envelope: EcsEnvelope): EventOrigin {
-  return { eventId: envelope.id, account: envelope.account, region: envelope.region, time: envelope.time };
+  return {
+    eventId: envelope.id,
+    account: envelope.account,
+    region: envelope.region,
+    time: envelope.time,
+    missing: envelope.missing,
+  };
+}
+
+/** The fact every alert of an incomplete event carries. */
+export function missingFacts(origin: Pick<EventOrigin, 'missing'>): { label: string; value: string }[] {
+  const missing = origin.missing ?? [];
+  return missing.length > 0 ? [{ label: 'Missing from the event', value: missing.join('; ') }] : [];
 }

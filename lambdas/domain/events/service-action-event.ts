@@ -1,8 +1,15 @@
 import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
-import { optionalArray, optionalString, requireString } from './read-fields';
+import {
+  boundedText,
+  MAX_REASON_CHARS,
+  optionalArray,
+  optionalString,
+  optionalTimestamp,
+  requireString,
+} from './read-fields';
 import { type ServiceRef, serviceOfResources } from './service-arn';
-import { lastSegment } from './task-event';
+import { requireSegment } from './task-event';
 
 /** One `ECS Service Action` event (ecs_service_events docs). */
 export interface ServiceAction extends EventOrigin {
@@ -33,31 +40,33 @@ export function parseServiceAction(envelope: EcsEnvelope): ServiceAction {
   }
   const d = envelope.detail;
   const clusterArn = requireString(d, 'clusterArn', 'detail');
-  const capacityProviderArns = optionalArray(d, 'capacityProviderArns', 'detail').filter(
-    (arn): arn is string => typeof arn === 'string',
-  );
+  const capacityProviderArns = optionalArray(d, 'capacityProviderArns', 'detail')
+    .filter((arn): arn is string => typeof arn === 'string')
+    .map((arn) => boundedText(arn));
   const otherFields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(d)) {
+  for (const [key, value] of Object.entries(d).slice(0, 100)) {
     if (KNOWN_FIELDS.has(key)) continue;
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      otherFields[key] = String(value);
+      otherFields[boundedText(key, 100)] = boundedText(String(value), MAX_REASON_CHARS);
     } else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-      otherFields[key] = value.join(', ');
+      otherFields[boundedText(key, 100)] = boundedText(value.slice(0, 50).join(', '), MAX_REASON_CHARS);
     }
   }
+  const missing = [...envelope.missing];
   // Written out, not spread: a spread ahead of the other fields made the object ~10x slower (bench/classify.ts).
   return {
     eventId: envelope.id,
     account: envelope.account,
     region: envelope.region,
     time: envelope.time,
+    missing,
     eventType: requireString(d, 'eventType', 'detail'),
     eventName: requireString(d, 'eventName', 'detail'),
     clusterArn,
-    cluster: lastSegment(clusterArn),
+    cluster: requireSegment(clusterArn, 'detail.clusterArn', 'a cluster ARN ending in cluster/NAME', 'cluster'),
     service: serviceOfResources(envelope.resources),
-    createdAt: optionalString(d, 'createdAt', 'detail'),
-    reason: optionalString(d, 'reason', 'detail'),
+    createdAt: optionalTimestamp(d, 'createdAt', 'detail', missing),
+    reason: optionalString(d, 'reason', 'detail', MAX_REASON_CHARS),
     capacityProviderArns,
     otherFields,
   };

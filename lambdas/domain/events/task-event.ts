@@ -1,6 +1,15 @@
 import { DETAIL_TYPES, type EcsEnvelope, type EventOrigin } from './ecs-event';
 import { InvalidEventError } from './invalid-event';
-import { isObject, optionalArray, optionalNumber, optionalString, requireObject, requireString } from './read-fields';
+import {
+  isObject,
+  MAX_REASON_CHARS,
+  optionalArray,
+  optionalNumber,
+  optionalString,
+  optionalTimestamp,
+  requireObject,
+  requireString,
+} from './read-fields';
 
 export interface ContainerState {
   name: string;
@@ -23,8 +32,9 @@ export interface TaskStateChange extends EventOrigin {
   taskId: string;
   clusterArn: string;
   cluster: string;
-  taskDefinitionArn: string;
-  /** `family:revision`, e.g. `api-service:42`. */
+  /** Absent from events trimmed by hand (copied from logs or tickets): classification does without it. */
+  taskDefinitionArn?: string;
+  /** `family:revision`, e.g. `api-service:42`; {@link UNKNOWN_TASK_DEFINITION} without the ARN. */
   taskDefinition: string;
   /** `service:NAME` for service tasks, `family:NAME` for standalone ones. */
   group?: string;
@@ -53,7 +63,12 @@ export interface TaskStateChange extends EventOrigin {
   containers: ContainerState[];
 }
 
-/** Parses an `ECS Task State Change` event; throws InvalidEventError naming the bad field. */
+export const UNKNOWN_TASK_DEFINITION = 'unknown-task-definition';
+
+/**
+ * Parses an `ECS Task State Change` event; throws InvalidEventError naming the bad field. What
+ * classification does without (the task definition ARN, malformed times) is named in `missing`.
+ */
 export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
   if (envelope.detailType !== DETAIL_TYPES.taskStateChange) {
     throw new InvalidEventError(
@@ -63,11 +78,14 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
   }
   const d = envelope.detail;
   const path = 'detail';
+  const missing = [...envelope.missing];
   const taskArn = requireString(d, 'taskArn', path);
   const clusterArn = requireString(d, 'clusterArn', path);
-  const taskDefinitionArn = requireString(d, 'taskDefinitionArn', path);
+  const taskDefinitionArn = optionalString(d, 'taskDefinitionArn', path) || undefined;
+  if (!taskDefinitionArn) missing.push('detail.taskDefinitionArn (no task definition lookups)');
   const group = optionalString(d, 'group', path);
   const containers = optionalArray(d, 'containers', path).map((c, i) => parseContainer(c, `${path}.containers[${i}]`));
+  const time = (key: string) => optionalTimestamp(d, key, path, missing);
 
   // The origin fields are written out: spreading originOf() ahead of 30 fields made this object ~40x
   // slower to build and to read (bench/classify.ts).
@@ -76,19 +94,22 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
     account: envelope.account,
     region: envelope.region,
     time: envelope.time,
+    missing,
     taskArn,
-    taskId: lastSegment(taskArn),
+    taskId: requireSegment(taskArn, 'detail.taskArn', 'a task ARN ending in /ID', 'task'),
     clusterArn,
-    cluster: lastSegment(clusterArn),
+    cluster: requireSegment(clusterArn, 'detail.clusterArn', 'a cluster ARN ending in cluster/NAME', 'cluster'),
     taskDefinitionArn,
-    taskDefinition: lastSegment(taskDefinitionArn),
+    taskDefinition: taskDefinitionArn
+      ? lastSegment(taskDefinitionArn) || UNKNOWN_TASK_DEFINITION
+      : UNKNOWN_TASK_DEFINITION,
     group,
     service: serviceOfGroup(group),
     startedBy: optionalString(d, 'startedBy', path),
     lastStatus: requireString(d, 'lastStatus', path),
     desiredStatus: optionalString(d, 'desiredStatus', path),
     stopCode: optionalString(d, 'stopCode', path),
-    stoppedReason: optionalString(d, 'stoppedReason', path),
+    stoppedReason: optionalString(d, 'stoppedReason', path, MAX_REASON_CHARS),
     launchType: optionalString(d, 'launchType', path),
     capacityProviderName: optionalString(d, 'capacityProviderName', path),
     availabilityZone: optionalString(d, 'availabilityZone', path),
@@ -97,10 +118,10 @@ export function parseTaskStateChange(envelope: EcsEnvelope): TaskStateChange {
     privateIp: eniDetail(d.attachments, 'privateIPv4Address'),
     cpu: optionalNumber(d, 'cpu', path),
     memory: optionalNumber(d, 'memory', path),
-    createdAt: optionalString(d, 'createdAt', path),
-    startedAt: optionalString(d, 'startedAt', path),
-    stoppingAt: optionalString(d, 'stoppingAt', path),
-    stoppedAt: optionalString(d, 'stoppedAt', path),
+    createdAt: time('createdAt'),
+    startedAt: time('startedAt'),
+    stoppingAt: time('stoppingAt'),
+    stoppedAt: time('stoppedAt'),
     healthStatus: optionalString(d, 'healthStatus', path),
     containers,
   };
@@ -113,7 +134,7 @@ function parseContainer(raw: unknown, path: string): ContainerState {
     image: optionalString(c, 'image', path),
     lastStatus: optionalString(c, 'lastStatus', path),
     exitCode: optionalNumber(c, 'exitCode', path),
-    reason: optionalString(c, 'reason', path),
+    reason: optionalString(c, 'reason', path, MAX_REASON_CHARS),
     healthStatus: optionalString(c, 'healthStatus', path),
     memory: optionalNumber(c, 'memory', path),
     memoryReservation: optionalNumber(c, 'memoryReservation', path),
@@ -137,6 +158,20 @@ function eniDetail(attachments: unknown, name: string): string | undefined {
 /** A task's group is `service:NAME` for service tasks, `family:NAME` for standalone ones. */
 export function serviceOfGroup(group: string | undefined): string | undefined {
   return group?.startsWith('service:') ? group.slice('service:'.length) : undefined;
+}
+
+/** `arn:PARTITION:ecs:REGION:ACCOUNT:TYPE/…/NAME`: the ARN forms ECS puts in its events. */
+const ECS_ARN = /^arn:[a-z-]{1,20}:ecs:[a-z0-9-]{0,30}:\d{0,12}:([a-z-]{1,30})\/[^/]/;
+
+/**
+ * The last segment of an ECS ARN the watchdog cannot do without (the task id, the cluster name): an
+ * ARN of another shape is rejected with the field named, not carried on to the lookups.
+ */
+export function requireSegment(arn: string, path: string, expected: string, type: string): string {
+  const segment = lastSegment(arn);
+  if (ECS_ARN.exec(arn)?.[1] !== type || segment === '')
+    throw new InvalidEventError(path, `expected ${expected}, got "${arn.slice(0, 200)}"`);
+  return segment;
 }
 
 /** `arn:aws:ecs:r:a:task/cluster/id` → `id`; also works for cluster and task-definition ARNs. */

@@ -28,5 +28,7 @@ export function execFormMistake(command: string[]): string | undefined {
 
 /** Container ports of the task definition's port mappings (`8080/tcp`, `80->8080/tcp`). */
 export function containerPorts(portMappings: string[]): number[] {
-  return portMappings.map((m) => Number(/(\d+)\/\w+$/.exec(m)?.[1])).filter((p) => Number.isInteger(p) && p > 0);
+  return portMappings
+    .map((m) => Number(/(\d{1,5})\/\w{1,10}$/.exec(m)?.[1]))
+    .filter((p) => Number.isInteger(p) && p > 0);
 }

@@ -34,7 +34,7 @@ export interface TargetFailure {
   description?: string;
 }
 
-const CODES = /failed with these codes:\s*\[([^\]]*)\]/i;
+const CODES = /failed with these codes:\s{0,10}\[([^\]]{0,200})\]/i;
 
 /**
  * Reads a failure from DescribeTargetHealth (`reason` + `description`) or from the reason text of an
@@ -69,7 +69,7 @@ export interface UnhealthyTargetEvent {
 }
 
 const UNHEALTHY =
-  /\((?:task ([^)\s]+)|instance ([^)\s]+))\)(?: \(port (\d+)\))? is unhealthy in \((?:target-group|elb) ([^)\s]+)\) due to \(reason (.*)\)\.?\s*$/;
+  /\((?:task ([^)\s]{1,200})|instance ([^)\s]{1,200}))\)(?: \(port (\d{1,5})\))? is unhealthy in \((?:target-group|elb) ([^)\s]{1,2048})\) due to \(reason (.{0,1024})\)\.?\s{0,10}$/;
 
 /**
  * `(service api) (task 1a2b…) (port 8080) is unhealthy in (target-group arn:…) due to (reason Health

@@ -32,7 +32,7 @@ export interface RolloutDiagnosis {
 /** Both wordings seen in real events: "task failed to start" (docs) and "tasks failed to start". */
 const CIRCUIT_BREAKER_FAILURE = /circuit breaker:?\s*tasks? failed to start/i;
 /** "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/123." */
-const ROLLING_BACK = /rolling back to (?:deployment ?id|deployment)\s*:?\s*(\S+?)\.?\s*$/i;
+const ROLLING_BACK = /rolling back to (?:deployment ?id|deployment)\s{0,20}:?\s{0,20}(\S{1,200}?)\.?\s{0,20}$/i;
 
 export function isCircuitBreakerFailure(reason: string | undefined): boolean {
   return CIRCUIT_BREAKER_FAILURE.test(reason ?? '');

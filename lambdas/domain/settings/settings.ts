@@ -35,7 +35,8 @@ export const FUNCTION_TIMEOUT_SECONDS = 30;
 export const CAPACITY_SCAN_TIMEOUT_MINUTES = 5;
 
 // Deliberately simple: one @, no spaces, a dot in the domain. SNS does the real check by sending a confirmation.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Linear (test/security/regex-safety.test.ts): the domain is labels joined by single dots.
+const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 // ECS: "Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed."
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255}$/;

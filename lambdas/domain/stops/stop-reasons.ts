@@ -1,3 +1,4 @@
+import { MAX_REASON_CHARS } from '../events/read-fields';
 import { leadingApiErrorCode } from './api-error-codes';
 import { FAILURE_PRECEDENCE, STOP_RULES, TASK_REASON_PRECEDENCE, type TextFamily } from './stop-rules';
 import { STOP_CATEGORIES, type StopCategory } from './taxonomy';
@@ -10,7 +11,8 @@ import { STOP_CATEGORIES, type StopCategory } from './taxonomy';
 export function normalizeReason(text: string | undefined): string {
   if (!text) return '';
   if (text === lastText) return lastNormalized;
-  let normalized = text.toLowerCase();
+  // Bounded before any matching (README "Redaction and hostile input"): ECS reasons are at most 1024 characters.
+  let normalized = text.slice(0, MAX_REASON_CHARS).toLowerCase();
   if (ODD_CHARACTERS.test(normalized)) {
     normalized = normalized
       .replace(/[\u2018\u2019\u02bc`]/g, "'")
@@ -105,7 +107,7 @@ export function withoutNames(normalized: string): string {
     return normalized;
   return normalized
     .replace(/^service [^\s:]+:\s*/, '')
-    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\([^)]{0,300}\)/g, ' ')
     .replace(/\barn:\S+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

@@ -313,7 +313,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         { id: 'init.logger-args', pattern: /failed to validate logger args/ },
         { id: 'init.log-group-missing', pattern: /log group does not exist/ },
         // "failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: ..."
-        { id: 'init.efs-mount', pattern: /efs utils|mount\.nfs|\befs\b[^.]*mount/ },
+        { id: 'init.efs-mount', pattern: /efs utils|mount\.nfs|\befs\b[^.]{0,200}mount/ },
         { id: 'init.env-files', pattern: /failed to (?:download|fetch) env/ },
         // Any log driver that cannot start (awsfirelens/fluentd options or socket, splunk, syslog endpoint).
         { id: 'init.logging-driver', pattern: /failed to initialize logging driver/ },
@@ -517,7 +517,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
     evidence: {
       taskReason: [
         // "Host EC2 (instance i-0123) stopped/terminated."
-        { id: 'host.ec2-stopped-or-terminated', pattern: /host ec2 [^.]*(?:stopped|terminated)/ },
+        { id: 'host.ec2-stopped-or-terminated', pattern: /host ec2 [^.]{0,200}(?:stopped|terminated)/ },
         // The container instance ECS chose has a disconnected agent: "TaskFailedToStart: AGENT", the bare
         // failure "AGENT", "... encountered error "AGENT"".
         {
