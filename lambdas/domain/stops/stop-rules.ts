@@ -198,7 +198,7 @@ export const STOP_RULES: Readonly<Record<StopCategory, StopRule>> = {
         // The error types the agent wraps pull failures in, whatever follows: CannotPullContainerError,
         // CannotPullImageManifestError (manifest resolution, 2024+ agents), CannotPullECRContainerError,
         // CannotPullContainerAuthError (agent dockerapi/errors.go), "Cannotpullcontainer:" and the words spelled out.
-        { id: 'image.cannot-pull', pattern: /cannot ?pull ?(?:ecr ?)?container|cannotpull[a-z]*error/ },
+        { id: 'image.cannot-pull', pattern: /cannot ?pull ?(?:ecr ?)?container|cannotpull[a-z]{0,40}error/ },
       ],
       apiErrorCodes: true,
     },
