@@ -3,6 +3,7 @@ import type { Alert } from '../domain/alerts/alert';
 import { type Redactor, redact } from '../domain/alerts/redact';
 import { redactAlert } from '../domain/alerts/redact-alert';
 import { toSnsMessage } from '../domain/alerts/sns-message';
+import { toSnsAttributes } from './sns-attributes';
 
 /**
  * Publishes a rendered alert, through the redaction gate. Errors propagate: the caller's retry and
@@ -24,9 +25,7 @@ export class AlertPublisher {
         Subject: subject,
         Message: message,
         MessageStructure: 'json',
-        MessageAttributes: Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-        ),
+        MessageAttributes: toSnsAttributes(attributes),
       }),
     );
     return out.MessageId ?? '';

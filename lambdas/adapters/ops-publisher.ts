@@ -1,5 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SnsMessage } from '../domain/alerts/sns-message';
+import { toSnsAttributes } from './sns-attributes';
 
 /** Publishes a plain-text message with string attributes (the relayed watchdog alarms). */
 export class OpsPublisher {
@@ -14,9 +15,7 @@ export class OpsPublisher {
         TopicArn: this.topicArn,
         Subject: subject,
         Message: message,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
-        ),
+        MessageAttributes: toSnsAttributes(attributes),
       }),
     );
     return out.MessageId ?? '';

@@ -150,7 +150,11 @@ describe('the CAPACITY alert', () => {
     expect(recovered).toMatchObject({
       kind: 'RECOVERED',
       category: CAPACITY_CATEGORIES.recovered,
-      severity: 'INFO',
+      // The severity of the page it closes (docs/routing.md).
+      severity: 'HIGH',
+      resolves: { severities: ['HIGH'] },
+      service: 'bulk-service',
+      team: 'data',
       actionable: false,
       incidentId: `capacity/subnet-a/${T1}`,
       occurredAt: T2,

@@ -256,14 +256,34 @@ describe('incident alerts', () => {
     const incident = loop.state.incident;
     if (!incident) throw new Error('expected an incident');
     const alert = buildRecoveredAlert(incident, at(25), 'the service reached a steady state');
+    // The first stop paged HIGH at once (no group wait), then the loop CRITICAL: the all-clear carries both.
     expect(alert).toMatchObject({
       kind: 'RECOVERED',
-      severity: 'INFO',
+      severity: 'CRITICAL',
+      resolves: { severities: ['CRITICAL', 'HIGH'] },
       actionable: false,
       incidentId: incident.id,
       team: 'payments',
     });
     expect(alert.title).toBe('RECOVERED: api-service in production - restart loop over after 25 min (4 stops)');
+  });
+
+  it('carries only the severities that paged: a held first alert the loop replaced never went out', () => {
+    const loop = play([stop(0), stop(1), stop(2)]);
+    expect(loop.types[2]).toContain('drop-held');
+    const incident = loop.state.incident as NonNullable<typeof loop.state.incident>;
+    expect(buildRecoveredAlert(incident, at(25), 'quiet').resolves).toEqual({ severities: ['CRITICAL'] });
+    const released = releaseHeld(play([stop(0)]).state, play([stop(0)]).state.incident?.id ?? '');
+    expect(released.state.incident?.pagedSeverities).toEqual(['HIGH']);
+  });
+
+  it("takes the team of the loop page's stop when the first stop had none, so the all-clear reaches the same team", () => {
+    let state: ServiceState = EMPTY_STATE;
+    state = recordStop('production/api-service', state, stop(0), { ...ALERT, team: undefined }, NO_WAIT).state;
+    state = recordStop('production/api-service', state, stop(1), { ...ALERT, team: undefined }, NO_WAIT).state;
+    state = recordStop('production/api-service', state, stop(2), ALERT, NO_WAIT).state;
+    const incident = state.incident as NonNullable<typeof state.incident>;
+    expect(buildRecoveredAlert(incident, at(25), 'quiet').team).toBe('payments');
   });
 });
 

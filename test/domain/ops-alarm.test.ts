@@ -50,7 +50,14 @@ describe('watchdog alarm relay', () => {
       kind: { DataType: 'String', StringValue: 'WATCHDOG_ALARM' },
       severity: { DataType: 'String', StringValue: 'HIGH' },
       category: { DataType: 'String', StringValue: 'EcsWatchdog-UndeliveredAlertAlarm' },
+      cluster: { DataType: 'String', StringValue: '-' },
+      service: { DataType: 'String', StringValue: '-' },
+      team: { DataType: 'String', StringValue: 'unassigned' },
+      account: { DataType: 'String', StringValue: '123456789012' },
+      region: { DataType: 'String', StringValue: 'us-east-1' },
       actionable: { DataType: 'String', StringValue: 'true' },
+      resolves: { DataType: 'String', StringValue: 'false' },
+      incidentId: { DataType: 'String', StringValue: 'alarm:EcsWatchdog-UndeliveredAlertAlarm' },
       state: { DataType: 'String', StringValue: 'ALARM' },
       alertId: {
         DataType: 'String',
@@ -61,9 +68,22 @@ describe('watchdog alarm relay', () => {
     expect(counter.counts.AlarmsRelayed).toBe(1);
   });
 
-  it('tells a return to OK as INFO, not actionable', () => {
-    const ok = { ...EVENT, detail: { ...EVENT.detail, state: { ...EVENT.detail.state, value: 'OK' } } };
-    expect(alarmMessage(parseAlarmStateChange(ok)).attributes).toMatchObject({ severity: 'INFO', actionable: 'false' });
+  it('tells a return to OK as the all-clear of the alarm, with its severity, so the filters that paged get it', () => {
+    const ok = {
+      ...EVENT,
+      detail: { ...EVENT.detail, state: { ...EVENT.detail.state, value: 'OK' }, previousState: { value: 'ALARM' } },
+    };
+    expect(alarmMessage(parseAlarmStateChange(ok)).attributes).toMatchObject({
+      severity: 'HIGH',
+      actionable: 'false',
+      resolves: 'true',
+      incidentId: 'alarm:EcsWatchdog-UndeliveredAlertAlarm',
+    });
+    const fromInsufficientData = { ...ok, detail: { ...ok.detail, previousState: { value: 'INSUFFICIENT_DATA' } } };
+    expect(alarmMessage(parseAlarmStateChange(fromInsufficientData)).attributes).toMatchObject({
+      severity: 'INFO',
+      resolves: 'false',
+    });
   });
 
   it('rejects what is not an alarm state change, naming the field, and publishes nothing', async () => {

@@ -166,7 +166,11 @@ describe('processTaskStopped', () => {
       cluster: { DataType: 'String', StringValue: 'production' },
       service: { DataType: 'String', StringValue: 'api-service' },
       team: { DataType: 'String', StringValue: 'payments' },
+      account: { DataType: 'String', StringValue: '123456789012' },
+      region: { DataType: 'String', StringValue: 'us-east-1' },
       actionable: { DataType: 'String', StringValue: 'true' },
+      resolves: { DataType: 'String', StringValue: 'false' },
+      incidentId: { DataType: 'String', StringValue: 'incident/production/api-service/42/1795662000000' },
       alertId: { DataType: 'String', StringValue: `task-stopped:${OOM_TASK_ARN}` },
     });
 
@@ -488,6 +492,7 @@ describe('processTaskStopped', () => {
     );
     const attributes = snsMock.commandCalls(PublishCommand)[0]?.args[0].input.MessageAttributes;
     expect(attributes?.team?.StringValue).toBe('reporting');
-    expect(attributes?.service).toBeUndefined();
+    // The task definition family stands for the service a standalone task lacks (docs/routing.md).
+    expect(attributes?.service?.StringValue).toBe('api-service');
   });
 });

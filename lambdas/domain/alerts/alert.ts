@@ -1,4 +1,4 @@
-import type { AlertKind, Severity } from '../stops/taxonomy';
+import { type AlertKind, SEVERITIES, type Severity } from '../stops/taxonomy';
 
 export interface Fact {
   label: string;
@@ -74,8 +74,20 @@ export interface Alert {
    */
   alertId?: string;
   incidentId: string;
+  /**
+   * Set on an all-clear: it closes incident `incidentId`, whose pages went out at these severities
+   * (highest first; `severity` is the first). The `severity` message attribute lists them all, so every
+   * subscription whose filter let a page of the incident through lets its all-clear through
+   * (docs/routing.md).
+   */
+  resolves?: { severities: Severity[] };
   occurredAt: string;
   enrichmentErrors: EnrichmentError[];
+}
+
+/** Distinct severities, highest first. */
+export function bySeverity(severities: readonly Severity[]): Severity[] {
+  return SEVERITIES.filter((s) => severities.includes(s));
 }
 
 /** The stable id of an alert (README "Delivery"): the same cause, the same id, however often it is decided. */

@@ -18,7 +18,6 @@ const MAX_SERVICES_LISTED = 15;
 export function buildCapacityAlert(assessment: SubnetAssessment, incident: OpenCapacityIncident): Alert {
   const surge = assessment.findings.includes('SURGE_EXCEEDS_FREE_ADDRESSES');
   const atRisk = assessment.servicesAtRisk;
-  const only = atRisk.length === 1 ? atRisk[0] : undefined;
   const severity = capacitySeverity(assessment);
   const category = surge ? CAPACITY_CATEGORIES.surge : CAPACITY_CATEGORIES.lowFree;
   const where = `${assessment.subnetId} (${assessment.cidr}, ${assessment.availabilityZone})`;
@@ -41,9 +40,7 @@ export function buildCapacityAlert(assessment: SubnetAssessment, incident: OpenC
     summary,
     account: incident.account ?? '',
     region: incident.region ?? '',
-    cluster: only?.cluster,
-    service: only?.service,
-    team: only?.team,
+    ...capacityScope(assessment),
     evidence: { facts: subnetFacts(assessment) },
     nextSteps: capacityNextSteps(assessment),
     links: capacityLinks(assessment, incident.region ?? ''),
@@ -73,7 +70,12 @@ export function buildCapacityRecoveredAlert(
   return {
     kind: 'RECOVERED',
     category: CAPACITY_CATEGORIES.recovered,
-    severity: 'INFO',
+    // The severity and team of the page it closes (docs/routing.md); an incident stored before they were recorded, INFO.
+    severity: incident.paged?.severity ?? 'INFO',
+    resolves: { severities: [incident.paged?.severity ?? 'INFO'] },
+    cluster: incident.paged?.cluster,
+    service: incident.paged?.service,
+    team: incident.paged?.team,
     actionable: false,
     title: toSubject(`RECOVERED CAPACITY: subnet ${incident.subnetId} - ${why}`),
     summary: `Subnet ${incident.subnetId} (${incident.cidr}, ${incident.availabilityZone}) is healthy again: ${why}. No action is needed.`,
@@ -87,6 +89,12 @@ export function buildCapacityRecoveredAlert(
     occurredAt: now,
     enrichmentErrors: [],
   };
+}
+
+/** The service a subnet's alert is about, when only one is at risk (its team's filter gets it). */
+export function capacityScope(assessment: SubnetAssessment): Pick<Alert, 'cluster' | 'service' | 'team'> {
+  const only = assessment.servicesAtRisk.length === 1 ? assessment.servicesAtRisk[0] : undefined;
+  return { cluster: only?.cluster, service: only?.service, team: only?.team };
 }
 
 export function capacitySeverity(assessment: SubnetAssessment): Severity {

@@ -1,6 +1,6 @@
 import type { Incident, LoopPolicy } from '../incidents/incident';
-import { isStopCategory } from '../stops/taxonomy';
-import { type Alert, type Fact, toSubject } from './alert';
+import { isStopCategory, type Severity } from '../stops/taxonomy';
+import { type Alert, bySeverity, type Fact, toSubject } from './alert';
 
 function dominantCategory(incident: Incident): string {
   return Object.entries(incident.categories).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'UNKNOWN';
@@ -38,7 +38,7 @@ export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPo
   if (category === 'SPOT_INTERRUPTION') return buildSpotStormAlert(incident, latest, policy, minutes);
   const culprit = incident.recent.at(-1)?.culprit;
   const revision = incident.taskDefinition;
-  const severity = 'CRITICAL';
+  const severity = loopSeverity(incident);
   return {
     ...latest,
     team: latest.team ?? incident.scope.team,
@@ -80,17 +80,29 @@ export function buildLoopAlert(incident: Incident, latest: Alert, policy: LoopPo
   };
 }
 
-/** The incident is over: how long it lasted and how many stops it absorbed. */
+/** A restart loop pages CRITICAL; a Spot storm HIGH (ECS replaces the tasks). */
+export function loopSeverity(incident: Incident): Severity {
+  return dominantCategory(incident) === 'SPOT_INTERRUPTION' ? 'HIGH' : 'CRITICAL';
+}
+
+/**
+ * The incident is over: how long it lasted and how many stops it absorbed. It carries the severities
+ * the incident paged at (docs/routing.md): a filter that let the page through lets the all-clear through.
+ */
 export function buildRecoveredAlert(incident: Incident, closedAt: string, reason: string): Alert {
   const minutes = minutesBetween(incident.openedAt, closedAt);
   const category = dominantCategory(incident);
   const spot = category === 'SPOT_INTERRUPTION';
   const story = spot ? 'Spot storm' : 'restart loop';
   const events = spot ? 'interruptions' : 'stops';
+  // An incident written before severities were recorded paged at least its loop.
+  const paged = incident.pagedSeverities?.length ? incident.pagedSeverities : [loopSeverity(incident)];
+  const severities = bySeverity(paged);
   return {
     kind: 'RECOVERED',
     category: isStopCategory(category) ? category : 'UNKNOWN',
-    severity: 'INFO',
+    severity: severities[0] ?? 'INFO',
+    resolves: { severities },
     actionable: false,
     title: toSubject(
       `RECOVERED: ${owner(incident)} in ${incident.scope.cluster ?? '?'} - ${story} over after ${minutes} min (${incident.stopCount} ${events})`,
@@ -128,7 +140,7 @@ export function buildRecoveredAlert(incident: Incident, closedAt: string, reason
  * (docs/architecture.md, "The incident model": a Spot interruption pages only as a storm).
  */
 function buildSpotStormAlert(incident: Incident, latest: Alert, policy: LoopPolicy, minutes: number): Alert {
-  const severity = 'HIGH';
+  const severity = loopSeverity(incident);
   const where = `${owner(incident)} in ${incident.scope.cluster ?? '?'}`;
   return {
     ...latest,

@@ -6,7 +6,7 @@
 import { InvalidEventError } from '../events/invalid-event';
 import { isObject } from '../events/read-fields';
 import { toSubject } from './alert';
-import type { SnsMessage } from './sns-message';
+import { type SnsMessage, UNASSIGNED_TEAM, withoutEmpty } from './sns-message';
 
 /** The `kind` attribute of a relayed alarm (alerts have TASK_STOPPED, ROLLOUT, ...). */
 export const WATCHDOG_ALARM_KIND = 'WATCHDOG_ALARM';
@@ -58,7 +58,8 @@ export function parseAlarmStateChange(raw: unknown): AlarmStateChange {
 
 /** The message: readable text, and the attributes an ops subscription filters on. */
 export function alarmMessage(change: AlarmStateChange): SnsMessage {
-  const severity = change.state === 'ALARM' ? 'HIGH' : 'INFO';
+  // An alarm pages HIGH; its return to OK is the all-clear of that page, with the same severity (docs/routing.md).
+  const severity = change.state === 'ALARM' || change.previousState === 'ALARM' ? 'HIGH' : 'INFO';
   const subject = toSubject(`${change.state}: ${change.alarmName}`);
   const lines = [
     subject,
@@ -74,12 +75,21 @@ export function alarmMessage(change: AlarmStateChange): SnsMessage {
     subject,
     message: lines.join('\n'),
     attributes: {
-      kind: WATCHDOG_ALARM_KIND,
-      severity,
-      category: change.alarmName,
-      actionable: String(change.state === 'ALARM'),
+      ...withoutEmpty({
+        kind: WATCHDOG_ALARM_KIND,
+        severity,
+        category: change.alarmName,
+        cluster: undefined,
+        service: undefined,
+        team: UNASSIGNED_TEAM,
+        account: change.account,
+        region: change.region,
+        actionable: String(change.state === 'ALARM'),
+        resolves: String(change.state === 'OK' && change.previousState === 'ALARM'),
+        incidentId: `alarm:${change.alarmName}`,
+        alertId: `alarm:${change.alarmName}:${change.state}:${change.at}`,
+      }),
       state: change.state,
-      alertId: `alarm:${change.alarmName}:${change.state}:${change.at}`,
     },
   };
 }

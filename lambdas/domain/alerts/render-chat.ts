@@ -29,6 +29,9 @@ const SEVERITY_EMOJI: Record<string, string> = {
   INFO: ':information_source:',
 };
 
+/** An all-clear carries the severity of the page it closes (for routing); it does not read as one. */
+const RESOLVED_EMOJI = ':white_check_mark:';
+
 const DESCRIPTION_MAX = 3500;
 
 export function renderChat(alert: Alert): ChatNotification {
@@ -53,7 +56,7 @@ export function renderChat(alert: Alert): ChatNotification {
     id: alert.dedupeKey,
     content: {
       textType: 'client-markdown',
-      title: `${SEVERITY_EMOJI[alert.severity] ?? ''} ${alert.title}`.trim(),
+      title: `${alert.resolves ? RESOLVED_EMOJI : (SEVERITY_EMOJI[alert.severity] ?? '')} ${alert.title}`.trim(),
       description: description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1)}…` : description,
       nextSteps: alert.nextSteps.slice(0, 5),
       keywords: defined([alert.severity, alert.category, alert.cluster, alert.service, alert.team]),

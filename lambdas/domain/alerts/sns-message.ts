@@ -2,28 +2,42 @@ import { type Alert, alertIdOf } from './alert';
 import { renderChat } from './render-chat';
 import { renderEmail } from './render-email';
 
+/** A message attribute: a `String`, or a `String.Array` (a filter matches it when it matches one of its values). */
+export type AttributeValue = string | readonly string[];
+
 /** One SNS Publish request's content, free of SDK types. */
 export interface SnsMessage {
   subject: string;
   /** `MessageStructure: 'json'`: one body per protocol. */
   message: string;
-  attributes: Record<string, string>;
+  attributes: Record<string, AttributeValue>;
 }
 
 /** SNS's limit on a whole message, attributes included. */
 export const SNS_MAX_BYTES = 256 * 1024;
-const ATTRIBUTE_NAMES = [
+/**
+ * The attributes every message carries (docs/routing.md), alarms of the watchdog included: a filter
+ * on any of them never silently misses a message for want of the attribute.
+ */
+export const ATTRIBUTE_NAMES = [
   'severity',
   'category',
   'kind',
   'cluster',
   'service',
   'team',
+  'account',
+  'region',
   'actionable',
+  'resolves',
+  'incidentId',
   'alertId',
 ] as const;
+export type AttributeName = (typeof ATTRIBUTE_NAMES)[number];
 /** Services without the team tag still get a `team` attribute, so a platform team can subscribe to them. */
 export const UNASSIGNED_TEAM = 'unassigned';
+/** The value of `cluster` or `service` when the message is about none (a subnet several services share, an alarm). */
+export const NO_VALUE = '-';
 
 /**
  * Per-protocol bodies (README, "What an alert looks like"): readable text for e-mail, the full Alert JSON for SQS, Lambda
@@ -43,22 +57,34 @@ export function toSnsMessage(alert: Alert): SnsMessage {
   throw new Error(`alert ${alert.dedupeKey} does not fit in an SNS message even without evidence`);
 }
 
-export function messageAttributes(alert: Alert): Record<string, string> {
-  const values: Record<(typeof ATTRIBUTE_NAMES)[number], string | undefined> = {
-    severity: alert.severity,
+export function messageAttributes(alert: Alert): Record<AttributeName, AttributeValue> {
+  const severities = alert.resolves?.severities ?? [];
+  return withoutEmpty({
+    // An all-clear of an incident that paged at several severities lists them all.
+    severity: severities.length > 1 ? severities : alert.severity,
     category: alert.category,
     kind: alert.kind,
     cluster: alert.cluster,
-    service: alert.service,
+    // A standalone task has no service: its task definition family stands for it, as in the incident scope.
+    service: alert.service ?? alert.taskDefinition?.split(':')[0],
     team: alert.team ?? UNASSIGNED_TEAM,
+    account: alert.account,
+    region: alert.region,
     actionable: String(alert.actionable),
+    resolves: String(alert.resolves !== undefined),
+    incidentId: alert.incidentId,
     alertId: alertIdOf(alert),
-  };
-  // SNS rejects empty attribute values.
-  const attributes: Record<string, string> = {};
+  });
+}
+
+/** SNS rejects empty attribute values: what is unknown reads `-` ({@link NO_VALUE}), never goes missing. */
+export function withoutEmpty(
+  values: Record<AttributeName, AttributeValue | undefined>,
+): Record<AttributeName, AttributeValue> {
+  const attributes = {} as Record<AttributeName, AttributeValue>;
   for (const name of ATTRIBUTE_NAMES) {
     const value = values[name];
-    if (value) attributes[name] = value;
+    attributes[name] = value === undefined || value === '' || value.length === 0 ? NO_VALUE : value;
   }
   return attributes;
 }
@@ -135,8 +161,12 @@ export function byteLength(text: string): number {
   return bytes;
 }
 
-function attributesBytes(attributes: Record<string, string>): number {
+function attributesBytes(attributes: Record<string, AttributeValue>): number {
   let bytes = 0;
-  for (const name in attributes) bytes += byteLength(name) + byteLength(attributes[name] as string) + 'String'.length;
+  for (const name in attributes) {
+    const value = attributes[name] as AttributeValue;
+    bytes +=
+      byteLength(name) + byteLength(typeof value === 'string' ? value : JSON.stringify(value)) + 'String.Array'.length;
+  }
   return bytes;
 }

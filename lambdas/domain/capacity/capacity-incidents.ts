@@ -5,6 +5,8 @@
  * state lives is the {@link CapacityStateStore}'s business, so it can move to the shared incident
  * store (docs/architecture.md, "The incident model") without touching this logic.
  */
+import type { Alert } from '../alerts/alert';
+import { capacityScope, capacitySeverity } from '../alerts/build-capacity-alert';
 import type { SubnetAssessment, SubnetFinding } from './capacity-assessment';
 
 export interface OpenCapacityIncident {
@@ -23,6 +25,8 @@ export interface OpenCapacityIncident {
   availabilityZone: string;
   account?: string;
   region?: string;
+  /** What its page said: the all-clear goes out with the same severity and to the same team. */
+  paged?: Pick<Alert, 'severity' | 'cluster' | 'service' | 'team'>;
 }
 
 export interface CapacityState {
@@ -116,5 +120,10 @@ function incidentFrom(
     availabilityZone: assessment.availabilityZone,
     account: context.account ?? open?.account,
     region: context.region ?? open?.region,
+    paged: open ? open.paged : pagedScope(assessment),
   };
+}
+
+function pagedScope(assessment: SubnetAssessment): OpenCapacityIncident['paged'] {
+  return { severity: capacitySeverity(assessment), ...capacityScope(assessment) };
 }

@@ -16,8 +16,9 @@
  * (the outbox, README "Delivery"). Alerts never live in the state item, so it stays small (bounded by
  * the loop threshold, never by the number of stops or the length of an outage).
  */
-import { type Alert, alertIdOf } from '../alerts/alert';
-import { buildLoopAlert, buildRecoveredAlert } from '../alerts/build-incident-alert';
+import { type Alert, alertIdOf, bySeverity } from '../alerts/alert';
+import { buildLoopAlert, buildRecoveredAlert, loopSeverity } from '../alerts/build-incident-alert';
+import type { Severity } from '../stops/taxonomy';
 
 /** The restart-loop settings (their defaults and ranges: lambdas/domain/settings/settings.ts). */
 export interface LoopPolicy {
@@ -78,6 +79,10 @@ export interface Incident {
   heldAlert?: Alert;
   /** When the loop page went out, if it did. */
   loopPagedAt?: string;
+  /** The severity of the incident's first alert (paged at once, or when the group wait ends). */
+  firstSeverity?: Severity;
+  /** The severities of the pages that went out for the incident: its all-clear carries them all. */
+  pagedSeverities?: Severity[];
 }
 
 /** Everything the watchdog remembers about one service. */
@@ -185,6 +190,8 @@ export function recordStop(
       recent: [stop],
       heldAlertId: hold ? alertIdOf(firstAlert) : undefined,
       quietCheckAt,
+      firstSeverity: firstAlert.severity,
+      pagedSeverities: pageSingleStops && !hold ? [firstAlert.severity] : [],
     };
     const first: Effect = hold
       ? {
@@ -217,12 +224,15 @@ export function recordStop(
   if (updated.kind === 'TASK_STOPPED' && stops.length >= policy.threshold) {
     const loop: Incident = {
       ...updated,
+      // The loop page names the team of its latest stop: the all-clear must reach the same subscriptions.
+      scope: { ...updated.scope, team: firstAlert.team ?? updated.scope.team },
       kind: 'RESTART_LOOP',
       status: 'OPEN',
       heldAlertId: undefined,
       heldUntil: undefined,
       loopPagedAt: stop.at,
     };
+    loop.pagedSeverities = bySeverity([...(updated.pagedSeverities ?? []), loopSeverity(loop)]);
     // The loop page replaces the held alert: on-call gets one page, as a loop.
     if (incident.heldAlertId) effects.push({ type: 'drop-held', alertId: incident.heldAlertId });
     effects.push({ type: 'page-loop', incident: loop });
@@ -239,9 +249,18 @@ export function releaseHeld(state: ServiceState, incidentId: string): Transition
     return { state, effects: [] };
   }
   return {
-    state: { ...state, incident: { ...incident, status: 'OPEN', heldAlertId: undefined, heldUntil: undefined } },
+    state: {
+      ...state,
+      incident: { ...withHeldPaged(incident), status: 'OPEN', heldAlertId: undefined, heldUntil: undefined },
+    },
     effects: [{ type: 'page-held', alertId: incident.heldAlertId }],
   };
+}
+
+/** The held first alert goes out: its severity is one the incident paged at. */
+function withHeldPaged(incident: Incident): Incident {
+  if (!incident.firstSeverity) return incident;
+  return { ...incident, pagedSeverities: bySeverity([...(incident.pagedSeverities ?? []), incident.firstSeverity]) };
 }
 
 /**
