@@ -789,48 +789,8 @@ export async function seedAccount(clientConfig: LocalAwsClientConfig, opts: Seed
         new CreateTopicCommand({ Name: 'ecs-watchdog-alerts', Tags: [{ Key: 'app', Value: 'ecs-watchdog' }] }),
       );
       const topicArn = topic.TopicArn as string;
-      const queue = async (name: string, filterPolicy?: Record<string, unknown>) => {
-        const q = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-        const queueUrl = q.QueueUrl as string;
-        const attrs = await sqs.send(
-          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-        );
-        const queueArn = attrs.Attributes?.QueueArn as string;
-        await sqs.send(
-          new SetQueueAttributesCommand({
-            QueueUrl: queueUrl,
-            Attributes: {
-              Policy: JSON.stringify({
-                Version: '2012-10-17',
-                Statement: [
-                  {
-                    Effect: 'Allow',
-                    Principal: { Service: 'sns.amazonaws.com' },
-                    Action: 'sqs:SendMessage',
-                    Resource: queueArn,
-                    Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
-                  },
-                ],
-              }),
-            },
-          }),
-        );
-        const sub = await sns.send(
-          new SubscribeCommand({
-            TopicArn: topicArn,
-            Protocol: 'sqs',
-            Endpoint: queueArn,
-            ReturnSubscriptionArn: true,
-            Attributes: {
-              RawMessageDelivery: 'false',
-              ...(filterPolicy
-                ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' }
-                : {}),
-            },
-          }),
-        );
-        return { queueUrl, queueArn, subscriptionArn: sub.SubscriptionArn as string };
-      };
+      const queue = (name: string, filterPolicy?: Record<string, unknown>) =>
+        subscribeQueue(sns, sqs, topicArn, name, filterPolicy);
       return {
         topicArn,
         allAlerts: await queue('all-alerts'),
@@ -868,6 +828,55 @@ export async function seedAccount(clientConfig: LocalAwsClientConfig, opts: Seed
   } finally {
     for (const c of [ec2, ecs, logs, sns, sqs]) c.destroy();
   }
+}
+
+/**
+ * An SQS queue subscribed to a topic (raw delivery off), with a filter policy on message attributes
+ * if given: how a team subscribes to the alerts (docs/routing.md).
+ */
+export async function subscribeQueue(
+  sns: SNSClient,
+  sqs: SQSClient,
+  topicArn: string,
+  name: string,
+  filterPolicy?: Record<string, unknown>,
+): Promise<{ queueUrl: string; queueArn: string; subscriptionArn: string }> {
+  const q = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  const queueUrl = q.QueueUrl as string;
+  const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+  const queueArn = attrs.Attributes?.QueueArn as string;
+  await sqs.send(
+    new SetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      Attributes: {
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: 'sns.amazonaws.com' },
+              Action: 'sqs:SendMessage',
+              Resource: queueArn,
+              Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
+            },
+          ],
+        }),
+      },
+    }),
+  );
+  const sub = await sns.send(
+    new SubscribeCommand({
+      TopicArn: topicArn,
+      Protocol: 'sqs',
+      Endpoint: queueArn,
+      ReturnSubscriptionArn: true,
+      Attributes: {
+        RawMessageDelivery: 'false',
+        ...(filterPolicy ? { FilterPolicy: JSON.stringify(filterPolicy), FilterPolicyScope: 'MessageAttributes' } : {}),
+      },
+    }),
+  );
+  return { queueUrl, queueArn, subscriptionArn: sub.SubscriptionArn as string };
 }
 
 /**
