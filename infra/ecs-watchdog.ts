@@ -176,7 +176,7 @@ export const TASK_STOPPED_SETTINGS = [
   'redactPatterns',
 ] as const satisfies readonly SettingName[];
 
-/** The settings the timer handler reads (besides the incident ones): held alerts leave through its redaction gate. */
+/** The settings the timer and sweep handlers read (besides the incident ones): alerts leave through their redaction gates. */
 export const TIMER_SETTINGS = ['redactPatterns'] as const satisfies readonly SettingName[];
 
 /**
@@ -267,9 +267,12 @@ export class EcsWatchdog extends Construct {
       stateTableRemovalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    // Held alerts leave through the timer: its redaction gate applies the extra patterns too.
-    for (const [name, value] of Object.entries(settingsEnvironment(this.settings, TIMER_SETTINGS))) {
-      this.incidents.timer.function.addEnvironment(name, value);
+    // Held alerts leave through the timer, and what SNS refused through the sweep: their redaction gates
+    // apply the extra patterns too.
+    for (const fn of [this.incidents.timer, this.incidents.sweep]) {
+      for (const [name, value] of Object.entries(settingsEnvironment(this.settings, TIMER_SETTINGS))) {
+        fn.function.addEnvironment(name, value);
+      }
     }
     this.taskStopped = this.taskStoppedHandler(logRetention);
     const eventAccounts = resolveEventAccounts(props.eventAccounts) ?? [Stack.of(this).account];

@@ -144,6 +144,15 @@ export class Incidents extends Construct {
         resources: [`${this.table.tableArn}/index/${DUE_INDEX}`],
       }),
     );
+    // An incident the sweep finds not yet quiet is re-armed like any other (the engine's timers): without
+    // this grant that re-arming was refused (test/infra/iam-calls.test.ts reads the calls from the code).
+    this.sweep.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ArmTimers',
+        actions: ['sqs:SendMessage'],
+        resources: [this.timerQueue.queueArn],
+      }),
+    );
     props.alertTopic.grantPublish(this.sweep.role);
     Validations.of(this.sweep.role.node.findChild('DefaultPolicy')).acknowledge(TOPIC_KEY_GRANT_ACKNOWLEDGEMENT);
   }

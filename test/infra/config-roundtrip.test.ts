@@ -103,6 +103,8 @@ describe.each<[string, EcsWatchdogProps]>([
     ['task-stopped', watchdog.taskStopped.function, [...TASK_STOPPED_SETTINGS, ...RESTART_LOOP_SETTINGS]],
     ['rollout', watchdog.rolloutWatch.handler.function, [...ROLLOUT_SETTINGS, ...RESTART_LOOP_SETTINGS]],
     ['timer', watchdog.incidents.timer.function, [...TIMER_SETTINGS, ...RESTART_LOOP_SETTINGS]],
+    // The sweep publishes what SNS refused: the same redaction gate as the timer.
+    ['sweep', watchdog.incidents.sweep.function, [...TIMER_SETTINGS, ...RESTART_LOOP_SETTINGS]],
   ];
 
   it.each(handlers)('%s reads back every setting it is given', (_fn, fn, given) => {

@@ -47,6 +47,8 @@ describe('granted actions against the calls the code makes', () => {
         ['sqs:GetQueueAttributes', timerQueue],
       ]),
     ],
+    // Scheduled every minute without retries (the next run is the retry): no dead-letter queue.
+    ['sweep', watchdog.incidents.sweep, platform(watchdog.incidents.sweep, [])],
     [
       'capacity-scan',
       defined(watchdog.capacityScan).handler,

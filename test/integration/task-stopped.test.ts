@@ -86,7 +86,11 @@ describe('processTaskStopped against the local AWS', () => {
       cluster: 'production',
       service: 'api-service',
       team: 'payments',
+      account: '123456789012',
+      region: 'us-east-1',
       actionable: 'true',
+      resolves: 'false',
+      incidentId: result.alert.incidentId,
       // The stable alert id: a subscriber drops a repeat by it (README "Delivery").
       alertId: `task-stopped:${result.alert.taskArn}`,
     });
@@ -128,9 +132,10 @@ describe('processTaskStopped against the local AWS', () => {
     expect([payments.status, fulfilment.status, standalone.status]).toEqual(['published', 'published', 'published']);
 
     const all = await allAlerts();
-    expect(all.map((d) => `${d.attributes.service ?? '(no service)'} team=${d.attributes.team}`).sort()).toEqual([
-      '(no service) team=finance',
+    // A standalone task is named by its task definition family (docs/routing.md).
+    expect(all.map((d) => `${d.attributes.service} team=${d.attributes.team}`).sort()).toEqual([
       'api-service team=payments',
+      'nightly-report team=finance',
       'worker-service team=fulfilment',
     ]);
     const onlyPayments = await paymentsAlerts();
