@@ -8,9 +8,11 @@ const { join } = require('node:path');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const source = join(__dirname, '..', 'lambdas', 'cli', 'main.ts');
+let cli;
 if (existsSync(source)) {
   require('tsx/cjs/api').register();
-  require(source);
+  cli = require(source);
 } else {
-  require(join(__dirname, '..', 'dist', 'lambdas', 'cli', 'main.js'));
+  cli = require(join(__dirname, '..', 'dist', 'lambdas', 'cli', 'main.js'));
 }
+cli.runCli(process.argv.slice(2));
