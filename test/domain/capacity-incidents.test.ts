@@ -135,7 +135,7 @@ describe('the CAPACITY alert', () => {
       team: 'data',
       severity: 'HIGH',
     });
-    expect(JSON.parse(JSON.parse(message.message).sqs).dedupeKey).toBe(`capacity:capacity/subnet-a/${T1}`);
+    expect(JSON.parse(JSON.parse(message.message).default).dedupeKey).toBe(`capacity:capacity/subnet-a/${T1}`);
   });
 
   it('is MEDIUM for few free addresses and CRITICAL for none', () => {
