@@ -13,6 +13,10 @@ export class UsageError extends Error {
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
+export type ParsedCommandLine<O extends OptionSpecs> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>
+>;
+
 /** The arguments ask for help: `--help` or `-h` before any `--` terminator. */
 export function wantsHelp(args: readonly string[]): boolean {
   const end = args.indexOf('--');
@@ -20,7 +24,10 @@ export function wantsHelp(args: readonly string[]): boolean {
 }
 
 /** Parses options (strict: unknown ones are refused) and positionals; Node's errors become one-line UsageErrors. */
-export function parseCommandLine<const O extends OptionSpecs>(args: readonly string[], options: O) {
+export function parseCommandLine<const O extends OptionSpecs>(
+  args: readonly string[],
+  options: O,
+): ParsedCommandLine<O> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
