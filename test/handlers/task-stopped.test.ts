@@ -231,7 +231,9 @@ describe('processTaskStopped', () => {
     const { deps, counter } = makeDeps();
     const outcome = await processTaskStopped(OOM, deps);
     expect(outcome.status).toBe('published');
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.enrichmentErrors).toEqual([
       { lookup: 'task definition', message: 'AccessDeniedException: User is not authorized' },
       { lookup: 'log excerpt', message: 'needs the task definition: AccessDeniedException: User is not authorized' },
@@ -250,7 +252,9 @@ describe('processTaskStopped', () => {
     const elapsed = Date.now() - started;
     expect(outcome.status).toBe('published');
     expect(elapsed).toBeLessThan(2000);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.enrichmentErrors).toContainEqual({ lookup: 'task definition', message: 'timed out after 150 ms' });
     expect(alert.enrichmentErrors.map((e: { lookup: string }) => e.lookup).sort()).toEqual([
       'log excerpt',
@@ -340,7 +344,9 @@ describe('processTaskStopped', () => {
       deps,
     );
     expect(outcome.status).toBe('published');
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.enrichmentErrors).toEqual([]);
     expect(alert.evidence.logExcerpt).toEqual({
       container: 'api',
@@ -386,7 +392,9 @@ describe('processTaskStopped', () => {
       .resolves({ clusters: [{ settings: [{ name: 'containerInsights', value: 'disabled' }] }] });
     const { deps } = makeDeps();
     await processTaskStopped(OOM, deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.evidence.facts).toContainEqual({
       label: 'Peak memory',
       value: 'Container Insights is off for cluster production: turn it on to see peak memory use',
@@ -406,7 +414,9 @@ describe('processTaskStopped', () => {
     });
     const { deps } = makeDeps();
     await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.evidence.logExcerpt).toBeUndefined();
     expect(alert.evidence.facts).toContainEqual({
       label: 'Logs',
@@ -426,7 +436,9 @@ describe('processTaskStopped', () => {
       ],
     });
     await processTaskStopped(pullFailed, deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.category).toBe('IMAGE_PULL');
     expect(alert.evidence.facts).toContainEqual({
       label: 'Logs',
@@ -469,7 +481,9 @@ describe('processTaskStopped', () => {
     });
     const { deps } = makeDeps();
     await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     const lines: string[] = alert.evidence.logExcerpt.lines;
     expect(lines.every((line) => line.length <= 1000)).toBe(true);
     expect(lines.join('').length).toBeLessThanOrEqual(16_000);
