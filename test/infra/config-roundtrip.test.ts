@@ -71,6 +71,8 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
   teamTagKey: (c) => c.teamTagKey,
   freeIpThreshold: (c) => c.freeIpThreshold,
   scanConcurrency: (c) => c.concurrency,
+  belowDesiredFor: (c) => c.belowDesiredMs,
+  slowDeploymentAfter: (c) => c.slowDeploymentMs,
 };
 
 /** Every setting different from its default. */
@@ -89,7 +91,13 @@ const EVERYTHING_SET: EcsWatchdogProps = {
     groupWait: Duration.seconds(0),
     quietPeriod: Duration.hours(1),
   },
-  capacityScan: { schedule: Duration.minutes(30), freeIpThreshold: 65_531, concurrency: 16 },
+  capacityScan: {
+    schedule: Duration.minutes(30),
+    freeIpThreshold: 65_531,
+    belowDesiredFor: Duration.minutes(20),
+    slowDeploymentAfter: Duration.hours(2),
+    concurrency: 16,
+  },
 };
 
 describe.each<[string, EcsWatchdogProps]>([
