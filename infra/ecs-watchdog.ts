@@ -12,8 +12,10 @@ import { Construct } from 'constructs';
 import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import type { Severity } from '../lambdas/domain/stops/taxonomy.js';
 import { LAZY_MODULES } from '../lambdas/entries/lazy-modules.js';
+import { AlertEvents } from './alert-events.js';
 import { clusterArnOf, nagArn } from './arns.js';
 import { CapacityScan } from './capacity-scan.js';
+import { type ChatChannel, ChatChannels } from './chat-channels.js';
 import {
   type CapacityScanSettingsInput,
   type RestartLoopSettingsInput,
@@ -23,6 +25,7 @@ import {
 import { Incidents } from './incidents.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { WatchdogOps } from './ops.js';
+import { PagerDuty, type PagerDutyOptions } from './pager-duty.js';
 import { RolloutWatch } from './rollout-watch.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
@@ -159,6 +162,31 @@ export interface EcsWatchdogProps {
   readonly eventAccounts?: string[];
 
   /**
+   * Also put every alert on an EventBridge bus, as an `ECS Watchdog Alert` event (source `ecs-watchdog`)
+   * whose `detail` is the alert JSON (docs/routing.md, "The EventBridge output"). On when `chatChannels`
+   * or `pagerDuty` is given.
+   *
+   * @default - off; when on, the account's default bus
+   */
+  readonly alertEvents?: { readonly bus?: events.IEventBus };
+
+  /**
+   * Slack and Microsoft Teams channels to connect through Amazon Q Developer in chat applications, each
+   * with its own filter (`teams`, `severities`); see {@link ChatChannel} and docs/routing.md, "Chat".
+   *
+   * @default - none
+   */
+  readonly chatChannels?: ChatChannel[];
+
+  /**
+   * Send pages to PagerDuty (Events API v2) through an EventBridge API destination: dedup key = incident
+   * id, an all-clear resolves (docs/routing.md, "Paging").
+   *
+   * @default - none
+   */
+  readonly pagerDuty?: PagerDutyOptions;
+
+  /**
    * Retention of the functions' log groups.
    *
    * @default logs.RetentionDays.ONE_MONTH
@@ -222,6 +250,10 @@ export class EcsWatchdog extends Construct {
   readonly ops: WatchdogOps;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly invalidEventsAlarm: cloudwatch.Alarm;
+  /** The EventBridge output, when on (`alertEvents`, `chatChannels` or `pagerDuty`). */
+  readonly alertEvents?: AlertEvents;
+  readonly chatChannels?: ChatChannels;
+  readonly pagerDuty?: PagerDuty;
 
   private readonly settings: WatchdogSettings;
 
@@ -327,6 +359,23 @@ export class EcsWatchdog extends Construct {
       maxEventAge: RULE_MAX_EVENT_AGE,
     });
     this.opsTopic = this.ops.topic;
+    if (props.alertEvents || props.chatChannels?.length || props.pagerDuty) {
+      this.alertEvents = new AlertEvents(this, 'AlertEvents', {
+        alertTopic: this.alertTopic,
+        bus: props.alertEvents?.bus ?? events.EventBus.fromEventBusName(this, 'DefaultBus', 'default'),
+        deadLetterQueue: this.deadLetterQueue,
+      });
+      const delivery = {
+        bus: this.alertEvents.bus,
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: RULE_RETRY_ATTEMPTS,
+        maxEventAge: RULE_MAX_EVENT_AGE,
+      };
+      if (props.chatChannels?.length) {
+        this.chatChannels = new ChatChannels(this, 'ChatChannels', { channels: props.chatChannels, ...delivery });
+      }
+      if (props.pagerDuty) this.pagerDuty = new PagerDuty(this, 'PagerDuty', { ...props.pagerDuty, ...delivery });
+    }
     this.deadLetterAlarm = this.ops.deadLetterAlarm;
     this.invalidEventsAlarm = this.ops.invalidEventsAlarm;
   }

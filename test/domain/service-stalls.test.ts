@@ -106,7 +106,13 @@ describe('a service at desired 1 / running 0', () => {
       desiredCount: 1,
       runningCount: 1,
     });
-    expect(notice).toMatchObject({ kind: 'RECOVERED', category: 'SERVICE_HEALTH_RESTORED', severity: 'INFO' });
+    // The severity of the page it closes, so every filter that got the page gets it (docs/routing.md).
+    expect(notice).toMatchObject({
+      kind: 'RECOVERED',
+      category: 'SERVICE_HEALTH_RESTORED',
+      severity: 'CRITICAL',
+      resolves: { severities: ['CRITICAL'] },
+    });
     expect(notice.title).toBe('RECOVERED: api in prod - 1 of 1 tasks running');
     expect(notice.incidentId).toBe(opened.opened[0]?.record.incidentId);
     expect(scan(recovered.next, 45, [up]).recovered).toEqual([]);

@@ -1,5 +1,6 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,22 @@ const configurations: [string, EcsWatchdogProps][] = [
   [
     'clusters by name and ARN, e-mail',
     { clusters: ['prod', 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch'], alertEmail: 'oncall@example.com' },
+  ],
+  [
+    'chat channels and PagerDuty (docs/routing.md)',
+    {
+      chatChannels: [
+        { name: 'payments', slack: { workspaceId: 'T0123', channelId: 'C0123' }, teams: ['payments'] },
+        { name: 'platform', microsoftTeams: { teamId: 'team', tenantId: 'tenant', channelId: 'channel' } },
+      ],
+      pagerDuty: {
+        routingKeySecret: secretsmanager.Secret.fromSecretCompleteArn(
+          new Stack(new App(), 'Secrets'),
+          'RoutingKey',
+          'arn:aws:secretsmanager:us-east-1:123456789012:secret:pagerduty/ecs-watchdog-AbCdEf',
+        ),
+      },
+    },
   ],
 ];
 

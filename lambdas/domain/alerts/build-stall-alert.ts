@@ -58,7 +58,9 @@ export function buildStallRecoveredAlert(
   return {
     kind: 'RECOVERED',
     category: STALL_CATEGORIES.recovered,
-    severity: 'INFO',
+    // The severity of the page it closes, so the filters that let the page through let it through (docs/routing.md).
+    severity: record.pagedSeverity ?? 'INFO',
+    resolves: { severities: [record.pagedSeverity ?? 'INFO'] },
     actionable: false,
     title: toSubject(`RECOVERED: ${record.service} in ${record.cluster} - ${what}`),
     summary:
