@@ -8,8 +8,8 @@
  */
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
-import { BUNDLE_HANDLER_FILE, BUNDLE_OPTIONS } from '../infra/lambda-bundling';
+import { bundleLikeTheConstruct } from '../bench/bundle-like-construct';
+import { BUNDLE_HANDLER_FILE } from '../infra/lambda-bundling';
 import { LAZY_MODULES } from '../lambdas/entries/lazy-modules';
 
 const ROOT = resolve(__dirname, '..');
@@ -23,14 +23,8 @@ export function handlerNames(): string[] {
     .sort();
 }
 
-async function bundle(module: string, outfile: string): Promise<void> {
-  await build({
-    ...BUNDLE_OPTIONS,
-    mainFields: [...BUNDLE_OPTIONS.mainFields],
-    entryPoints: [join(ENTRIES, `${module}.ts`)],
-    outfile,
-    logLevel: 'warning',
-  });
+function bundle(module: string, outfile: string) {
+  return bundleLikeTheConstruct(join(ENTRIES, `${module}.ts`), outfile);
 }
 
 /** Bundles every handler and its lazy modules into `outDir/<handler>/`; returns the handlers and their sizes. */
