@@ -38,6 +38,7 @@ export interface WatchdogSettingsInput {
   readonly redactPatterns?: readonly string[];
   readonly restartLoop?: RestartLoopSettingsInput;
   readonly capacityScan?: CapacityScanSettingsInput;
+  readonly removalPolicy?: 'retain' | 'destroy';
 }
 
 /**

@@ -153,6 +153,17 @@ export interface EcsWatchdogProps {
   readonly stateTableRemovalPolicy?: RemovalPolicy;
 
   /**
+   * What `cdk destroy` (or removing the construct) does with what outlives the stack by default: the state
+   * table and the customer managed KMS keys (docs/deploy.md, "Removal"). `retain` leaves them in the account
+   * (the table keeps open incidents and event claims across a redeploy; a key still decrypts messages
+   * encrypted with it); `destroy` deletes the table and schedules the keys for deletion (30 days' waiting
+   * period). `stateTableRemovalPolicy`, when given, decides for the table. Context key `removalPolicy`.
+   *
+   * @default 'retain'
+   */
+  readonly removalPolicy?: 'retain' | 'destroy';
+
+  /**
    * AWS accounts whose ECS events the rules accept (12-digit ids). The default bus of this account can
    * receive other accounts' events (through a bus policy), so the rules match only this account's,
    * unless a multi-account setup lists the accounts it forwards from here.
@@ -296,7 +307,7 @@ export class EcsWatchdog extends Construct {
       alertTopic: this.alertTopic,
       deadLetterQueue: this.deadLetterQueue,
       logRetention,
-      stateTableRemovalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
+      stateTableRemovalPolicy: props.stateTableRemovalPolicy ?? this.removalPolicy(),
     });
 
     // Held alerts leave through the timer, and what SNS refused through the sweep: their redaction gates
@@ -376,8 +387,17 @@ export class EcsWatchdog extends Construct {
       }
       if (props.pagerDuty) this.pagerDuty = new PagerDuty(this, 'PagerDuty', { ...props.pagerDuty, ...delivery });
     }
+    // Every customer managed key of the watchdog (alert, ops and chat topics): retained unless asked otherwise.
+    for (const construct of this.node.findAll()) {
+      if (construct instanceof kms.Key) construct.applyRemovalPolicy(this.removalPolicy());
+    }
     this.deadLetterAlarm = this.ops.deadLetterAlarm;
     this.invalidEventsAlarm = this.ops.invalidEventsAlarm;
+  }
+
+  /** The removal policy of the state table and the keys (`removalPolicy`). */
+  private removalPolicy(): RemovalPolicy {
+    return this.settings.removalPolicy === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
   }
 
   /** The watched clusters' ARNs, or undefined for all clusters. */

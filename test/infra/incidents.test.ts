@@ -50,6 +50,29 @@ describe('incident state and timers', () => {
     expect(resourceOf(t, w.incidents.table).DeletionPolicy).toBe('Delete');
   });
 
+  it('retains the table and every KMS key by default, and removes them all with removalPolicy destroy', () => {
+    const policies = (props: Parameters<typeof synthWatchdog>[0]) => {
+      const { template: t, watchdog: w } = synthWatchdog(props);
+      const keys = Object.values(t.findResources('AWS::KMS::Key')).map((k) => k.DeletionPolicy);
+      return { table: resourceOf(t, w.incidents.table).DeletionPolicy, keys };
+    };
+    const chat = { chatChannels: [{ name: 'c', slack: { workspaceId: 'T1', channelId: 'C1' } }] };
+    // The alert topic's key, the ops topic's key and the chat topics' key.
+    expect(policies(chat)).toEqual({ table: 'Retain', keys: ['Retain', 'Retain', 'Retain'] });
+    expect(policies({ ...chat, removalPolicy: 'destroy' })).toEqual({
+      table: 'Delete',
+      keys: ['Delete', 'Delete', 'Delete'],
+    });
+    // The table's own prop decides for the table.
+    expect(policies({ removalPolicy: 'destroy', stateTableRemovalPolicy: RemovalPolicy.RETAIN }).table).toBe('Retain');
+  });
+
+  it('refuses another removal policy at synth, naming the setting and its -c key', () => {
+    expect(() => synthWatchdog({ removalPolicy: 'keep' as never })).toThrow(
+      'EcsWatchdog: removalPolicy "keep" is neither retain nor destroy (-c removalPolicy)',
+    );
+  });
+
   it('has an encrypted timer queue whose visibility timeout is at least six timer timeouts', () => {
     const queue = resourceOf(template, incidents.timerQueue).Properties;
     const timerTimeout = resourceOf(template, incidents.timer.function).Properties.Timeout;

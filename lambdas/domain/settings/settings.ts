@@ -43,6 +43,9 @@ const CLUSTER_ARN = /^arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-
 // ECS tag keys: 1-128 characters; letters, numbers, spaces and + - = . _ : / @; the aws: prefix is reserved.
 const TAG_KEY = /^[\p{L}\p{N}\s+\-=._:/@]{1,128}$/u;
 
+/** What `cdk destroy` does with the state table and the KMS keys (docs/deploy.md, "Removal"). */
+export const REMOVAL_POLICIES: readonly string[] = ['retain', 'destroy'];
+
 /** A watched cluster: its name (resolved to an ARN in the stack's account and region) or its ARN. */
 export type ClusterRef =
   | { readonly kind: 'name'; readonly name: string }
@@ -278,6 +281,13 @@ export const SETTINGS = {
     default: 8,
     min: 1,
     max: 64,
+  }),
+  removalPolicy: text({
+    prop: 'removalPolicy',
+    context: 'removalPolicy',
+    default: 'retain',
+    expected: 'retain or destroy',
+    invalid: (policy) => (REMOVAL_POLICIES.includes(policy) ? undefined : 'is neither retain nor destroy'),
   }),
 } as const;
 
