@@ -48,7 +48,6 @@ const WORKLOAD = {
   containerInstances: 0,
   /** Lambda: the average duration of an invocation (the functions run with 256 MB). */
   averageInvocationMs: 300,
-  subscribersPerAlert: 2,
 };
 
 /** AWS list prices, us-east-1 (inputs). */
