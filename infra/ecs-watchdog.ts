@@ -22,6 +22,7 @@ import {
   resolveSettings,
   type WatchdogSettings,
 } from './config.js';
+import { WatchdogDashboard } from './dashboard.js';
 import { Incidents } from './incidents.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { WatchdogOps } from './ops.js';
@@ -265,6 +266,8 @@ export class EcsWatchdog extends Construct {
   readonly alertEvents?: AlertEvents;
   readonly chatChannels?: ChatChannels;
   readonly pagerDuty?: PagerDuty;
+  /** The CloudWatch dashboard of pages, stops, incidents, silences, delivery and capacity (infra/dashboard.ts). */
+  readonly dashboard: WatchdogDashboard;
 
   private readonly settings: WatchdogSettings;
 
@@ -393,6 +396,7 @@ export class EcsWatchdog extends Construct {
     }
     this.deadLetterAlarm = this.ops.deadLetterAlarm;
     this.invalidEventsAlarm = this.ops.invalidEventsAlarm;
+    this.dashboard = new WatchdogDashboard(this, 'Dashboard', { deadLetterQueue: this.deadLetterQueue });
   }
 
   /** The removal policy of the state table and the keys (`removalPolicy`). */

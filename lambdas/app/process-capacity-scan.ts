@@ -44,6 +44,10 @@ export interface CapacityScanOutcome {
   ongoing: string[];
   /** Failures that send no event, by key: seen but not yet long enough, and open and still holding. */
   stalls: { pending: string[]; ongoing: string[] };
+  /** Whether the scan saved its state item (something opened, closed, changed or started pending). */
+  stateSaved: boolean;
+  /** Service deployments whose lifecycle hooks were read (DescribeServiceDeployments). */
+  serviceDeploymentsRead: number;
 }
 
 /**
@@ -109,6 +113,16 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
   counter.count('CapacitySubnetsScanned', assessment.subnets.length);
   counter.count('CapacityAlertsPublished', published.length - stallAlerts.length);
   counter.count('ServiceHealthAlertsPublished', stallAlerts.length);
+  // Gauges for the dashboard (infra/dashboard.ts): the incidents the scan holds open after this run.
+  counter.count('OpenCapacityIncidents', Object.keys(next.incidents).length);
+  counter.count('OpenServiceHealthIncidents', Object.values(next.stalls).filter((r) => r.openedAt).length);
+  if (stalls.untracked.length > 0) {
+    counter.count('ServiceHealthConditionsUntracked', stalls.untracked.length);
+    log.warn('More services are short of tasks or deploying than the scan remembers; the rest wait for the next scan', {
+      untracked: stalls.untracked.length,
+      first: stalls.untracked.slice(0, 10),
+    });
+  }
   log.info('Capacity scan done', {
     clusters: discovered.clusters.length,
     services: discovered.services.length,
@@ -136,6 +150,8 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
     published,
     ongoing: decision.ongoing.map((o) => o.assessment.subnetId),
     stalls: { pending: stalls.pending.map((p) => p.record.key), ongoing: stalls.ongoing.map((o) => o.record.key) },
+    stateSaved: writes.length > 0,
+    serviceDeploymentsRead: discovered.serviceDeployments?.length ?? 0,
   };
 }
 

@@ -4,6 +4,7 @@ import type { DeploymentFacts, ServiceDeploymentFacts, ServiceFacts } from '../.
 import { observeStalls, servicesWithHooksToRead } from '../../lambdas/domain/capacity/service-stalls';
 import {
   decideStallIncidents,
+  MAX_PENDING_STALLS,
   type StallDecision,
   type StallRecords,
 } from '../../lambdas/domain/capacity/stall-incidents';
@@ -297,5 +298,20 @@ describe('lifecycle hooks', () => {
     expect(failed.escalated.map((e) => e.observation.category)).toEqual(['DEPLOYMENT_HOOK_FAILED']);
     const over = scan(failed.next, 60, [withHooks], [hookDeployment('SUCCEEDED')]);
     expect(over.recovered.map((r) => r.record.key)).toEqual([`hook:${SD_ARN}`]);
+  });
+});
+
+describe('bounded state', () => {
+  it(`remembers at most ${MAX_PENDING_STALLS} pending conditions, the most severe first, and names the rest`, () => {
+    const services = Array.from({ length: MAX_PENDING_STALLS + 20 }, (_, i) =>
+      serviceFacts({ service: `svc-${i}`, desiredCount: 2, runningCount: i < 10 ? 0 : 1 }),
+    );
+    const decision = scan({}, 0, services);
+    expect(Object.keys(decision.next)).toHaveLength(MAX_PENDING_STALLS);
+    expect(decision.untracked).toHaveLength(20);
+    // The ten services at zero (CRITICAL) are all kept.
+    const zero = services.slice(0, 10).map((s) => `shortfall:${s.serviceArn}`);
+    for (const key of zero) expect(decision.next[key]).toBeDefined();
+    expect(JSON.stringify(decision.next).length).toBeLessThan(200_000);
   });
 });

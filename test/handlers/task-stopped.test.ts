@@ -205,7 +205,8 @@ describe('processTaskStopped', () => {
     const chat = JSON.parse(bodies.https);
     expect(chat).toMatchObject({ version: '1.0', source: 'custom', metadata: { threadId: alert.incidentId } });
     expect(chat.content.nextSteps.length).toBeGreaterThan(0);
-    expect(counter.counts).toEqual({ AlertsPublished: 1 });
+    expect(counter.counts).toEqual({ ActionableStops: 1, AlertsPublished: 1 });
+    expect(counter.dimensioned).toEqual({ 'Pages{severity=HIGH,category=OOM_KILLED}': 1 });
   });
 
   it('publishes nothing for a routine stop and logs why at info', async () => {

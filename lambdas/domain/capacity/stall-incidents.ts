@@ -39,6 +39,13 @@ export interface StallRecord {
 
 export type StallRecords = Record<string, StallRecord>;
 
+/**
+ * Pending conditions remembered at most (about 300 bytes each), so the scan's one state item stays far
+ * below DynamoDB's 400 KB whatever the account: the most severe, then the oldest, are kept; the others
+ * are counted (`untracked`) and seen again at the next scan. Open incidents are always kept.
+ */
+export const MAX_PENDING_STALLS = 500;
+
 export type StallRecoveryReason = 'CLEARED' | 'SERVICE_GONE';
 
 export interface StallDecision {
@@ -52,6 +59,8 @@ export interface StallDecision {
   pending: { observation: StallObservation; record: StallRecord }[];
   /** Open incidents no longer seen: one RECOVERED each (pending ones are forgotten silently). */
   recovered: { record: StallRecord; reason: StallRecoveryReason }[];
+  /** Keys of conditions seen but not remembered, beyond {@link MAX_PENDING_STALLS}. */
+  untracked: string[];
   next: StallRecords;
 }
 
@@ -74,7 +83,15 @@ export function decideStallIncidents(
   observations: readonly StallObservation[],
   context: StallContext,
 ): StallDecision {
-  const decision: StallDecision = { opened: [], escalated: [], ongoing: [], pending: [], recovered: [], next: {} };
+  const decision: StallDecision = {
+    opened: [],
+    escalated: [],
+    ongoing: [],
+    pending: [],
+    recovered: [],
+    untracked: [],
+    next: {},
+  };
   const now = Date.parse(context.now);
   const seen = new Set<string>();
   for (const observation of observations) {
@@ -98,6 +115,7 @@ export function decideStallIncidents(
     decision.next[record.key] = record;
     (due ? decision.opened : decision.pending).push({ observation, record });
   }
+  limitPending(decision);
   for (const [key, record] of Object.entries(previous)) {
     if (seen.has(key) || !record.openedAt) continue;
     decision.recovered.push({
@@ -106,6 +124,22 @@ export function decideStallIncidents(
     });
   }
   return decision;
+}
+
+/** Keeps the {@link MAX_PENDING_STALLS} most severe (then oldest) pending conditions. */
+function limitPending(decision: StallDecision): void {
+  if (decision.pending.length <= MAX_PENDING_STALLS) return;
+  const ranked = [...decision.pending].sort(
+    (a, b) =>
+      severityRank(STALL_SEVERITY[a.record.category]) - severityRank(STALL_SEVERITY[b.record.category]) ||
+      a.record.since.localeCompare(b.record.since) ||
+      a.record.key.localeCompare(b.record.key),
+  );
+  decision.pending = ranked.slice(0, MAX_PENDING_STALLS);
+  for (const { record } of ranked.slice(MAX_PENDING_STALLS)) {
+    delete decision.next[record.key];
+    decision.untracked.push(record.key);
+  }
 }
 
 function pendingRecord(observation: StallObservation, since: string): StallRecord {
