@@ -1,8 +1,13 @@
 import type { CapacityState, CapacityStateStore, OpenCapacityIncident } from '../domain/capacity/capacity-incidents';
 import { type IncidentStore, type ItemWrite, VersionConflictError } from '../domain/incidents/incident-store';
 
-/** Key of the one item holding the capacity scan's open incidents. */
+/** Key of the one item holding the capacity scan's open incidents (of the watchdog's own account and region). */
 export const CAPACITY_STATE_KEY = 'capacity-scan#open-incidents';
+
+/** The item of a member account and region's scan: each scanned apart, each with its own open incidents. */
+export function capacityStateKey(where?: { account: string; region: string }): string {
+  return where ? `${CAPACITY_STATE_KEY}#${where.account}#${where.region}` : CAPACITY_STATE_KEY;
+}
 /** The item expires this long after the last scan saved it: a removed watchdog leaves nothing behind. */
 export const CAPACITY_STATE_TTL_SECONDS = 14 * 24 * 3600;
 
@@ -20,10 +25,13 @@ type OpenIncidents = Record<string, OpenCapacityIncident>;
  * bytes. The scan writes it in the same commit as the alerts it queues ({@link write}).
  */
 export class DynamoDbCapacityStateStore implements CapacityStateStore {
-  constructor(private readonly store: IncidentStore) {}
+  constructor(
+    private readonly store: IncidentStore,
+    private readonly key = CAPACITY_STATE_KEY,
+  ) {}
 
   async load(): Promise<CapacityState> {
-    const { value, version } = await this.store.get<OpenIncidents>(CAPACITY_STATE_KEY, {});
+    const { value, version } = await this.store.get<OpenIncidents>(this.key, {});
     return { version, incidents: value };
   }
 
@@ -38,7 +46,7 @@ export class DynamoDbCapacityStateStore implements CapacityStateStore {
   /** The write that saves `state` over `previous`, for a commit that also queues alerts. */
   write(state: CapacityState, previous: CapacityState): ItemWrite {
     return {
-      key: CAPACITY_STATE_KEY,
+      key: this.key,
       value: state.incidents,
       expectedVersion: previous.version,
       ttlSeconds: CAPACITY_STATE_TTL_SECONDS,

@@ -122,3 +122,31 @@ function outgoing(decision: CapacityDecision, now: string): Alert[] {
     ),
   ];
 }
+
+/**
+ * One scan per account and region (the function's own, then each member's; README "Many accounts and
+ * regions"), each with its own discovery and state item: a failed one does not stop the others, and the
+ * run fails once all ran, naming each that failed (for the retry and dead-letter path).
+ */
+export async function processCapacityScans<T>(
+  targets: readonly T[],
+  depsFor: (target: T) => CapacityScanDeps,
+  nameOf: (target: T) => string,
+): Promise<CapacityScanOutcome[]> {
+  const outcomes: CapacityScanOutcome[] = [];
+  const failures: string[] = [];
+  for (const target of targets) {
+    const deps = depsFor(target);
+    try {
+      outcomes.push(await processCapacityScan(deps));
+    } catch (error) {
+      failures.push(`${nameOf(target)}: ${errorMessage(error)}`);
+      deps.log.error('Capacity scan of an account and region failed', {
+        target: nameOf(target),
+        error: errorMessage(error),
+      });
+    }
+  }
+  if (failures.length > 0) throw new Error(`capacity scan failed in ${failures.join('; ')}`);
+  return outcomes;
+}
