@@ -18,6 +18,9 @@ export interface CapacityScanConfig {
   accounts: AccountsConfig;
   /** The member accounts and regions scanned after the function's own (README "Many accounts and regions"). */
   members: AccountRegion[];
+  /** The settings `members` comes from. */
+  memberAccounts?: readonly string[];
+  memberRegions?: readonly string[];
 }
 
 /**
@@ -31,6 +34,8 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
   }
   const clusters = readSetting(SETTINGS.clusters, env) ?? [];
   const accounts = readAccounts(env);
+  const memberAccounts = readSetting(SETTINGS.memberAccounts, env);
+  const memberRegions = readSetting(SETTINGS.memberRegions, env);
   return {
     alertTopicArn: readTopicArn(env),
     teamTagKey: readSetting(SETTINGS.teamTagKey, env),
@@ -40,11 +45,9 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     concurrency: readSetting(SETTINGS.scanConcurrency, env),
     clusterArns: clusters.length > 0 ? [...clusters] : undefined,
     accounts,
-    members: memberTargets(
-      accounts,
-      readSetting(SETTINGS.memberAccounts, env),
-      readSetting(SETTINGS.memberRegions, env),
-    ),
+    members: memberTargets(accounts, memberAccounts, memberRegions),
+    memberAccounts,
+    memberRegions,
   };
 }
 

@@ -21,6 +21,7 @@ describe('resolveSettings', () => {
       capacityScanSchedule: 900_000,
       freeIpThreshold: 25,
       scanConcurrency: 8,
+      accountNames: {},
     });
   });
 
