@@ -7,8 +7,9 @@ import type { EcsWatchdogForwarderProps } from './ecs-watchdog-forwarder.js';
 /**
  * Reads the watchdog settings from CDK context (`cdk.json` "context", or `cdk synth -c key=value`), one
  * context key per setting of the contract (lambdas/domain/settings/settings.ts). Values from cdk.json
- * arrive as JSON values, values from `-c` as strings: both are accepted. A value of the wrong shape fails
- * here naming the `-c` key; ranges are checked by the construct, whose messages name the key too.
+ * arrive as JSON values, values from `-c` as strings: both are accepted. A value of the wrong shape or out of
+ * its range fails here, with a SettingError naming the `-c` key that was typed and what it accepts (the
+ * construct checks again, naming its prop, for apps that set props in code).
  */
 export type ContextReader = (key: string) => unknown;
 
@@ -32,7 +33,8 @@ function propsFromContext(
   for (const setting of Object.values(settings)) {
     const raw = read(setting.context);
     if (raw === undefined || raw === '') continue;
-    const value = setting.fromContext(raw, `${construct}: -c ${setting.context}`);
+    const label = `${construct}: -c ${setting.context}`;
+    const value = setting.check(setting.fromContext(raw, label), label);
     setPath(props, setting.prop, setting.kind === 'duration' ? Duration.millis(value as number) : value);
   }
   return props;

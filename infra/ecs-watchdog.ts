@@ -22,6 +22,7 @@ import {
   resolveSettings,
   type WatchdogSettings,
 } from './config.js';
+import { WatchdogDashboard } from './dashboard.js';
 import { Incidents } from './incidents.js';
 import { MEMBER_LOOKUP_SETTINGS, MemberAccess } from './member-access.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
@@ -266,6 +267,8 @@ export class EcsWatchdog extends Construct {
   readonly invalidEventsAlarm: cloudwatch.Alarm;
   /** What member accounts may send here and what the functions may assume there (README "Many accounts and regions"). */
   readonly memberAccess: MemberAccess;
+  /** The CloudWatch dashboard of pages, stops, incidents, silences, delivery and capacity (infra/dashboard.ts). */
+  readonly dashboard: WatchdogDashboard;
 
   private readonly settings: WatchdogSettings;
 
@@ -376,6 +379,7 @@ export class EcsWatchdog extends Construct {
     this.opsTopic = this.ops.topic;
     this.deadLetterAlarm = this.ops.deadLetterAlarm;
     this.invalidEventsAlarm = this.ops.invalidEventsAlarm;
+    this.dashboard = new WatchdogDashboard(this, 'Dashboard', { deadLetterQueue: this.deadLetterQueue });
   }
 
   /** The watched clusters' ARNs, or undefined for all clusters. */

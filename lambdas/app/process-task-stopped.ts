@@ -4,6 +4,7 @@ import { parseTaskStateChange, type TaskStateChange } from '../domain/events/tas
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
 import { enrichedAlert } from './enrich-task';
 import { rejectInvalid } from './shared/invalid-input';
+import { countPage } from './shared/telemetry';
 import { handleActionableStop, recordSpotStop } from './task-stop-incidents';
 import type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
@@ -41,6 +42,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
     return { status, alert };
   }
 
+  counter.count('ActionableStops');
   if (!deps.incidents) return publishAlone(task, first, deps);
   return handleActionableStop(task, first, deps);
 }
@@ -53,6 +55,7 @@ async function publishAlone(
   const alert = await enrichedAlert(task, first, deps);
   const messageId = await deps.publisher.publish(alert);
   deps.counter.count('AlertsPublished');
+  countPage(deps.counter, alert);
   deps.log.info('Alert published', {
     taskArn: task.taskArn,
     category: alert.category,

@@ -77,6 +77,8 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
   accountNames: (c) => c.accounts.names,
   memberAccounts: (c) => c.memberAccounts,
   memberRegions: (c) => c.memberRegions,
+  belowDesiredFor: (c) => c.belowDesiredMs,
+  slowDeploymentAfter: (c) => c.slowDeploymentMs,
 };
 
 /** Every setting different from its default. */
@@ -99,7 +101,13 @@ const EVERYTHING_SET: EcsWatchdogProps = {
     groupWait: Duration.seconds(0),
     quietPeriod: Duration.hours(1),
   },
-  capacityScan: { schedule: Duration.minutes(30), freeIpThreshold: 65_531, concurrency: 16 },
+  capacityScan: {
+    schedule: Duration.minutes(30),
+    freeIpThreshold: 65_531,
+    belowDesiredFor: Duration.minutes(20),
+    slowDeploymentAfter: Duration.hours(2),
+    concurrency: 16,
+  },
 };
 
 describe.each<[string, EcsWatchdogProps]>([

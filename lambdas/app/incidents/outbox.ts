@@ -9,7 +9,7 @@ import { type Alert, alertIdOf } from '../../domain/alerts/alert';
 import type { IncidentStore } from '../../domain/incidents/incident-store';
 import { ALERT_LEASE_MS, DELIVERED_TTL_SECONDS } from '../../domain/incidents/keys';
 import { errorMessage } from '../shared/budget';
-import type { Counter, Log } from '../shared/telemetry';
+import { type Counter, countPage, type Log } from '../shared/telemetry';
 import { type Pacing, throttled, withRetries } from './retry';
 
 export interface DeliveryDeps extends Pacing {
@@ -43,6 +43,7 @@ export async function publishLeased(alert: Alert, deps: DeliveryDeps): Promise<D
     return { delivered: false, error };
   }
   deps.counter.count('AlertsPublished');
+  countPage(deps.counter, alert);
   deps.log.info('Alert published', {
     alertId,
     kind: alert.kind,
