@@ -70,6 +70,11 @@ export class MemberRole extends Construct {
       },
       { sid: 'ReadTasks', actions: ['ecs:DescribeTasks'], resources: [arn('ecs', 'task')] },
       {
+        sid: 'ReadServiceDeployments',
+        actions: ['ecs:DescribeServiceDeployments'],
+        resources: [arn('ecs', 'service-deployment')],
+      },
+      {
         sid: 'ReadContainerInstances',
         actions: ['ecs:DescribeContainerInstances'],
         resources: [arn('ecs', 'container-instance')],
@@ -122,6 +127,7 @@ export class MemberRole extends Construct {
         ['ecs', 'service/*', 'the services whose tasks stop or deploy, and their team tags'],
         ['ecs', 'task-definition/*', 'the team tag of the task definition of a standalone task'],
         ['ecs', 'task/*', 'the stopped tasks of a failed deployment'],
+        ['ecs', 'service-deployment/*', 'the lifecycle hooks of a deploying service, for the capacity scan'],
         [
           'ecs',
           'container-instance/*',

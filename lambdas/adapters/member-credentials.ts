@@ -19,7 +19,7 @@ export type AwsCredentialIdentityProvider = () => Promise<AwsCredentialIdentity>
 /** What a lookup client of an account and region is built with (spread into any SDK client's config). */
 export interface LookupClientConfig {
   region?: string;
-  credentials?: AwsCredentialIdentityProvider;
+  credentials?: AwsCredentialIdentityProvider | AwsCredentialIdentity;
 }
 
 export interface MemberCredentialsOptions {
@@ -52,7 +52,7 @@ export class MemberCredentials {
    * and region (its own role), else the member role of the event's account in the event's region. The
    * home account's other regions use its member role too: the function's own grants are for its region.
    */
-  clientConfig(where: AccountRegion | undefined): LookupClientConfig {
+  clientConfig(where: AccountRegion | undefined): { region?: string; credentials?: AwsCredentialIdentityProvider } {
     const home = this.options.home;
     if (where === undefined || (where.account === home?.account && where.region === home.region)) return {};
     if (home?.account === undefined) return { region: where.region };

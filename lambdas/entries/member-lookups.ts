@@ -12,10 +12,12 @@ export function memberLookups<T>(
   accounts: AccountsConfig | undefined,
   entry: string,
   build: (clientConfig: LookupClientConfig) => T,
+  /** The function's own STS client (tests and benchmarks point it at the emulator). */
+  sts: STSClient = new STSClient({}),
 ): { forEvent(raw: unknown): T; credentials: MemberCredentials } {
   const credentials = new MemberCredentials({
     home: { account: accounts?.homeAccount, region: accounts?.homeRegion },
-    sts: new STSClient({}),
+    sts,
     externalId: accounts?.externalId,
     sessionName: `ecs-watchdog-${entry}`,
   });
