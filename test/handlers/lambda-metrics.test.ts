@@ -16,8 +16,8 @@ describe('the Lambda runtime counter', () => {
       lines.push(...String(chunk).split('\n').filter(Boolean));
       return true;
     });
-    const { counter } = await import('../../lambdas/entries/lambda-runtime');
-    const { countPage } = await import('../../lambdas/app/shared/telemetry');
+    const { counter } = await import('../../lambdas/entries/lambda-runtime.js');
+    const { countPage } = await import('../../lambdas/app/shared/telemetry.js');
     countPage(counter, { severity: 'CRITICAL', category: 'SERVICE_NOT_RUNNING' });
     const emf = lines
       .filter((l) => l.startsWith('{'))
