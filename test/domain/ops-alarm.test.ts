@@ -57,12 +57,6 @@ describe('watchdog alarm relay', () => {
       region: { DataType: 'String', StringValue: 'us-east-1' },
       actionable: { DataType: 'String', StringValue: 'true' },
       resolves: { DataType: 'String', StringValue: 'false' },
-      incidentId: { DataType: 'String', StringValue: 'alarm:EcsWatchdog-UndeliveredAlertAlarm' },
-      state: { DataType: 'String', StringValue: 'ALARM' },
-      alertId: {
-        DataType: 'String',
-        StringValue: 'alarm:EcsWatchdog-UndeliveredAlertAlarm:ALARM:2026-11-26T03:20:00.000+0000',
-      },
     });
     expect(input?.Message).toContain('An alert has waited more than 15 minutes in the outbox.');
     expect(counter.counts.AlarmsRelayed).toBe(1);
@@ -77,7 +71,6 @@ describe('watchdog alarm relay', () => {
       severity: 'HIGH',
       actionable: 'false',
       resolves: 'true',
-      incidentId: 'alarm:EcsWatchdog-UndeliveredAlertAlarm',
     });
     const fromInsufficientData = { ...ok, detail: { ...ok.detail, previousState: { value: 'INSUFFICIENT_DATA' } } };
     expect(alarmMessage(parseAlarmStateChange(fromInsufficientData)).attributes).toMatchObject({

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../lambdas/domain/alerts/alert';
 import { renderChat } from '../../lambdas/domain/alerts/render-chat';
-import { ATTRIBUTE_NAMES, messageAttributes, NO_VALUE, toSnsMessage } from '../../lambdas/domain/alerts/sns-message';
+import {
+  ATTRIBUTE_NAMES,
+  messageAttributes,
+  NO_VALUE,
+  SQS_RAW_ATTRIBUTE_LIMIT,
+  toSnsMessage,
+} from '../../lambdas/domain/alerts/sns-message';
 
 const BASE: Alert = {
   kind: 'TASK_STOPPED',
@@ -31,14 +37,17 @@ describe('message attributes (docs/routing.md)', () => {
     for (const value of Object.values(attributes)) expect(value.length).toBeGreaterThan(0);
   });
 
-  it('name a standalone task by its task definition family, with account, region and incident', () => {
+  it('name a standalone task by its task definition family, with account and region', () => {
     expect(messageAttributes(BASE)).toMatchObject({
       service: 'nightly-report',
       account: '123456789012',
       region: 'eu-west-1',
       resolves: 'false',
-      incidentId: 'incident/batch/nightly-report/7/1',
     });
+  });
+
+  it('are at most 10, what an SQS subscription with raw delivery takes', () => {
+    expect(ATTRIBUTE_NAMES.length).toBeLessThanOrEqual(SQS_RAW_ATTRIBUTE_LIMIT);
   });
 
   it('list every severity an incident paged at on its all-clear (a String.Array), and say it resolves', () => {

@@ -170,8 +170,6 @@ describe('processTaskStopped', () => {
       region: { DataType: 'String', StringValue: 'us-east-1' },
       actionable: { DataType: 'String', StringValue: 'true' },
       resolves: { DataType: 'String', StringValue: 'false' },
-      incidentId: { DataType: 'String', StringValue: 'incident/production/api-service/42/1795662000000' },
-      alertId: { DataType: 'String', StringValue: `task-stopped:${OOM_TASK_ARN}` },
     });
 
     const bodies = JSON.parse(input?.Message ?? '{}');

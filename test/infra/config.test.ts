@@ -24,6 +24,7 @@ describe('resolveSettings', () => {
       slowDeploymentAfter: 1_800_000,
       scanConcurrency: 8,
       removalPolicy: 'retain',
+      accountNames: {},
     });
   });
 

@@ -182,12 +182,10 @@ describe('routing that cannot silently drop', () => {
     'delivers to the %s subscription the all-clear of every incident whose page it received',
     (name) => {
       const deliveries = received[name];
-      const paged = new Set(
-        deliveries.filter((d) => d.attributes.resolves === 'false').map((d) => d.attributes.incidentId),
-      );
-      const cleared = new Set(
-        deliveries.filter((d) => d.attributes.resolves === 'true').map((d) => d.attributes.incidentId),
-      );
+      // The incident id is in the body (the alert JSON), the SQS subscriber's view.
+      const incidentOf = (d: SnsDelivery) => JSON.parse(d.message).incidentId as string;
+      const paged = new Set(deliveries.filter((d) => d.attributes.resolves === 'false').map(incidentOf));
+      const cleared = new Set(deliveries.filter((d) => d.attributes.resolves === 'true').map(incidentOf));
       expect(paged.size).toBeGreaterThan(0);
       expect(cleared).toEqual(paged);
     },

@@ -90,14 +90,13 @@ describe('processTaskStopped against the local AWS', () => {
       region: 'us-east-1',
       actionable: 'true',
       resolves: 'false',
-      incidentId: result.alert.incidentId,
-      // The stable alert id: a subscriber drops a repeat by it (README "Delivery").
-      alertId: `task-stopped:${result.alert.taskArn}`,
     });
 
     // The SQS body is the whole alert, exactly as published.
     const alert = alertOf(delivery);
     expect(alert).toEqual(JSON.parse(JSON.stringify(result.alert)));
+    // The stable alert id, in the body: a subscriber drops a repeat by it (README "Delivery").
+    expect(alert.alertId).toBe(`task-stopped:${result.alert.taskArn}`);
     expect(alert.team).toBe('payments'); // from the seeded service's tag
     expect(alert.enrichmentErrors).toEqual([]);
     // Limits and essential flags only the task definition knows (the event has no soft limit, no flags).

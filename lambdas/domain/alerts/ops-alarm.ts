@@ -74,22 +74,18 @@ export function alarmMessage(change: AlarmStateChange): SnsMessage {
   return {
     subject,
     message: lines.join('\n'),
-    attributes: {
-      ...withoutEmpty({
-        kind: WATCHDOG_ALARM_KIND,
-        severity,
-        category: change.alarmName,
-        cluster: undefined,
-        service: undefined,
-        team: UNASSIGNED_TEAM,
-        account: change.account,
-        region: change.region,
-        actionable: String(change.state === 'ALARM'),
-        resolves: String(change.state === 'OK' && change.previousState === 'ALARM'),
-        incidentId: `alarm:${change.alarmName}`,
-        alertId: `alarm:${change.alarmName}:${change.state}:${change.at}`,
-      }),
-      state: change.state,
-    },
+    attributes: withoutEmpty({
+      kind: WATCHDOG_ALARM_KIND,
+      severity,
+      category: change.alarmName,
+      cluster: undefined,
+      service: undefined,
+      team: UNASSIGNED_TEAM,
+      account: change.account,
+      region: change.region,
+      actionable: String(change.state === 'ALARM'),
+      // The state reads as `actionable` (ALARM) and `resolves` (OK after ALARM): an 11th attribute would be too many.
+      resolves: String(change.state === 'OK' && change.previousState === 'ALARM'),
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { type Alert, alertIdOf } from './alert';
+import type { Alert } from './alert';
 import { renderChat } from './render-chat';
 import { renderEmail } from './render-email';
 
@@ -17,7 +17,9 @@ export interface SnsMessage {
 export const SNS_MAX_BYTES = 256 * 1024;
 /**
  * The attributes every message carries (docs/routing.md), alarms of the watchdog included: a filter
- * on any of them never silently misses a message for want of the attribute.
+ * on any of them never silently misses a message for want of the attribute. At most
+ * {@link SQS_RAW_ATTRIBUTE_LIMIT}: SNS cannot deliver more to an SQS subscription with raw delivery. The
+ * alert's ids (`alertId`, `incidentId`) and the account's name are in every body instead.
  */
 export const ATTRIBUTE_NAMES = [
   'severity',
@@ -30,9 +32,9 @@ export const ATTRIBUTE_NAMES = [
   'region',
   'actionable',
   'resolves',
-  'incidentId',
-  'alertId',
 ] as const;
+/** SQS takes at most 10 message attributes. */
+export const SQS_RAW_ATTRIBUTE_LIMIT = 10;
 export type AttributeName = (typeof ATTRIBUTE_NAMES)[number];
 /** Services without the team tag still get a `team` attribute, so a platform team can subscribe to them. */
 export const UNASSIGNED_TEAM = 'unassigned';
@@ -72,8 +74,6 @@ export function messageAttributes(alert: Alert): Record<AttributeName, Attribute
     region: alert.region,
     actionable: String(alert.actionable),
     resolves: String(alert.resolves !== undefined),
-    incidentId: alert.incidentId,
-    alertId: alertIdOf(alert),
   });
 }
 
