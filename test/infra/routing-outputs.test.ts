@@ -277,11 +277,17 @@ describe('PagerDuty through an API destination', () => {
         );
       });
     });
+    // Event Ruler runs between requests for longer than Node's 5 s keep-alive: the client must not reuse a
+    // connection the server has just closed (ECONNRESET).
+    server.keepAliveTimeout = 10 * 60_000;
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/enqueue`;
   });
 
-  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
 
   /** What EventBridge sends for an event: each matching rule's transformation, plus the connection's body parameters. */
   async function deliver(alert: Alert): Promise<number[]> {
