@@ -111,15 +111,18 @@ describe('renderings', () => {
   });
 
   it('SNS message: the alert JSON as default (SQS, Lambda, Firehose, email-json), e-mail text, chat JSON for HTTP(S), byte for byte what JSON.stringify of the bodies gives', () => {
-    const json = JSON.stringify(alert);
-    const chat = JSON.stringify(renderChat(alert));
+    // Every body carries the alert's stable id, set when it was queued or, for one published alone, here.
+    const queued = { ...alert, alertId: 'alert-1' };
+    const json = JSON.stringify(queued);
+    const chat = JSON.stringify(renderChat(queued));
     const expected = JSON.stringify({
       default: json,
-      email: renderEmail(alert),
+      email: renderEmail(queued),
       https: chat,
       http: chat,
     });
-    expect(toSnsMessage(alert).message).toBe(expected);
+    expect(toSnsMessage(queued).message).toBe(expected);
+    expect(JSON.parse(JSON.parse(toSnsMessage(alert).message).default).alertId).toBe(alert.dedupeKey);
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import type { Alert } from './alert';
+import { type Alert, alertIdOf } from './alert';
 import { renderChat } from './render-chat';
 import { renderEmail } from './render-email';
 
@@ -46,7 +46,9 @@ export const NO_VALUE = '-';
  * and `default`, the chat custom-notification JSON for HTTPS (chat) subscribers. When the whole
  * exceeds SNS's limit, log lines are dropped first, then the evidence is cut, never the alert.
  */
-export function toSnsMessage(alert: Alert): SnsMessage {
+export function toSnsMessage(given: Alert): SnsMessage {
+  // Every body carries the stable id a subscriber drops a repeat by (README "Delivery"), queued or not.
+  const alert = given.alertId ? given : { ...given, alertId: alertIdOf(given) };
   const attributes = messageAttributes(alert);
   const budget = SNS_MAX_BYTES - attributesBytes(attributes) - 200;
   // The whole alert first, outside the generator: nearly every alert fits, and the generator made this a third slower.
