@@ -22,6 +22,7 @@ export const CAPACITY_SCAN_SETTINGS = [
   'freeIpThreshold',
   'belowDesiredFor',
   'slowDeploymentAfter',
+  'severityOverrides',
   'scanConcurrency',
 ] as const satisfies readonly SettingName[];
 

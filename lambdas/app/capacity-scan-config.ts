@@ -1,6 +1,7 @@
 import { CAPACITY_METRICS_NAMESPACE } from '../domain/capacity/capacity-metrics';
 import { SettingError } from '../domain/settings/setting';
 import { RESOURCE_ENV, readSetting, SETTINGS } from '../domain/settings/settings';
+import type { SeverityOverrides } from '../domain/stops/taxonomy';
 import { type Env, readTopicArn } from './shared/config';
 
 export interface CapacityScanConfig {
@@ -14,6 +15,8 @@ export interface CapacityScanConfig {
   belowDesiredMs: number;
   /** A deployment in progress, or a lifecycle hook waiting, this long pages (milliseconds). */
   slowDeploymentMs: number;
+  /** Severities of the failures that send no event, where the `severityOverrides` setting changes them. */
+  severityOverrides: SeverityOverrides;
   /** ECS/EC2 requests in flight at once. */
   concurrency: number;
   /** Clusters to scan (ARNs); undefined = every cluster in the account and region. */
@@ -38,6 +41,7 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     metricsNamespace: env[RESOURCE_ENV.capacityMetricsNamespace] || CAPACITY_METRICS_NAMESPACE,
     belowDesiredMs: readSetting(SETTINGS.belowDesiredFor, env),
     slowDeploymentMs: readSetting(SETTINGS.slowDeploymentAfter, env),
+    severityOverrides: readSetting(SETTINGS.severityOverrides, env),
     concurrency: readSetting(SETTINGS.scanConcurrency, env),
     clusterArns: clusters.length > 0 ? [...clusters] : undefined,
   };

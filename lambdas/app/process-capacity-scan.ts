@@ -21,7 +21,7 @@ import type { Counter, Log } from './shared/telemetry';
 
 export interface CapacityScanDeps {
   config: Pick<CapacityScanConfig, 'freeIpThreshold' | 'teamTagKey'> &
-    Partial<Pick<CapacityScanConfig, 'belowDesiredMs' | 'slowDeploymentMs'>>;
+    Partial<Pick<CapacityScanConfig, 'belowDesiredMs' | 'slowDeploymentMs' | 'severityOverrides'>>;
   discovery: Pick<CapacityDiscovery, 'discover'>;
   metrics: Pick<CapacityMetricsPublisher, 'publish'>;
   state: Pick<DynamoDbCapacityStateStore, 'load' | 'write'>;
@@ -96,6 +96,7 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
         slowDeploymentMs: deps.config.slowDeploymentMs ?? SETTINGS.slowDeploymentAfter.default,
       },
       serviceArns: new Set(discovered.services.map((s) => s.serviceArn)),
+      severityOverrides: deps.config.severityOverrides,
       ...where(discovered),
     },
   );

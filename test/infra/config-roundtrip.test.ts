@@ -73,6 +73,7 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
   scanConcurrency: (c) => c.concurrency,
   belowDesiredFor: (c) => c.belowDesiredMs,
   slowDeploymentAfter: (c) => c.slowDeploymentMs,
+  severityOverrides: (c) => c.severityOverrides,
 };
 
 /** Every setting different from its default. */

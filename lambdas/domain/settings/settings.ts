@@ -6,6 +6,7 @@
  * A test synthesizes the stack and reads every function's environment back through those readers.
  */
 import { SERVICE_ACTION_NAMES } from '../alerts/build-service-action-alert';
+import { STALL_CATEGORY_NAMES } from '../capacity/service-stalls';
 import { AWS_RESERVED_ADDRESSES, MIN_SUBNET_PREFIX } from '../capacity/subnet-capacity';
 import { ROLLOUT_CATEGORIES } from '../rollouts/classify-rollout';
 import {
@@ -54,11 +55,15 @@ export function clusterRefOf(cluster: string): ClusterRef | undefined {
   return undefined;
 }
 
-/** Categories whose severity can be overridden: stop categories, rollout outcomes, service action events. */
+/**
+ * Categories whose severity can be overridden: stop categories, rollout outcomes, service action events,
+ * failures that send no event.
+ */
 export const OVERRIDABLE_CATEGORIES: readonly string[] = [
   ...STOP_CATEGORIES,
   ...ROLLOUT_CATEGORIES,
   ...SERVICE_ACTION_NAMES,
+  ...STALL_CATEGORY_NAMES,
 ];
 
 export type SeverityOverrides = Readonly<Partial<Record<string, Severity>>>;
