@@ -23,6 +23,7 @@ describe('resolveSettings', () => {
       belowDesiredFor: 900_000,
       slowDeploymentAfter: 1_800_000,
       scanConcurrency: 8,
+      accountNames: {},
     });
   });
 

@@ -133,6 +133,7 @@ describe('incident state and timers', () => {
       GROUP_WAIT_SECONDS: '60',
       QUIET_PERIOD_SECONDS: '900',
       REDACT_PATTERNS: '[]',
+      ACCOUNT_NAMES: '{}',
     });
   });
 
