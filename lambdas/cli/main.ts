@@ -28,6 +28,18 @@ Usage:
                                   Redact secrets from stdin (one log event per line) to
                                   stdout, as alerts are redacted; --pattern adds a regular
                                   expression, like the redactPatterns setting.
+  ecs-watchdog silence add --cluster C [--service S] [--category X]
+                       (--for 2h | --until TIME) --reason TEXT
+  ecs-watchdog silence list [--all]     ecs-watchdog silence expire ID
+                                  Silence pages of a cluster (* for all), a service, a
+                                  category, for a while: silenced pages are recorded, not
+                                  sent; one page says so if the incident outlives the silence.
+  ecs-watchdog history [--cluster C] [--service S] [--since 24h] [--category X] [--pages]
+  ecs-watchdog incidents [--open] [--since 7d]
+                                  What the watchdog saw: stops (or pages, with --pages) and
+                                  incidents, from its state table (key-based queries).
+                                  These take --table NAME (or STATE_TABLE_NAME), --region,
+                                  --endpoint, and --format table|json.
   ecs-watchdog --help             Show this help.
 
 Exit codes: 0 success, 1 some input was bad, 2 usage error.`;
@@ -83,6 +95,15 @@ async function main(argv: string[]): Promise<number> {
       args,
       process.stdin,
       (text) => process.stdout.write(text),
+      (line) => process.stderr.write(`${line}\n`),
+    );
+  }
+  if (command === 'silence' || command === 'history' || command === 'incidents') {
+    const { runStateCommand } = require('./state-commands') as typeof import('./state-commands.js');
+    return runStateCommand(
+      command,
+      args,
+      (text) => process.stdout.write(text ? `${text}\n` : ''),
       (line) => process.stderr.write(`${line}\n`),
     );
   }
