@@ -21,6 +21,8 @@ export const CAPACITY_SCAN_SETTINGS = [
   'teamTagKey',
   'freeIpThreshold',
   'scanConcurrency',
+  'historyRetentionDays',
+  'maintenanceWindows',
 ] as const satisfies readonly SettingName[];
 
 export interface CapacityScanProps {

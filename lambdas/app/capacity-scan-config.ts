@@ -1,7 +1,8 @@
 import { CAPACITY_METRICS_NAMESPACE } from '../domain/capacity/capacity-metrics';
 import { SettingError } from '../domain/settings/setting';
 import { RESOURCE_ENV, readSetting, SETTINGS } from '../domain/settings/settings';
-import { type Env, readTopicArn } from './shared/config';
+import type { MaintenanceWindow } from '../domain/silences/maintenance-window';
+import { type Env, readMaintenanceWindows, readTopicArn } from './shared/config';
 
 export interface CapacityScanConfig {
   alertTopicArn: string;
@@ -14,6 +15,8 @@ export interface CapacityScanConfig {
   concurrency: number;
   /** Clusters to scan (ARNs); undefined = every cluster in the account and region. */
   clusterArns?: string[];
+  historyRetentionDays: number;
+  maintenanceWindows: MaintenanceWindow[];
 }
 
 /**
@@ -34,5 +37,7 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     metricsNamespace: env[RESOURCE_ENV.capacityMetricsNamespace] || CAPACITY_METRICS_NAMESPACE,
     concurrency: readSetting(SETTINGS.scanConcurrency, env),
     clusterArns: clusters.length > 0 ? [...clusters] : undefined,
+    historyRetentionDays: readSetting(SETTINGS.historyRetentionDays, env),
+    maintenanceWindows: readMaintenanceWindows(env),
   };
 }

@@ -10,13 +10,15 @@ import { DynamoDbCapacityStateStore } from '../adapters/capacity-state-store';
 import { StateStore } from '../adapters/state-store';
 import { readCapacityScanConfig } from '../app/capacity-scan-config';
 import { processCapacityScan } from '../app/process-capacity-scan';
+import { historyOf } from './history-adapter';
 import { counter, lambdaHandler, log } from './lambda-runtime';
 
 const config = readCapacityScanConfig();
 // Adaptive retry: the SDK's client-side rate limiter slows the scan down when ECS or EC2 throttle,
 // instead of failing it after the standard three attempts.
 const discoveryClientConfig = { retryMode: 'adaptive', maxAttempts: 10 } as const;
-const store = new StateStore(new DynamoDBClient({}), config.stateTableName);
+const dynamodb = new DynamoDBClient({});
+const store = new StateStore(dynamodb, config.stateTableName);
 const deps = {
   config,
   discovery: CapacityDiscovery.onClients(new ECSClient(discoveryClientConfig), new EC2Client(discoveryClientConfig), {
@@ -26,6 +28,8 @@ const deps = {
   metrics: new CapacityMetricsPublisher(new CloudWatchClient({}), config.metricsNamespace),
   state: new DynamoDbCapacityStateStore(store),
   outbox: store,
+  history: historyOf(dynamodb, config.stateTableName, config.historyRetentionDays),
+  maintenanceWindows: config.maintenanceWindows,
   publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn),
   log,
   counter,
