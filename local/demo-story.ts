@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import type { Deployment, ECSClient } from '@aws-sdk/client-ecs';
 import { readEventFile } from '../lambdas/cli/read-event-file';
 import { listEventFiles } from '../lambdas/cli/replay';
+import type { NewSilence } from '../lambdas/domain/silences/silence';
 import type { DemoEmulation } from './demo-emulation';
 import { World } from './demo-world';
 import { type LocalAwsClientConfig, PROJECT_ROOT } from './emulator';
@@ -69,6 +70,8 @@ export async function buildStory(
   seeded: SeededAccount,
   emulation: DemoEmulation,
   ecs: ECSClient,
+  /** Adds a silence as `ecs-watchdog silence add` would (the story's on-call does, in its last act). */
+  addSilence?: (silence: NewSilence) => Promise<void>,
 ): Promise<Story> {
   const world = new World(clientConfig, seeded, ecs);
   const scene: Scene = {
@@ -83,6 +86,7 @@ export async function buildStory(
   const steps = [...rollout.steps, ...placementFailures(scene), ...serviceActions(scene), ...crashLoop(scene)];
   const told = new Set(steps.flatMap((s) => (s.kind === 'event' ? [s.label] : [])));
   steps.push(...restOfTheQuarter(scene, told));
+  if (addSilence) steps.push(...silencedStop(scene, Math.max(...steps.map((s) => s.at)), addSilence));
   steps.push(...malformedInput(Math.max(...steps.map((s) => s.at))));
   return {
     steps: steps.sort((a, b) => a.at - b.at),
@@ -374,6 +378,28 @@ function restOfTheQuarter(scene: Scene, told: Set<string>): Step[] {
   const repeated = 'events/task-stopped/image-pull-not-found.json';
   steps.push(deliver(scene, repeated, Date.parse(String(scene.fixture(repeated).time)) + 20 * SECOND));
   return steps;
+}
+
+/**
+ * On-call silences worker-service while a memory fix rolls out: its next kill is recorded and held
+ * by the silence, not paged (README "Silences and maintenance windows").
+ */
+function silencedStop(scene: Scene, after: number, addSilence: (silence: NewSilence) => Promise<void>): Step[] {
+  const label = 'events/task-stopped/exit-137-no-oom-reason.json';
+  const silencedAt = after + 3600 * SECOND;
+  const stoppedAt = silencedAt + 20 * 60 * SECOND;
+  const reason = 'memory fix for worker-service rolling out';
+  return [
+    {
+      at: silencedAt,
+      kind: 'world',
+      note: `on-call silences worker-service for 2 h: ecs-watchdog silence add --cluster production --service worker-service --for 2h --reason "${reason}"`,
+      run: () => addSilence({ cluster: 'production', service: 'worker-service', forMs: 2 * 3600 * SECOND, reason }),
+    },
+    deliver(scene, `${label} (again, while silenced)`, stoppedAt, () =>
+      sameEventAt(scene.fixture(label), stoppedAt, 15),
+    ),
+  ];
 }
 
 /** The malformed samples of events/invalid/, a minute apart after the last event. */

@@ -142,6 +142,8 @@ describe('readCapacityScanConfig', () => {
       metricsNamespace: 'EcsWatchdog/Capacity',
       concurrency: 8,
       clusterArns: undefined,
+      historyRetentionDays: 30,
+      maintenanceWindows: [],
     });
   });
 

@@ -64,6 +64,8 @@ const FROM_HANDLER_CONFIG: Partial<Record<SettingName, (config: WatchdogConfig) 
   loopWindow: (c) => c.incidents?.policy.windowMs,
   groupWait: (c) => c.incidents?.policy.groupWaitMs,
   quietPeriod: (c) => c.incidents?.policy.quietMs,
+  historyRetentionDays: (c) => c.incidents?.historyRetentionDays,
+  maintenanceWindows: (c) => c.incidents?.maintenanceWindows?.map((w) => w.spec),
 };
 
 /** Where each setting comes out of the capacity scan's reader. */
@@ -71,6 +73,8 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
   teamTagKey: (c) => c.teamTagKey,
   freeIpThreshold: (c) => c.freeIpThreshold,
   scanConcurrency: (c) => c.concurrency,
+  historyRetentionDays: (c) => c.historyRetentionDays,
+  maintenanceWindows: (c) => c.maintenanceWindows.map((w) => w.spec),
 };
 
 /** Every setting different from its default. */
@@ -90,6 +94,8 @@ const EVERYTHING_SET: EcsWatchdogProps = {
     quietPeriod: Duration.hours(1),
   },
   capacityScan: { schedule: Duration.minutes(30), freeIpThreshold: 65_531, concurrency: 16 },
+  historyRetentionDays: 7,
+  maintenanceWindows: ['SUN 02:00/2h cluster=prod service=api', 'daily 23:30/45m cluster=* category=CAPACITY'],
 };
 
 describe.each<[string, EcsWatchdogProps]>([

@@ -33,9 +33,14 @@ describe('incident state and timers', () => {
         { AttributeName: 'pk', AttributeType: 'S' },
         { AttributeName: 'due', AttributeType: 'S' },
         { AttributeName: 'dueAt', AttributeType: 'S' },
+        { AttributeName: 'hk', AttributeType: 'S' },
+        { AttributeName: 'hs', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'due' })],
+      GlobalSecondaryIndexes: [
+        expect.objectContaining({ IndexName: 'due' }),
+        expect.objectContaining({ IndexName: 'history' }),
+      ],
       BillingMode: 'PAY_PER_REQUEST',
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -132,6 +137,8 @@ describe('incident state and timers', () => {
       LOOP_WINDOW_SECONDS: '600',
       GROUP_WAIT_SECONDS: '60',
       QUIET_PERIOD_SECONDS: '900',
+      HISTORY_RETENTION_DAYS: '30',
+      MAINTENANCE_WINDOWS: '[]',
       REDACT_PATTERNS: '[]',
     });
   });
