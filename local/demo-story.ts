@@ -385,10 +385,24 @@ function restOfTheQuarter(scene: Scene, told: Set<string>): Step[] {
  * by the silence, not paged (README "Silences and maintenance windows").
  */
 function silencedStop(scene: Scene, after: number, addSilence: (silence: NewSilence) => Promise<void>): Step[] {
+  const { seeded, world, fixture } = scene;
+  const worker = seeded.services['worker-service'];
   const label = 'events/task-stopped/exit-137-no-oom-reason.json';
+  const fixtureTaskId = taskIdOf(fixture(label));
+  const lines = FIXTURE_LOG_STREAMS.find((s) => s.fixture === label)?.lines ?? [];
   const silencedAt = after + 3600 * SECOND;
   const stoppedAt = silencedAt + 20 * 60 * SECOND;
   const reason = 'memory fix for worker-service rolling out';
+  const tasks: string[] = [];
+  // A task of its own (not the fixture's, which paged already): ECS starts it, then it is killed.
+  const start = async () => {
+    const [task] = await world.runTasks(worker.serviceName, worker.taskDefinitionArn, 1, FIXTURE_WORKER_DEPLOYMENT, {
+      launchType: 'EC2',
+    });
+    await world.writeLogs('/ecs/worker-service', `ecs/worker/${taskId(task as string)}`, lines);
+    tasks.push(task as string);
+  };
+  const event = () => sameEventAt(fixture(label, { [fixtureTaskId]: taskId(tasks[0] as string) }), stoppedAt, 15);
   return [
     {
       at: silencedAt,
@@ -396,9 +410,7 @@ function silencedStop(scene: Scene, after: number, addSilence: (silence: NewSile
       note: `on-call silences worker-service for 2 h: ecs-watchdog silence add --cluster production --service worker-service --for 2h --reason "${reason}"`,
       run: () => addSilence({ cluster: 'production', service: 'worker-service', forMs: 2 * 3600 * SECOND, reason }),
     },
-    deliver(scene, `${label} (again, while silenced)`, stoppedAt, () =>
-      sameEventAt(scene.fixture(label), stoppedAt, 15),
-    ),
+    ...stop(scene, tasks, 0, stoppedAt, `${label} (another task, while silenced)`, event, start),
   ];
 }
 

@@ -11,13 +11,14 @@ import { MetricsReader } from '../../lambdas/adapters/metrics-reader';
 import { queryHistory, queryIncidents } from '../../lambdas/app/history';
 import { processSweep, type SweepDeps } from '../../lambdas/app/process-sweep';
 import type { TaskStoppedDeps } from '../../lambdas/app/process-task-stopped';
+import { processTaskStopped } from '../../lambdas/app/process-task-stopped';
 import type { WatchdogConfig } from '../../lambdas/app/shared/config';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
-import { expireSilenceCommand, listSilences } from '../../lambdas/app/silences';
+import { addSilenceCommand, expireSilenceCommand, listSilences } from '../../lambdas/app/silences';
 import type { Alert } from '../../lambdas/domain/alerts/alert';
 import { makeRedactor } from '../../lambdas/domain/alerts/redact';
 import { parseMaintenanceWindow } from '../../lambdas/domain/silences/maintenance-window';
-import { MINUTE, playSilencedLoop, T0 } from '../support/silenced-loop';
+import { MINUTE, oomStopAt, playSilencedLoop, T0 } from '../support/silenced-loop';
 
 mockClient(ECSClient);
 mockClient(CloudWatchLogsClient);
@@ -150,6 +151,26 @@ describe('silences (in-memory store)', () => {
     expect(w.published.map((a) => a.title)).toEqual([
       'CRITICAL STILL LOOPING: api-service in production - 5 stops while silenced',
     ]);
+  });
+
+  it('a held first stop released while silenced is recorded SILENCED, not sent', async () => {
+    w.clock.set(T0);
+    const silence = await addSilenceCommand(
+      { cluster: 'production', service: 'worker-service', forMs: 2 * 3600_000, reason: 'memory fix rolling out' },
+      { store: w.store, whoAmI: async () => 'me', now: w.clock.now },
+    );
+    w.clock.set(T0 + 20 * MINUTE);
+    const outcome = await processTaskStopped(oomStopAt(20, 99, 'worker-service'), w.taskStopped);
+    expect(outcome.status).toBe('held');
+    w.clock.set(T0 + 21 * MINUTE);
+    await processSweep(w.sweep);
+    expect(w.published).toEqual([]);
+    expect(w.store.alerts('SILENCED').map((a) => a.silence?.silenceId)).toEqual([silence.id]);
+    const pages = await queryHistory(
+      { kind: 'page', since: new Date(T0).toISOString(), until: new Date(T0 + 30 * MINUTE).toISOString() },
+      w.history,
+    );
+    expect(pages.map((p) => (p.kind === 'page' ? p.state : ''))).toEqual(['SILENCED']);
   });
 
   it('a maintenance window silences like a silence, and its end is handled the same way', async () => {

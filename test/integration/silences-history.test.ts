@@ -78,6 +78,16 @@ describe('silences on the emulator', () => {
     ]);
     expect(story.pages[0]?.minute).toBe(60);
     expect(w.counter.counts.PagesSilenced).toBe(1);
+    // The account's pages of the hour, silenced and sent, from the history index (no cluster named).
+    const dynamodb = new DynamoDBClient(awsClientConfig());
+    const pages = await queryHistory(
+      { kind: 'page', since: new Date(T0).toISOString(), until: new Date(T0 + 62 * MINUTE).toISOString() },
+      new HistoryTable(dynamodb, w.tableName, 30),
+    );
+    dynamodb.destroy();
+    expect(
+      pages.map((p) => (p.kind === 'page' ? `${p.state} ${p.alertKind} ${p.silenceId ?? ''}`.trim() : '')),
+    ).toEqual([`SILENCED RESTART_LOOP ${story.silenceId}`, 'SENT RESTART_LOOP']);
   }, 120_000);
 
   it('keeps who added a silence (STS GetCallerIdentity) and lists it', async () => {
