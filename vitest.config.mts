@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (pure domain, mocked AWS clients, CDK template assertions) and
-// `integration` (real SDK against the local AWS emulator, started by its global setup).
+// Three projects: `unit` (pure domain, mocked AWS clients, CDK template assertions),
+// `integration` (real SDK against the local AWS emulator, started by its global setup) and
+// `pack` (`npm run test:pack`: the packed package installed into a fresh CDK app; not part of `npm test`).
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
@@ -11,7 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**'],
+          exclude: ['test/integration/**', 'test/pack/**'],
           testTimeout: 60_000,
         },
       },
@@ -24,6 +25,15 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'pack',
+          include: ['test/pack/**/*.test.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
     ],

@@ -1,20 +1,17 @@
 import { build } from 'esbuild';
+import { BUNDLE_OPTIONS } from '../infra/lambda-bundling';
 
 /**
- * Bundles a module the way the function construct bundles handlers and their lazy modules
- * (infra/watchdog-function.ts): esbuild, ESM, minified, AWS SDK included, a `require` for CommonJS.
+ * Bundles a module the way handlers and their lazy modules are bundled for Lambda, by the function
+ * construct (infra/watchdog-function.ts) and for the package (scripts/lambda-bundles.ts): the same options
+ * (infra/lambda-bundling.ts), so what is measured and tested here is what ships.
  */
 export function bundleLikeTheConstruct(entryPoint: string, outfile: string) {
   return build({
+    ...BUNDLE_OPTIONS,
+    mainFields: [...BUNDLE_OPTIONS.mainFields],
     entryPoints: [entryPoint],
     outfile,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'esm',
-    mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     logLevel: 'error',
   });
 }

@@ -199,7 +199,13 @@ async function seed(config: LocalAwsClientConfig): Promise<Seeded> {
 }
 
 /** Calls the page and batch limits make unavoidable for what was seeded (and for the alerts the scan had to send). */
-function minimumCalls(seeded: Seeded, metricPoints: number, alerts: number, stateSaved: boolean): CallCounts {
+function minimumCalls(
+  seeded: Seeded,
+  metricPoints: number,
+  alerts: number,
+  stateSaved: boolean,
+  serviceDeploymentsRead: number,
+): CallCounts {
   const instances = seeded.instances.trunked + seeded.instances.untrunked;
   const perCluster = (perCall: number, items: number) => Math.max(1, batchCount(items, perCall));
   const minimum: CallCounts = {
@@ -207,6 +213,8 @@ function minimumCalls(seeded: Seeded, metricPoints: number, alerts: number, stat
     DescribeClusters: batchCount(CLUSTERS, SCAN_LIMITS.describeClusters),
     ListServices: CLUSTERS * perCluster(SCAN_LIMITS.listPage, SERVICES_PER_CLUSTER),
     DescribeServices: CLUSTERS * batchCount(SERVICES_PER_CLUSTER, SCAN_LIMITS.describeServices),
+    // Lifecycle hooks: only services that configure hooks and are deploying are asked about (none seeded here).
+    DescribeServiceDeployments: batchCount(serviceDeploymentsRead, SCAN_LIMITS.describeServiceDeployments),
     ListContainerInstances: EC2_CLUSTERS * perCluster(SCAN_LIMITS.listPage, INSTANCES_PER_EC2_CLUSTER),
     DescribeContainerInstances:
       EC2_CLUSTERS * batchCount(INSTANCES_PER_EC2_CLUSTER, SCAN_LIMITS.describeContainerInstances),
@@ -257,7 +265,13 @@ async function main(): Promise<void> {
       const a = outcome.assessment;
       const metricPoints =
         a.subnets.length * 2 + a.instances.filter((i) => i.freeNetworkInterfaces !== undefined).length;
-      const minimum = minimumCalls(seeded, metricPoints, outcome.published.length, outcome.published.length > 0);
+      const minimum = minimumCalls(
+        seeded,
+        metricPoints,
+        outcome.published.length,
+        outcome.stateSaved,
+        outcome.serviceDeploymentsRead,
+      );
       const sorted = (counts: CallCounts) =>
         Object.fromEntries(Object.entries(counts).sort(([x], [y]) => x.localeCompare(y)));
       const made = totalCalls(calls);
@@ -273,6 +287,8 @@ async function main(): Promise<void> {
           subnets: a.subnets.length,
           containerInstances: a.instances.length,
           alerts: outcome.published.length,
+          alertsByKind: countBy(outcome.published.map((a) => a.kind)),
+          stallsPending: outcome.stalls.pending.length,
           apiCalls: sorted(calls),
           apiCallsTotal: made,
           minimumApiCalls: sorted(minimum),
@@ -286,6 +302,12 @@ async function main(): Promise<void> {
     },
     { log },
   );
+}
+
+function countBy(values: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
+  return counts;
 }
 
 main().catch((error) => {

@@ -20,6 +20,8 @@ export { CAPACITY_SCAN_TIMEOUT };
 export const CAPACITY_SCAN_SETTINGS = [
   'teamTagKey',
   'freeIpThreshold',
+  'belowDesiredFor',
+  'slowDeploymentAfter',
   'scanConcurrency',
   'historyRetentionDays',
   'maintenanceWindows',
@@ -112,6 +114,12 @@ export class CapacityScan extends Construct {
       },
       { sid: 'ReadServices', actions: ['ecs:DescribeServices'], resources: patterns.map((p) => p.service.arn) },
       {
+        // Lifecycle hooks: only for services that configure them and are deploying (docs/architecture.md).
+        sid: 'ReadServiceDeployments',
+        actions: ['ecs:DescribeServiceDeployments'],
+        resources: patterns.map((p) => p.serviceDeployment.arn),
+      },
+      {
         sid: 'ReadContainerInstances',
         actions: ['ecs:DescribeContainerInstances'],
         resources: patterns.map((p) => p.containerInstance.arn),
@@ -137,7 +145,7 @@ export class CapacityScan extends Construct {
     for (const statement of statements) role.addToPolicy(new iam.PolicyStatement(statement));
 
     const wildcards = patterns
-      .flatMap((p) => [p.cluster, p.service, p.containerInstance])
+      .flatMap((p) => [p.cluster, p.service, p.serviceDeployment, p.containerInstance])
       .filter((p) => p.nagArn.includes('*'));
     Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
       TOPIC_KEY_GRANT_ACKNOWLEDGEMENT,
@@ -152,7 +160,7 @@ export class CapacityScan extends Construct {
       ...[...new Set(wildcards.map((p) => p.nagArn))].map((nagArn) => ({
         id: `AwsSolutions-IAM5[Resource::${nagArn}]`,
         reason:
-          'The capacity scan reads every service and container instance of the watched clusters (every cluster when ' +
+          'The capacity scan reads every service (and its deployments) and container instance of the watched clusters (every cluster when ' +
           'none is configured), which are not known at deploy time. Read-only, limited to ECS resources of those clusters.',
       })),
     );
@@ -163,7 +171,7 @@ export class CapacityScan extends Construct {
 function resourcePatterns(
   scope: Construct,
   clusters: readonly ClusterRef[] | undefined,
-): { cluster: ArnPattern; service: ArnPattern; containerInstance: ArnPattern }[] {
+): { cluster: ArnPattern; service: ArnPattern; serviceDeployment: ArnPattern; containerInstance: ArnPattern }[] {
   const stack = Stack.of(scope);
   const local = (resource: string, name: string): ArnPattern => ({
     arn: stack.formatArn({ service: 'ecs', resource, resourceName: name }),
@@ -174,6 +182,7 @@ function resourcePatterns(
       {
         cluster: local('cluster', '*'),
         service: local('service', '*'),
+        serviceDeployment: local('service-deployment', '*'),
         containerInstance: local('container-instance', '*'),
       },
     ];
@@ -183,6 +192,7 @@ function resourcePatterns(
       return {
         cluster: local('cluster', ref.name),
         service: local('service', `${ref.name}/*`),
+        serviceDeployment: local('service-deployment', `${ref.name}/*`),
         containerInstance: local('container-instance', `${ref.name}/*`),
       };
     }
@@ -193,6 +203,7 @@ function resourcePatterns(
     return {
       cluster: { arn: ref.arn, nagArn: ref.arn },
       service: of('service'),
+      serviceDeployment: of('service-deployment'),
       containerInstance: of('container-instance'),
     };
   });

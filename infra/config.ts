@@ -69,6 +69,17 @@ export interface CapacityScanSettingsInput {
   readonly schedule?: Duration;
   /** Alert on a subnet with fewer free addresses than this, even when surges fit: from 0 to 65,531. @default 25 */
   readonly freeIpThreshold?: number;
+  /**
+   * A service whose running count stays below its desired count this long (with no deployment in progress;
+   * at zero running, whatever is deploying) pages: whole minutes, from 1 to 10080 (7 days). The scan sees
+   * it at its next run after that. @default Duration.minutes(15)
+   */
+  readonly belowDesiredFor?: Duration;
+  /**
+   * A deployment in progress this long, or a lifecycle hook waiting this long, pages: whole minutes, from 5
+   * to 10080 (7 days). @default Duration.minutes(30)
+   */
+  readonly slowDeploymentAfter?: Duration;
   /** ECS and EC2 requests the scan has in flight at once: from 1 to 64. @default 8 */
   readonly concurrency?: number;
 }

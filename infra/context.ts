@@ -5,8 +5,9 @@ import type { EcsWatchdogProps } from './ecs-watchdog.js';
 /**
  * Reads the watchdog settings from CDK context (`cdk.json` "context", or `cdk synth -c key=value`), one
  * context key per setting of the contract (lambdas/domain/settings/settings.ts). Values from cdk.json
- * arrive as JSON values, values from `-c` as strings: both are accepted. A value of the wrong shape fails
- * here naming the `-c` key; ranges are checked by the construct, whose messages name the key too.
+ * arrive as JSON values, values from `-c` as strings: both are accepted. A value of the wrong shape or out of
+ * its range fails here, with a SettingError naming the `-c` key that was typed and what it accepts (the
+ * construct checks again, naming its prop, for apps that set props in code).
  */
 export type ContextReader = (key: string) => unknown;
 
@@ -18,7 +19,8 @@ export function watchdogPropsFromContext(read: ContextReader): EcsWatchdogProps 
     const setting = SETTINGS[name];
     const raw = read(setting.context);
     if (raw === undefined || raw === '') continue;
-    const value = setting.fromContext(raw, `EcsWatchdog: -c ${setting.context}`);
+    const label = `EcsWatchdog: -c ${setting.context}`;
+    const value = setting.check(setting.fromContext(raw, label), label);
     setPath(props, setting.prop, setting.kind === 'duration' ? Duration.millis(value as number) : value);
   }
   return props as EcsWatchdogProps;

@@ -20,6 +20,7 @@ import {
   resolveSettings,
   type WatchdogSettings,
 } from './config.js';
+import { WatchdogDashboard } from './dashboard.js';
 import { Incidents } from './incidents.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { WatchdogOps } from './ops.js';
@@ -235,6 +236,8 @@ export class EcsWatchdog extends Construct {
   readonly ops: WatchdogOps;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly invalidEventsAlarm: cloudwatch.Alarm;
+  /** The CloudWatch dashboard of pages, stops, incidents, silences, delivery and capacity (infra/dashboard.ts). */
+  readonly dashboard: WatchdogDashboard;
 
   private readonly settings: WatchdogSettings;
 
@@ -341,6 +344,7 @@ export class EcsWatchdog extends Construct {
     this.opsTopic = this.ops.topic;
     this.deadLetterAlarm = this.ops.deadLetterAlarm;
     this.invalidEventsAlarm = this.ops.invalidEventsAlarm;
+    this.dashboard = new WatchdogDashboard(this, 'Dashboard', { deadLetterQueue: this.deadLetterQueue });
   }
 
   /** The watched clusters' ARNs, or undefined for all clusters. */

@@ -210,7 +210,7 @@ export class WatchdogOps extends Construct {
 }
 
 /** A metric the watchdog's functions publish (Powertools: namespace EcsWatchdog, dimension service). */
-function watchdogMetric(metricName: string, statistic: string): cloudwatch.Metric {
+export function watchdogMetric(metricName: string, statistic: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,

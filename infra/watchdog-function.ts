@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -8,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTION_TIMEOUT } from './config.js';
+import { BUNDLE_HANDLER, BUNDLE_OPTIONS, bundleFlags, ESM_REQUIRE_BANNER, prebuiltBundle } from './lambda-bundling.js';
 
 /** Repository root: handlers are found by entry path relative to it, never imported. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -19,10 +21,6 @@ export function handlerEntry(name: string): string {
 
 export const SERVICE_NAME = 'ecs-watchdog';
 export const METRICS_NAMESPACE = 'EcsWatchdog';
-
-/** Gives bundled CommonJS dependencies a `require` in an ESM bundle (without it they crash at load). */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Async invocation policy of every handler: Lambda's own retries, then the dead-letter queue. */
 export const ASYNC_RETRY_ATTEMPTS = 2;
@@ -65,7 +63,7 @@ export interface WatchdogFunctionProps {
  * function's log group. Callers add exactly the permissions their handler uses to {@link role}.
  */
 export class WatchdogFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
 
@@ -83,9 +81,7 @@ export class WatchdogFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    const common = {
       description: props.description,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -93,34 +89,49 @@ export class WatchdogFunction extends Construct {
       timeout: props.timeout ?? FUNCTION_TIMEOUT,
       role: this.role,
       logGroup: this.logGroup,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      projectRoot: PROJECT_ROOT,
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need only the mappings; leaving the sources out keeps the bundle small.
-        sourcesContent: false,
-        // ESM entry points of dependencies first; the banner gives bundled CommonJS code a `require`.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (`npm run bench:bundle`).
-        externalModules: [],
-        ...(props.lazyModules?.length ? { commandHooks: lazyModuleBundling(props.lazyModules) } : {}),
-      },
       ...(props.deadLetterQueue && {
         retryAttempts: ASYNC_RETRY_ATTEMPTS,
         maxEventAge: ASYNC_MAX_EVENT_AGE,
         onFailure: sendOnlyDestination(props.deadLetterQueue),
       }),
-    });
+    };
+    // The installed package ships each handler prebuilt (scripts/lambda-bundles.ts); a checkout bundles its sources.
+    const name = path.basename(props.entry, path.extname(props.entry));
+    const prebuilt = prebuiltBundle(name);
+    if (!prebuilt && !existsSync(props.entry)) {
+      throw new Error(`EcsWatchdog: no bundle of the ${name} handler (the package was packed without npm run build)`);
+    }
+    this.function = prebuilt
+      ? new lambda.Function(this, 'Function', {
+          ...common,
+          code: lambda.Code.fromAsset(prebuilt),
+          handler: BUNDLE_HANDLER,
+        })
+      : new nodejs.NodejsFunction(this, 'Function', {
+          ...common,
+          entry: props.entry,
+          handler: 'handler',
+          depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+          projectRoot: PROJECT_ROOT,
+          bundling: {
+            format: nodejs.OutputFormat.ESM,
+            target: BUNDLE_OPTIONS.target,
+            minify: BUNDLE_OPTIONS.minify,
+            sourceMap: BUNDLE_OPTIONS.sourcemap,
+            sourcesContent: BUNDLE_OPTIONS.sourcesContent,
+            mainFields: [...BUNDLE_OPTIONS.mainFields],
+            banner: ESM_REQUIRE_BANNER,
+            // Bundle everything, the AWS SDK v3 included: pinned versions, and faster cold starts (`npm run bench:bundle`).
+            externalModules: [],
+            ...(props.lazyModules?.length ? { commandHooks: lazyModuleBundling(props.lazyModules) } : {}),
+          },
+        });
   }
 }
 
@@ -152,9 +163,8 @@ function lazyModuleBundling(names: readonly string[]): nodejs.ICommandHooks {
         [
           JSON.stringify(esbuild),
           JSON.stringify(path.join(inputDir, 'lambdas', 'entries', `${name}.ts`)),
-          '--bundle --platform=node --format=esm --target=node24 --minify --sourcemap --sources-content=false',
-          '--main-fields=module,main --log-level=warning',
-          `--banner:js=${JSON.stringify(ESM_REQUIRE_BANNER)}`,
+          ...bundleFlags(),
+          '--log-level=warning',
           `--outfile=${JSON.stringify(path.join(outputDir, `${name}.mjs`))}`,
         ].join(' '),
       );

@@ -1,6 +1,12 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ECSClient } from '@aws-sdk/client-ecs';
-import type { ContainerInstanceFacts, ServiceFacts, SubnetFacts } from '../domain/capacity/facts';
+import type {
+  ContainerInstanceFacts,
+  ServiceDeploymentFacts,
+  ServiceFacts,
+  SubnetFacts,
+} from '../domain/capacity/facts';
+import { servicesWithHooksToRead } from '../domain/capacity/service-stalls';
 import { isTrunked } from '../domain/capacity/task-enis';
 import { SETTINGS } from '../domain/settings/settings';
 import { createLimiter } from './concurrency';
@@ -16,6 +22,7 @@ export const SCAN_LIMITS = {
   listPage: ECS_CLUSTER_LIMITS.listPage,
   describeClusters: ECS_CLUSTER_LIMITS.describeClusters,
   describeServices: ECS_SERVICE_LIMITS.describeServices,
+  describeServiceDeployments: ECS_SERVICE_LIMITS.describeServiceDeployments,
   describeContainerInstances: ECS_SERVICE_LIMITS.describeContainerInstances,
   ec2FilterValues: EC2_LIMITS.filterValues,
   ec2PageSize: EC2_LIMITS.pageSize,
@@ -34,6 +41,8 @@ export interface DiscoveredCapacity {
   services: ServiceFacts[];
   subnets: SubnetFacts[];
   instances: ContainerInstanceFacts[];
+  /** Service deployments with lifecycle hooks under way (only those DescribeServiceDeployments was asked about). */
+  serviceDeployments?: ServiceDeploymentFacts[];
 }
 
 /**
@@ -114,13 +123,17 @@ export class CapacityDiscovery {
       }),
     );
     const services = perCluster.flatMap((c) => c.services);
-    const [subnets, instances] = await Promise.all([
+    const [subnets, instances, serviceDeployments] = await Promise.all([
       ec2.subnets(services.flatMap((s) => s.subnetIds)),
       withNetworkInterfaces(
         ec2,
         perCluster.flatMap((c) => c.instances),
       ),
+      // Only DescribeServiceDeployments reports lifecycle hooks: asked only for services that have hooks and deploy.
+      serviceReader.serviceDeployments(
+        servicesWithHooksToRead(services).map((s) => s.currentServiceDeployment as string),
+      ),
     ]);
-    return { clusters: clusters.map((c) => c.name), services, subnets, instances };
+    return { clusters: clusters.map((c) => c.name), services, subnets, instances, serviceDeployments };
   }
 }

@@ -1,4 +1,5 @@
 import type { CapacityState, CapacityStateStore, OpenCapacityIncident } from '../domain/capacity/capacity-incidents';
+import type { StallRecords } from '../domain/capacity/stall-incidents';
 import { type IncidentStore, type ItemWrite, VersionConflictError } from '../domain/incidents/incident-store';
 
 /** Key of the one item holding the capacity scan's open incidents. */
@@ -12,19 +13,32 @@ export class ConcurrentScanError extends Error {
 
 type OpenIncidents = Record<string, OpenCapacityIncident>;
 
+/** The item's value: the subnets' open incidents and the failures that send no event. */
+interface StoredState {
+  subnets: OpenIncidents;
+  stalls: StallRecords;
+}
+
+/** An item written before the stalls were kept holds the subnets' incidents alone, keyed by subnet id. */
+function fromItem(value: StoredState | OpenIncidents): StoredState {
+  if ('subnets' in value && 'stalls' in value && typeof value.subnets === 'object') return value as StoredState;
+  return { subnets: value as OpenIncidents, stalls: {} };
+}
+
 /**
  * The capacity scan's open incidents, as one versioned item of the watchdog's incident store
  * (`pk` = {@link CAPACITY_STATE_KEY}): one read and at most one write per scan whatever the number of
- * subnets. The write is conditional on the version read, so two overlapping scans cannot both open the
- * same incident (the loser fails, and its retry sees the winner's state). Each open incident is ~400
- * bytes. The scan writes it in the same commit as the alerts it queues ({@link write}).
+ * subnets and services. The write is conditional on the version read, so two overlapping scans cannot both open the
+ * same incident (the loser fails, and its retry sees the winner's state). Each open subnet incident is
+ * ~400 bytes, each failure that sends no event ~300 (pending or open). The scan writes it in the same commit as the alerts it queues ({@link write}).
  */
 export class DynamoDbCapacityStateStore implements CapacityStateStore {
   constructor(private readonly store: IncidentStore) {}
 
   async load(): Promise<CapacityState> {
-    const { value, version } = await this.store.get<OpenIncidents>(CAPACITY_STATE_KEY, {});
-    return { version, incidents: value };
+    const { value, version } = await this.store.get<StoredState | OpenIncidents>(CAPACITY_STATE_KEY, {});
+    const stored = fromItem(value);
+    return { version, incidents: stored.subnets, stalls: stored.stalls };
   }
 
   async save(state: CapacityState, previous: CapacityState): Promise<void> {
@@ -39,7 +53,7 @@ export class DynamoDbCapacityStateStore implements CapacityStateStore {
   write(state: CapacityState, previous: CapacityState): ItemWrite {
     return {
       key: CAPACITY_STATE_KEY,
-      value: state.incidents,
+      value: { subnets: state.incidents, stalls: state.stalls } satisfies StoredState,
       expectedVersion: previous.version,
       ttlSeconds: CAPACITY_STATE_TTL_SECONDS,
     };

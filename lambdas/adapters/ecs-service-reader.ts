@@ -1,6 +1,7 @@
 import {
   type ContainerInstance,
   DescribeContainerInstancesCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
   type ECSClient,
@@ -9,9 +10,10 @@ import {
   ListTasksCommand,
   type ListTasksCommandInput,
   type Service,
+  type ServiceDeployment,
 } from '@aws-sdk/client-ecs';
 import { inBatches } from '../domain/capacity/batches';
-import type { ContainerInstanceFacts, ServiceFacts } from '../domain/capacity/facts';
+import type { ContainerInstanceFacts, ServiceDeploymentFacts, ServiceFacts } from '../domain/capacity/facts';
 import { lastSegment, type TaskStateChange } from '../domain/events/task-event';
 import { type Limiter, unbounded } from './concurrency';
 import { allPages } from './pages';
@@ -25,6 +27,8 @@ export const ECS_SERVICE_LIMITS = {
   listPage: 100,
   /** DescribeServices `services`: up to 10. */
   describeServices: 10,
+  /** DescribeServiceDeployments `serviceDeploymentArns`: up to 20. */
+  describeServiceDeployments: 20,
   /** DescribeContainerInstances `containerInstances` and DescribeTasks `tasks`: up to 100. */
   describeContainerInstances: 100,
   describeTasks: 100,
@@ -80,6 +84,20 @@ export class EcsServiceReader {
       .flatMap((d) => d.services ?? [])
       .filter((s) => s.status !== 'INACTIVE')
       .map((s) => toServiceFacts(s, clusterArn));
+  }
+
+  /** Service deployments with their lifecycle stage and hooks (DescribeServiceDeployments), as few requests as the API allows. */
+  async serviceDeployments(arns: readonly string[], signal?: AbortSignal): Promise<ServiceDeploymentFacts[]> {
+    const described = await Promise.all(
+      inBatches(arns, ECS_SERVICE_LIMITS.describeServiceDeployments).map((batch) =>
+        this.limit(() =>
+          this.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: batch }), {
+            abortSignal: signal,
+          }),
+        ),
+      ),
+    );
+    return described.flatMap((d) => d.serviceDeployments ?? []).map(toServiceDeploymentFacts);
   }
 
   /** The cluster's container instances, as ECS reports them (their network interfaces: capacity-discovery.ts). */
@@ -201,6 +219,25 @@ export function toServiceFacts(s: Service, cluster: string): ServiceFacts {
     })),
     events: (s.events ?? []).map((e) => ({ createdAt: iso(e.createdAt), message: e.message ?? '' })),
     tags: Object.fromEntries((s.tags ?? []).filter((t) => t.key).map((t) => [t.key as string, t.value ?? ''])),
+    currentServiceDeployment: s.currentServiceDeployment,
+    lifecycleHooks: s.deploymentConfiguration?.lifecycleHooks?.length ?? 0,
+  };
+}
+
+export function toServiceDeploymentFacts(d: ServiceDeployment): ServiceDeploymentFacts {
+  return {
+    serviceDeploymentArn: d.serviceDeploymentArn ?? '',
+    serviceArn: d.serviceArn ?? '',
+    status: d.status,
+    lifecycleStage: d.lifecycleStage,
+    createdAt: iso(d.createdAt),
+    hooks: (d.lifecycleHookDetails ?? []).map((h) => ({
+      hookId: h.hookId,
+      targetArn: h.targetArn,
+      status: h.status,
+      expiresAt: iso(h.expiresAt),
+      timeoutAction: h.timeoutAction,
+    })),
   };
 }
 

@@ -11,6 +11,10 @@ export interface CapacityScanConfig {
   freeIpThreshold: number;
   stateTableName: string;
   metricsNamespace: string;
+  /** A service below its desired count this long pages (milliseconds). */
+  belowDesiredMs: number;
+  /** A deployment in progress, or a lifecycle hook waiting, this long pages (milliseconds). */
+  slowDeploymentMs: number;
   /** ECS/EC2 requests in flight at once. */
   concurrency: number;
   /** Clusters to scan (ARNs); undefined = every cluster in the account and region. */
@@ -35,6 +39,8 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     freeIpThreshold: readSetting(SETTINGS.freeIpThreshold, env),
     stateTableName,
     metricsNamespace: env[RESOURCE_ENV.capacityMetricsNamespace] || CAPACITY_METRICS_NAMESPACE,
+    belowDesiredMs: readSetting(SETTINGS.belowDesiredFor, env),
+    slowDeploymentMs: readSetting(SETTINGS.slowDeploymentAfter, env),
     concurrency: readSetting(SETTINGS.scanConcurrency, env),
     clusterArns: clusters.length > 0 ? [...clusters] : undefined,
     historyRetentionDays: readSetting(SETTINGS.historyRetentionDays, env),

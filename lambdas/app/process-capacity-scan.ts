@@ -4,11 +4,16 @@ import type { CapacityMetricsPublisher } from '../adapters/capacity-metrics-publ
 import { concurrent, type DynamoDbCapacityStateStore } from '../adapters/capacity-state-store';
 import type { Alert } from '../domain/alerts/alert';
 import { buildCapacityAlert, buildCapacityRecoveredAlert } from '../domain/alerts/build-capacity-alert';
+import { buildStallAlert, buildStallRecoveredAlert } from '../domain/alerts/build-stall-alert';
 import { assessCapacity, type CapacityAssessment } from '../domain/capacity/capacity-assessment';
 import { type CapacityDecision, decideCapacityIncidents, stateChanged } from '../domain/capacity/capacity-incidents';
 import { capacityMetricPoints } from '../domain/capacity/capacity-metrics';
+import type { ServiceFacts } from '../domain/capacity/facts';
+import { observeStalls } from '../domain/capacity/service-stalls';
+import { decideStallIncidents, type StallDecision } from '../domain/capacity/stall-incidents';
 import type { HistoryLog } from '../domain/history/history-log';
 import type { IncidentStore } from '../domain/incidents/incident-store';
+import { SETTINGS } from '../domain/settings/settings';
 import type { MaintenanceWindow } from '../domain/silences/maintenance-window';
 import type { CapacityScanConfig } from './capacity-scan-config';
 import { queueAndDeliver } from './incidents/engine';
@@ -17,7 +22,8 @@ import { errorMessage } from './shared/budget';
 import type { Counter, Log } from './shared/telemetry';
 
 export interface CapacityScanDeps {
-  config: Pick<CapacityScanConfig, 'freeIpThreshold' | 'teamTagKey'>;
+  config: Pick<CapacityScanConfig, 'freeIpThreshold' | 'teamTagKey'> &
+    Partial<Pick<CapacityScanConfig, 'belowDesiredMs' | 'slowDeploymentMs'>>;
   discovery: Pick<CapacityDiscovery, 'discover'>;
   metrics: Pick<CapacityMetricsPublisher, 'publish'>;
   state: Pick<DynamoDbCapacityStateStore, 'load' | 'write'>;
@@ -37,14 +43,23 @@ export interface CapacityScanOutcome {
   services: number;
   assessment: CapacityAssessment;
   metricRequests: number;
-  /** Alerts this scan queued and published (or left to the outbox sweep): CAPACITY openings and recovery notices. */
+  /** Alerts this scan queued and published (or left to the outbox sweep): openings, escalations and recovery notices. */
   published: Alert[];
+  /** Subnets still in trouble. */
   ongoing: string[];
+  /** Failures that send no event, by key: seen but not yet long enough, and open and still holding. */
+  stalls: { pending: string[]; ongoing: string[] };
+  /** Whether the scan saved its state item (something opened, closed, changed or started pending). */
+  stateSaved: boolean;
+  /** Service deployments whose lifecycle hooks were read (DescribeServiceDeployments). */
+  serviceDeploymentsRead: number;
 }
 
 /**
- * discover → assess → publish metrics → decide incidents against the stored state → save the state and
- * queue one alert per newly troubled subnet and one notice per recovered one, in one commit → publish.
+ * discover → assess → publish metrics → decide incidents against the stored state (subnets, and the
+ * failures that send no event: services below desired, slow deployments, lifecycle hooks) → save the
+ * state and queue one alert per opened or worsened incident and one notice per recovered one, in one
+ * commit → publish.
  *
  * Failures: discovery errors propagate before anything is published (a partial view could close open
  * incidents). A metrics failure does not stop the alerts (the scan then throws, for the retry and
@@ -76,8 +91,23 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
     now: now.toISOString(),
     ...where(discovered),
   });
-  const published = outgoing(decision, now.toISOString());
-  const writes = stateChanged(previous, decision.next) ? [deps.state.write(decision.next, previous)] : [];
+  const stalls = decideStallIncidents(
+    previous.stalls,
+    observeStalls(discovered.services, discovered.serviceDeployments ?? [], deps.config.teamTagKey),
+    {
+      now: now.toISOString(),
+      thresholds: {
+        belowDesiredMs: deps.config.belowDesiredMs ?? SETTINGS.belowDesiredFor.default,
+        slowDeploymentMs: deps.config.slowDeploymentMs ?? SETTINGS.slowDeploymentAfter.default,
+      },
+      serviceArns: new Set(discovered.services.map((s) => s.serviceArn)),
+      ...where(discovered),
+    },
+  );
+  const next = { ...decision.next, stalls: stalls.next };
+  const stallAlerts = stallOutgoing(stalls, discovered.services, now.toISOString());
+  const published = [...outgoing(decision, now.toISOString()), ...stallAlerts];
+  const writes = stateChanged(previous, next) ? [deps.state.write(next, previous)] : [];
   if (writes.length > 0 || published.length > 0) {
     const outbox = {
       store: deps.outbox,
@@ -94,7 +124,18 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
   }
 
   counter.count('CapacitySubnetsScanned', assessment.subnets.length);
-  counter.count('CapacityAlertsPublished', published.length);
+  counter.count('CapacityAlertsPublished', published.length - stallAlerts.length);
+  counter.count('ServiceHealthAlertsPublished', stallAlerts.length);
+  // Gauges for the dashboard (infra/dashboard.ts): the incidents the scan holds open after this run.
+  counter.count('OpenCapacityIncidents', Object.keys(next.incidents).length);
+  counter.count('OpenServiceHealthIncidents', Object.values(next.stalls).filter((r) => r.openedAt).length);
+  if (stalls.untracked.length > 0) {
+    counter.count('ServiceHealthConditionsUntracked', stalls.untracked.length);
+    log.warn('More services are short of tasks or deploying than the scan remembers; the rest wait for the next scan', {
+      untracked: stalls.untracked.length,
+      first: stalls.untracked.slice(0, 10),
+    });
+  }
   log.info('Capacity scan done', {
     clusters: discovered.clusters.length,
     services: discovered.services.length,
@@ -103,6 +144,12 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
     opened: decision.opened.map((o) => o.assessment.subnetId),
     ongoing: decision.ongoing.map((o) => o.assessment.subnetId),
     recovered: decision.recovered.map((r) => r.incident.subnetId),
+    stalls: {
+      opened: stalls.opened.map((o) => o.record.key),
+      escalated: stalls.escalated.map((o) => o.record.key),
+      pending: stalls.pending.map((o) => o.record.key),
+      recovered: stalls.recovered.map((r) => r.record.key),
+    },
     lowestHeadroom: assessment.subnets[0]
       ? { subnetId: assessment.subnets[0].subnetId, surgeHeadroom: assessment.subnets[0].surgeHeadroom }
       : undefined,
@@ -115,6 +162,9 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
     metricRequests,
     published,
     ongoing: decision.ongoing.map((o) => o.assessment.subnetId),
+    stalls: { pending: stalls.pending.map((p) => p.record.key), ongoing: stalls.ongoing.map((o) => o.record.key) },
+    stateSaved: writes.length > 0,
+    serviceDeploymentsRead: discovered.serviceDeployments?.length ?? 0,
   };
 }
 
@@ -133,5 +183,28 @@ function outgoing(decision: CapacityDecision, now: string): Alert[] {
     ...decision.recovered.map(({ incident, reason, assessment }) =>
       buildCapacityRecoveredAlert(incident, reason, now, assessment),
     ),
+  ];
+}
+
+/** The alerts of the failures that send no event: openings, escalations, recovery notices (with the service's figures now). */
+function stallOutgoing(decision: StallDecision, services: readonly ServiceFacts[], now: string): Alert[] {
+  const byArn = new Map(services.map((s) => [s.serviceArn, s]));
+  return [
+    ...decision.opened.map(({ observation, record }) => buildStallAlert(observation, record, now)),
+    ...decision.escalated.map(({ observation, record, from }) => buildStallAlert(observation, record, now, from)),
+    ...decision.recovered.map(({ record, reason }) => {
+      const service = byArn.get(record.serviceArn);
+      const deployment = service?.deployments.find((d) => d.id === record.deploymentId);
+      return buildStallRecoveredAlert(
+        record,
+        reason,
+        now,
+        service && {
+          desiredCount: service.desiredCount,
+          runningCount: service.runningCount,
+          rolloutState: deployment?.rolloutState,
+        },
+      );
+    }),
   ];
 }

@@ -12,7 +12,9 @@ import { endSilences } from './end-silences';
 import { advance, type IncidentDeps } from './incidents/engine';
 import { clock, deliverPending, iso } from './incidents/outbox';
 import { throttled } from './incidents/retry';
+import { activeSilences } from './incidents/silence-gate';
 import { errorMessage } from './shared/budget';
+import { ACTIVE_SILENCES_METRIC } from './shared/telemetry';
 
 export interface SweepDeps extends IncidentDeps {
   /** Records a gauge (CloudWatch metric in seconds). */
@@ -50,6 +52,9 @@ export async function processSweep(deps: SweepDeps): Promise<SweepOutcome> {
     }
   }
   const silencesEnded = await endSilences(deps);
+  // Silences in force, for the dashboard (infra/dashboard.ts): a gauge, one point a minute.
+  const silences = await activeSilences(deps, iso(now), true).catch(() => undefined);
+  if (silences) deps.counter.count(ACTIVE_SILENCES_METRIC, silences.length);
   const waiting = await due('alert', iso(now - ALERT_LEASE_MS), SWEEP_BATCH);
   const delivered = await deliverPending(
     waiting.map((item) => alertIdOfKey(item.key)),

@@ -5,6 +5,7 @@ import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop'
 import { enrichedAlert } from './enrich-task';
 import { recordHistory, stopEntry } from './history';
 import { rejectInvalid } from './shared/invalid-input';
+import { countPage } from './shared/telemetry';
 import { handleActionableStop, recordSpotStop } from './task-stop-incidents';
 import type { TaskStoppedDeps, TaskStoppedOutcome } from './task-stopped-deps';
 
@@ -43,6 +44,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
     return { status, alert };
   }
 
+  counter.count('ActionableStops');
   if (!deps.incidents) return publishAlone(task, first, deps);
   return handleActionableStop(task, first, deps);
 }
@@ -55,6 +57,7 @@ async function publishAlone(
   const alert = await enrichedAlert(task, first, deps);
   const messageId = await deps.publisher.publish(alert);
   deps.counter.count('AlertsPublished');
+  countPage(deps.counter, alert);
   deps.log.info('Alert published', {
     taskArn: task.taskArn,
     category: alert.category,

@@ -2,12 +2,52 @@
  * `ecs-watchdog history` and `ecs-watchdog incidents` (README "History"): what the watchdog recorded,
  * read from its state table by key-based queries of the `history` index (never a scan).
  */
-import { parseArgs } from 'node:util';
 import { HistoryTable } from '../adapters/history-table';
 import { queryHistory, queryIncidents } from '../app/history';
 import { HISTORY_DEFAULT_LIMIT } from '../domain/history/history';
 import { parseDuration } from '../domain/silences/silence';
-import { formatOf, openStateTable, renderRows, TABLE_OPTIONS, UsageError } from './state-table';
+import { parseCommandLine } from './command-line';
+import { formatOf, openStateTable, renderRows, TABLE_HELP, TABLE_OPTIONS, UsageError } from './state-table';
+
+export const HISTORY_HELP = `Usage: ecs-watchdog history [--cluster C [--service S]] [--since 24h] [--until TIME] [--category X] [--pages]
+
+What the watchdog saw, from its state table (key-based queries of its history index, never a
+scan): every stop it recorded (routine ones too while history is on), oldest first, with time,
+cluster, service or family, task, revision, category, culprit, exit code and reason; with --pages,
+the pages instead (sent or silenced). Kept historyRetentionDays (default 30 days).
+
+Options:
+  --cluster C      one cluster
+  --service S      one service (or task family) of that cluster
+  --since WHEN     a duration back from now (24h, 7d) or a time (ISO 8601); default 24h
+  --until TIME     the end (ISO 8601); default now
+  --category X     one stop category (or, with --pages, a category or alert kind)
+  --pages          the pages instead of the stops
+  --limit N        at most N rows (default 1000)
+${TABLE_HELP}`;
+
+export const INCIDENTS_HELP = `Usage: ecs-watchdog incidents [--open] [--since 7d]
+
+The incidents the watchdog tracked (restart loops, failures of a service), open ones and those
+closed since --since (default 7d), newest first, from its state table's history index.
+
+Options:
+  --open           only the incidents open now
+  --since WHEN     a duration back from now (7d) or a time (ISO 8601)
+${TABLE_HELP}`;
+
+export const HISTORY_OPTIONS = {
+  ...TABLE_OPTIONS,
+  cluster: { type: 'string' },
+  service: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  category: { type: 'string' },
+  pages: { type: 'boolean' },
+  limit: { type: 'string' },
+} as const;
+
+export const INCIDENTS_OPTIONS = { ...TABLE_OPTIONS, open: { type: 'boolean' }, since: { type: 'string' } } as const;
 
 export const STOP_COLUMNS = [
   'at',
@@ -60,19 +100,8 @@ export async function runHistory(
   env: Record<string, string | undefined> = process.env,
   now = Date.now(),
 ): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...TABLE_OPTIONS,
-      cluster: { type: 'string' },
-      service: { type: 'string' },
-      since: { type: 'string' },
-      until: { type: 'string' },
-      category: { type: 'string' },
-      pages: { type: 'boolean' },
-      limit: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(args, HISTORY_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   if (values.service && !values.cluster) throw new UsageError('--service needs its --cluster');
   const limit = values.limit === undefined ? HISTORY_DEFAULT_LIMIT : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1)
@@ -105,10 +134,8 @@ export async function runIncidents(
   env: Record<string, string | undefined> = process.env,
   now = Date.now(),
 ): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { ...TABLE_OPTIONS, open: { type: 'boolean' }, since: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandLine(args, INCIDENTS_OPTIONS);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
   const format = formatOf(values);
   const table = openStateTable(values, env);
   try {

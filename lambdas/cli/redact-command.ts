@@ -1,28 +1,24 @@
 import { makeRedactor } from '../domain/alerts/redact';
-
-export const REDACT_USAGE = 'usage: ecs-watchdog redact [--pattern REGEX]... < log.txt';
+import { parseCommandLine, UsageError } from './command-line';
 
 /**
  * `ecs-watchdog redact`: stdin, one log event per line, through the same redaction as every alert
  * (key blocks and split JWTs are followed across lines), to stdout. `--pattern REGEX` adds a pattern,
- * as the `redactPatterns` setting does.
+ * as the `redactPatterns` setting does. Throws a UsageError (one line) for a bad command line.
  */
 export function parseRedactArgs(args: readonly string[]): { patterns: string[] } {
-  const patterns: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const inline = /^--pattern=(.*)$/s.exec(arg);
-    const source = inline ? inline[1] : arg === '--pattern' ? args[++i] : undefined;
-    if (source === undefined)
-      throw new Error(arg === '--pattern' ? '--pattern needs a value' : `unknown argument "${arg}"`);
+  const { values, positionals } = parseCommandLine(args, { pattern: { type: 'string', multiple: true } });
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument "${positionals[0]}" (input is read from stdin)`);
+  const patterns = values.pattern ?? [];
+  for (const source of patterns) {
     try {
       new RegExp(source);
     } catch (error) {
-      throw new Error(
+      throw new UsageError(
         `--pattern ${JSON.stringify(source)} is not a valid regular expression: ${(error as Error).message}`,
       );
     }
-    patterns.push(source);
   }
   return { patterns };
 }
@@ -34,18 +30,10 @@ export function redactText(text: string, patterns: readonly string[] = []): stri
 
 /** Reads stdin to the end, writes it redacted. Returns the exit code. */
 export async function runRedact(
-  args: readonly string[],
+  { patterns }: { patterns: readonly string[] },
   input: AsyncIterable<string | Buffer>,
   write: (text: string) => void,
-  warn: (line: string) => void,
 ): Promise<number> {
-  let patterns: string[];
-  try {
-    ({ patterns } = parseRedactArgs(args));
-  } catch (error) {
-    warn(`ecs-watchdog redact: ${(error as Error).message} (${REDACT_USAGE})`);
-    return 2;
-  }
   let text = '';
   for await (const chunk of input) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
   write(redactText(text, patterns));

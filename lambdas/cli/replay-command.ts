@@ -9,15 +9,24 @@
  */
 import { readConfig } from '../app/shared/config';
 import { type Log, MemoryCounter } from '../app/shared/telemetry';
+import { type OptionSpecs, parseCommandLine, UsageError } from './command-line';
+import { unwrapDeadLetter } from './dead-letter';
 import { replayFiles, watchdogProcessors } from './replay';
 import { makeWatchdogDeps } from './watchdog-deps';
 
-const FLAGS: Record<string, string> = {
-  '--topic': 'ALERT_TOPIC_ARN',
-  '--table': 'STATE_TABLE_NAME',
-  '--timer-queue': 'TIMER_QUEUE_URL',
-  '--team-tag': 'TEAM_TAG_KEY',
+/** Options that set one of the functions' environment variables. */
+const ENV_OPTIONS: Record<string, string> = {
+  topic: 'ALERT_TOPIC_ARN',
+  table: 'STATE_TABLE_NAME',
+  'timer-queue': 'TIMER_QUEUE_URL',
+  'team-tag': 'TEAM_TAG_KEY',
 };
+
+const OPTIONS = {
+  ...Object.fromEntries(Object.keys(ENV_OPTIONS).map((name) => [name, { type: 'string' as const }])),
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+} satisfies OptionSpecs;
 
 export interface ReplayArgs {
   files: string[];
@@ -26,25 +35,22 @@ export interface ReplayArgs {
   region?: string;
 }
 
-export function parseReplayArgs(args: string[]): ReplayArgs {
-  const parsed: ReplayArgs = { files: [], env: {} };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith('--')) {
-      parsed.files.push(arg);
-      continue;
-    }
-    const value = args[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value`);
-    i += 1;
-    if (arg === '--endpoint') parsed.endpoint = value;
-    else if (arg === '--region') parsed.region = value;
-    else if (FLAGS[arg]) parsed.env[FLAGS[arg]] = value;
-    else
-      throw new Error(`unknown option ${arg} (known: ${[...Object.keys(FLAGS), '--endpoint', '--region'].join(', ')})`);
+/** Throws a UsageError (one line) for an unknown option, a missing value or no files. */
+export function parseReplayArgs(args: readonly string[]): ReplayArgs {
+  const { values, positionals } = parseCommandLine(args, OPTIONS);
+  const given = values as Record<string, string | undefined>;
+  if (positionals.length === 0) throw new UsageError('no files given');
+  const env: Record<string, string> = {};
+  for (const [name, variable] of Object.entries(ENV_OPTIONS)) {
+    const value = given[name];
+    if (value !== undefined) env[variable] = value;
   }
-  if (parsed.files.length === 0) throw new Error('no files given (usage: ecs-watchdog replay [options] FILE...)');
-  return parsed;
+  return {
+    files: positionals,
+    env,
+    ...(given.endpoint !== undefined ? { endpoint: given.endpoint } : {}),
+    ...(given.region !== undefined ? { region: given.region } : {}),
+  };
 }
 
 export async function runReplay(
@@ -88,15 +94,4 @@ export async function runReplay(
   } finally {
     deps.destroy();
   }
-}
-
-/**
- * A message from the dead-letter queue holds the event itself (EventBridge's target DLQ) or a Lambda
- * on-failure record around it (`requestPayload`, with `requestContext` and the error): both replay.
- */
-export function unwrapDeadLetter(raw: unknown): unknown {
-  if (typeof raw === 'object' && raw !== null && 'requestPayload' in raw && 'requestContext' in raw) {
-    return (raw as { requestPayload: unknown }).requestPayload;
-  }
-  return raw;
 }

@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { CallerIdentity } from '../adapters/caller-identity';
 import { StateStore } from '../adapters/state-store';
+import { UsageError } from './command-line';
 
 export const TABLE_OPTIONS = {
   table: { type: 'string' },
@@ -15,6 +16,13 @@ export const TABLE_OPTIONS = {
   format: { type: 'string' },
 } as const;
 
+/** Their help's common part. */
+export const TABLE_HELP = `  --table NAME     the state table (stack output StateTableName; default: STATE_TABLE_NAME)
+  --region REGION  the AWS region (default: AWS_REGION)
+  --endpoint URL   another endpoint, e.g. a local AWS emulator
+  --format F       table (default) or json (one object a line)
+  -h, --help       show this help`;
+
 export interface TableOptions {
   table?: string;
   region?: string;
@@ -22,9 +30,7 @@ export interface TableOptions {
   format?: string;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 export interface StateTable {
   dynamodb: DynamoDBClient;

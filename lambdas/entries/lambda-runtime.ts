@@ -16,6 +16,12 @@ export const log: Log = {
 };
 export const counter: Counter = {
   count: (metric, value = 1) => metrics.addMetric(metric, MetricUnit.Count, value),
+  // One EMF object per call: its dimensions (plus the default `service`) apply to this value alone.
+  countBy: (metric, dimensions, value = 1) => {
+    const single = metrics.singleMetric();
+    for (const [name, dimension] of Object.entries(dimensions)) single.addDimension(name, dimension);
+    single.addMetric(metric, MetricUnit.Count, value);
+  },
 };
 /** A value in seconds (e.g. the age of the oldest undelivered alert), for an alarm to watch. */
 export const gauge = (metric: string, seconds: number) => metrics.addMetric(metric, MetricUnit.Seconds, seconds);

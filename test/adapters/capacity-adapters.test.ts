@@ -14,6 +14,7 @@ import {
 import {
   DescribeClustersCommand,
   DescribeContainerInstancesCommand,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   ECSClient,
   ListClustersCommand,
@@ -152,6 +153,72 @@ describe('CapacityDiscovery', () => {
     });
   });
 
+  it('reads lifecycle hooks only of services that configure hooks and are deploying, 20 deployments a request', async () => {
+    seedMocks();
+    const sdArn = (i: number) => `${PREFIX}:service-deployment/fargate/svc-${i}/d${i}`;
+    // 21 of the 23 services deploy with a hook (svc-0 .. svc-20); svc-21 deploys without one; svc-22 is idle.
+    ecsMock.on(DescribeServicesCommand).callsFake((input: { services: string[] }) => ({
+      services: input.services.map((arn) => {
+        const i = Number(arn.split('-').pop());
+        return {
+          serviceArn: arn,
+          serviceName: arn.split('/').pop(),
+          status: 'ACTIVE',
+          desiredCount: 1,
+          runningCount: 1,
+          currentServiceDeployment: sdArn(i),
+          deployments: [{ id: `d${i}`, status: 'PRIMARY', rolloutState: i === 22 ? 'COMPLETED' : 'IN_PROGRESS' }],
+          deploymentConfiguration: {
+            strategy: 'BLUE_GREEN',
+            lifecycleHooks:
+              i <= 20 || i === 22 ? [{ hookTargetArn: 'arn:aws:lambda:us-east-1:123456789012:function:check' }] : [],
+          },
+        };
+      }),
+    }));
+    ecsMock.on(DescribeServiceDeploymentsCommand).callsFake((input: { serviceDeploymentArns: string[] }) => ({
+      serviceDeployments: input.serviceDeploymentArns.map((arn) => ({
+        serviceDeploymentArn: arn,
+        serviceArn: arn.replace(':service-deployment/', ':service/').replace(/\/d\d+$/, ''),
+        status: 'IN_PROGRESS',
+        lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+        lifecycleHookDetails: [
+          {
+            hookId: 'h',
+            targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:check',
+            status: 'AWAITING_ACTION',
+            expiresAt: new Date(0),
+          },
+        ],
+      })),
+    }));
+    const found = await CapacityDiscovery.onClients(
+      new ECSClient({ region: 'us-east-1' }),
+      new EC2Client({ region: 'us-east-1' }),
+    ).discover();
+    const asked = ecsMock
+      .commandCalls(DescribeServiceDeploymentsCommand)
+      .map((c) => c.args[0].input.serviceDeploymentArns);
+    expect(asked.map((a) => a?.length)).toEqual([20, 1]);
+    expect(asked.flat().sort()).toEqual(Array.from({ length: 21 }, (_, i) => sdArn(i)).sort());
+    expect(found.serviceDeployments).toHaveLength(21);
+    expect(found.serviceDeployments?.[0]).toMatchObject({
+      serviceArn: `${PREFIX}:service/fargate/svc-0`,
+      lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+      hooks: [{ hookId: 'h', status: 'AWAITING_ACTION', expiresAt: '1970-01-01T00:00:00.000Z' }],
+    });
+  });
+
+  it('asks nothing about service deployments when no service has hooks', async () => {
+    seedMocks();
+    const found = await CapacityDiscovery.onClients(
+      new ECSClient({ region: 'us-east-1' }),
+      new EC2Client({ region: 'us-east-1' }),
+    ).discover();
+    expect(ecsMock.commandCalls(DescribeServiceDeploymentsCommand)).toHaveLength(0);
+    expect(found.serviceDeployments).toEqual([]);
+  });
+
   it('asks EC2 by filter (a deleted id is left out, not an error) and only about untrunked instances', async () => {
     seedMocks();
     const discovery = CapacityDiscovery.onClients(
@@ -264,13 +331,13 @@ describe('DynamoDbCapacityStateStore (one item of the shared StateStore)', () =>
     ddbMock.on(GetItemCommand).resolves({});
     ddbMock.on(PutItemCommand).resolves({});
     const previous = await store().load();
-    expect(previous).toEqual({ version: 0, incidents: {} });
+    expect(previous).toEqual({ version: 0, incidents: {}, stalls: {} });
     expect(ddbMock.commandCalls(GetItemCommand)[0]?.args[0].input).toEqual({
       TableName: 'state',
       Key: { pk: { S: 'capacity-scan#open-incidents' } },
       ConsistentRead: true,
     });
-    await store().save({ version: 0, incidents: {} }, previous);
+    await store().save({ version: 0, incidents: {}, stalls: {} }, previous);
     const put = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input;
     expect(put?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(put?.Item?.pk).toEqual({ S: 'capacity-scan#open-incidents' });
@@ -292,11 +359,31 @@ describe('DynamoDbCapacityStateStore (one item of the shared StateStore)', () =>
       availabilityZone: 'us-east-1a',
     };
     ddbMock.on(PutItemCommand).resolves({});
-    await store().save({ version: 3, incidents: { 'subnet-a': incident } }, { version: 2, incidents: {} });
+    const stall = {
+      key: 'shortfall:arn:aws:ecs:us-east-1:123456789012:service/prod/api',
+      check: 'SHORTFALL' as const,
+      category: 'SERVICE_NOT_RUNNING' as const,
+      cluster: 'prod',
+      service: 'api',
+      serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/prod/api',
+      since: '2025-01-01T00:00:00.000Z',
+    };
+    const stalls = { [stall.key]: stall };
+    await store().save(
+      { version: 3, incidents: { 'subnet-a': incident }, stalls },
+      { version: 2, incidents: {}, stalls: {} },
+    );
     const item = ddbMock.commandCalls(PutItemCommand)[0]?.args[0].input.Item;
     expect(item?.version).toEqual({ N: '3' });
     ddbMock.on(GetItemCommand).resolves({ Item: item });
-    expect(await store().load()).toEqual({ version: 3, incidents: { 'subnet-a': incident } });
+    expect(await store().load()).toEqual({ version: 3, incidents: { 'subnet-a': incident }, stalls });
+  });
+
+  it('reads an item written before the stalls were kept (the subnets alone, by subnet id)', async () => {
+    const incident = { subnetId: 'subnet-a', incidentId: 'capacity:subnet-a:1' };
+    const legacy = JSON.stringify({ 'subnet-a': incident });
+    ddbMock.on(GetItemCommand).resolves({ Item: { pk: { S: 'x' }, version: { N: '2' }, state: { S: legacy } } });
+    expect(await store().load()).toEqual({ version: 2, incidents: { 'subnet-a': incident }, stalls: {} });
   });
 
   it('refuses to overwrite a newer state (overlapping scans)', async () => {

@@ -110,16 +110,12 @@ describe('renderings', () => {
     expect(chat.content.keywords).toEqual(['HIGH', 'APP_CRASH', 'production', 'api-service']);
   });
 
-  it('SNS message: one body per protocol, byte for byte what JSON.stringify of the bodies gives', () => {
+  it('SNS message: the alert JSON as default (SQS, Lambda, Firehose, email-json), e-mail text, chat JSON for HTTP(S), byte for byte what JSON.stringify of the bodies gives', () => {
     const json = JSON.stringify(alert);
     const chat = JSON.stringify(renderChat(alert));
     const expected = JSON.stringify({
       default: json,
       email: renderEmail(alert),
-      'email-json': json,
-      sqs: json,
-      lambda: json,
-      firehose: json,
       https: chat,
       http: chat,
     });
@@ -138,11 +134,11 @@ describe('renderings', () => {
   });
 
   it('measures multi-byte text exactly near the SNS limit', () => {
-    // 30,000 three-byte characters: 90 KB of UTF-8 per body copy, over the limit in the five JSON bodies.
-    const wide = { ...alert, evidence: { ...alert.evidence, facts: [{ label: 'Note', value: '€'.repeat(30_000) }] } };
+    // 60,000 three-byte characters: 180 KB of UTF-8 in the alert JSON and again in the e-mail text, over the limit.
+    const wide = { ...alert, evidence: { ...alert.evidence, facts: [{ label: 'Note', value: '€'.repeat(60_000) }] } };
     const message = toSnsMessage(wide);
     expect(new TextEncoder().encode(message.message).length).toBeLessThan(SNS_MAX_BYTES);
-    expect(JSON.parse(JSON.parse(message.message).sqs).enrichmentErrors).toContainEqual({
+    expect(JSON.parse(JSON.parse(message.message).default).enrichmentErrors).toContainEqual({
       lookup: 'evidence',
       message: 'truncated: the alert exceeded the SNS size limit',
     });
@@ -163,7 +159,7 @@ describe('renderings', () => {
     };
     const message = toSnsMessage(huge);
     expect(new TextEncoder().encode(message.message).length).toBeLessThan(SNS_MAX_BYTES);
-    const sqs = JSON.parse(JSON.parse(message.message).sqs);
+    const sqs = JSON.parse(JSON.parse(message.message).default);
     expect(sqs.evidence.logExcerpt).toBeUndefined();
     expect(sqs.enrichmentErrors).toContainEqual({
       lookup: 'log excerpt',

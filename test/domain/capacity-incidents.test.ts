@@ -59,14 +59,14 @@ describe('one alert per subnet per incident', () => {
       servicesAtRisk: ['prod/bulk-service'],
     });
 
-    const stored: CapacityState = { version: 1, incidents: first.next.incidents };
+    const stored: CapacityState = { version: 1, incidents: first.next.incidents, stalls: {} };
     const second = decideCapacityIncidents(stored, [subnetWith(239, 130)], { now: T2, ...CONTEXT });
     expect(second.opened).toEqual([]);
     expect(second.ongoing.map((o) => o.incident.incidentId)).toEqual([`capacity/subnet-a/${T1}`]);
     expect(second.next.incidents['subnet-a']).toMatchObject({ openedAt: T1, lastSeenAt: T2, freeAddresses: 239 });
 
     const healthy = subnetWith(240, 10);
-    const third = decideCapacityIncidents({ version: 2, incidents: second.next.incidents }, [healthy], {
+    const third = decideCapacityIncidents({ version: 2, incidents: second.next.incidents, stalls: {} }, [healthy], {
       now: T3,
       ...CONTEXT,
     });
@@ -74,12 +74,12 @@ describe('one alert per subnet per incident', () => {
       { incident: second.next.incidents['subnet-a'], reason: 'HEALTHY', assessment: healthy },
     ]);
     expect(third.next.incidents).toEqual({});
-    expect(stateChanged({ version: 2, incidents: second.next.incidents }, third.next)).toBe(true);
+    expect(stateChanged({ version: 2, incidents: second.next.incidents, stalls: {} }, third.next)).toBe(true);
   });
 
   it('closes an incident whose subnet no awsvpc service uses any more', () => {
     const opened = decideCapacityIncidents(EMPTY_CAPACITY_STATE, [subnetWith(240, 130)], { now: T1, ...CONTEXT });
-    const gone = decideCapacityIncidents({ version: 1, incidents: opened.next.incidents }, [], { now: T2 });
+    const gone = decideCapacityIncidents({ version: 1, incidents: opened.next.incidents, stalls: {} }, [], { now: T2 });
     expect(gone.recovered.map((r) => [r.incident.subnetId, r.reason])).toEqual([['subnet-a', 'NO_LONGER_USED']]);
   });
 
@@ -135,7 +135,7 @@ describe('the CAPACITY alert', () => {
       team: 'data',
       severity: 'HIGH',
     });
-    expect(JSON.parse(JSON.parse(message.message).sqs).dedupeKey).toBe(`capacity:capacity/subnet-a/${T1}`);
+    expect(JSON.parse(JSON.parse(message.message).default).dedupeKey).toBe(`capacity:capacity/subnet-a/${T1}`);
   });
 
   it('is MEDIUM for few free addresses and CRITICAL for none', () => {

@@ -65,6 +65,8 @@ describe('redact', () => {
     'max_tokens=1024',
     'token_type: Bearer',
     'secret_name: prod/db',
+    'HIGH SECRETS_PULL: api-service in production - secret prod/db could not be read',
+    'token_refresh: scheduled in 5 min',
     'Retrieved secret arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf',
   ])('keeps a secret-like key followed by ordinary words or a reference: %s', (line) => {
     expect(redact(line)).toBe(line);

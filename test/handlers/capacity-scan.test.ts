@@ -11,6 +11,7 @@ import { readCapacityScanConfig } from '../../lambdas/app/capacity-scan-config';
 import { type CapacityScanDeps, processCapacityScan } from '../../lambdas/app/process-capacity-scan';
 import { MemoryCounter, silentLog } from '../../lambdas/app/shared/telemetry';
 import type { OpenCapacityIncident } from '../../lambdas/domain/capacity/capacity-incidents';
+import type { StallRecords } from '../../lambdas/domain/capacity/stall-incidents';
 import { serviceFacts } from '../support/capacity';
 
 const snsMock = mockClient(SNSClient);
@@ -25,15 +26,24 @@ class MemoryStateStore extends MemoryIncidentStore {
     this.hooks = { after: (op) => void (op === 'commit' && this.saves++) };
   }
   get state() {
-    return { incidents: this.peek<Record<string, OpenCapacityIncident>>(CAPACITY_STATE_KEY) ?? {} };
+    const stored = this.peek<{ subnets: Record<string, OpenCapacityIncident>; stalls: StallRecords }>(
+      CAPACITY_STATE_KEY,
+    );
+    return { incidents: stored?.subnets ?? {}, stalls: stored?.stalls ?? {} };
   }
 }
 
-function account(bulkDesired: number): DiscoveredCapacity {
+/** `bulkRunning`: the bulk service's running count (below desired it is a stall the scan remembers). */
+function account(bulkDesired: number, bulkRunning = 0): DiscoveredCapacity {
   return {
     clusters: ['prod'],
     services: [
-      serviceFacts({ service: 'bulk-service', desiredCount: bulkDesired, runningCount: 0, subnetIds: ['subnet-a'] }),
+      serviceFacts({
+        service: 'bulk-service',
+        desiredCount: bulkDesired,
+        runningCount: bulkRunning,
+        subnetIds: ['subnet-a'],
+      }),
       serviceFacts({ service: 'api', subnetIds: ['subnet-a', 'subnet-b'] }),
     ],
     subnets: [
@@ -48,7 +58,8 @@ function makeDeps(store: MemoryStateStore, discovered: () => DiscoveredCapacity)
   const counter = new MemoryCounter();
   let minute = 0;
   const deps: CapacityScanDeps = {
-    config: { freeIpThreshold: 25, teamTagKey: 'team' },
+    // The bulk service runs nothing (moto-like): these tests are about the subnets, so it never pages as a stall.
+    config: { freeIpThreshold: 25, teamTagKey: 'team', belowDesiredMs: 7 * 24 * 3_600_000 },
     discovery: { discover: async () => discovered() },
     metrics: new CapacityMetricsPublisher(new CloudWatchClient({ region: 'us-east-1' })),
     state: new DynamoDbCapacityStateStore(store),
@@ -122,11 +133,63 @@ describe('processCapacityScan', () => {
 
   it('publishes nothing and saves nothing for a healthy account', async () => {
     const store = new MemoryStateStore();
-    const { deps } = makeDeps(store, () => account(10));
+    const { deps } = makeDeps(store, () => account(10, 10));
     const outcome = await processCapacityScan(deps);
     expect(outcome.published).toEqual([]);
     expect(store.saves).toBe(0);
     expect(outcome.assessment.subnets.map((s) => s.subnetId)).toEqual(['subnet-a', 'subnet-b']);
+  });
+});
+
+describe('processCapacityScan: failures that send no event', () => {
+  /** A service at desired 1 / running 0 whose last service event carries a secret (it must not leave redacted). */
+  const worker = (running: number): DiscoveredCapacity => ({
+    clusters: ['prod'],
+    services: [
+      serviceFacts({
+        service: 'worker',
+        desiredCount: 1,
+        runningCount: running,
+        tags: { team: 'data' },
+        events: [{ createdAt: '2026-11-26T09:58:00.000Z', message: 'task failed to start: DB_PASSWORD=hunter2secret' }],
+      }),
+    ],
+    subnets: [],
+    instances: [],
+  });
+
+  it('pages once (CRITICAL, SERVICE_HEALTH, redacted) after the threshold, stays quiet, and recovers once', async () => {
+    const store = new MemoryStateStore();
+    let running = 0;
+    const { deps, counter } = makeDeps(store, () => worker(running));
+    deps.config = { freeIpThreshold: 25, teamTagKey: 'team', belowDesiredMs: 15 * 60_000 };
+
+    const first = await processCapacityScan(deps); // 10:00: remembered
+    expect(first.published).toEqual([]);
+    expect(first.stalls.pending).toEqual(['shortfall:arn:aws:ecs:us-east-1:123456789012:service/prod/worker']);
+    expect(Object.values(store.state.stalls).map((r) => r.since)).toEqual(['2026-11-26T10:00:00.000Z']);
+
+    const second = await processCapacityScan(deps); // 10:15: pages
+    expect(second.published.map((a) => [a.kind, a.category, a.severity, a.team])).toEqual([
+      ['SERVICE_HEALTH', 'SERVICE_NOT_RUNNING', 'CRITICAL', 'data'],
+    ]);
+    const sent = snsMock.commandCalls(PublishCommand).map((c) => c.args[0].input);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.MessageAttributes?.kind?.StringValue).toBe('SERVICE_HEALTH');
+    expect(sent[0]?.MessageAttributes?.severity?.StringValue).toBe('CRITICAL');
+    expect(sent[0]?.Message).toContain('DB_PASSWORD=');
+    expect(sent[0]?.Message).not.toContain('hunter2secret');
+
+    expect((await processCapacityScan(deps)).published).toEqual([]); // 10:30: still down, already paged
+    running = 1;
+    const recovered = await processCapacityScan(deps); // 10:45
+    expect(recovered.published.map((a) => [a.kind, a.category, a.incidentId])).toEqual([
+      ['RECOVERED', 'SERVICE_HEALTH_RESTORED', second.published[0]?.incidentId],
+    ]);
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
+    expect(store.state.stalls).toEqual({});
+    expect((await processCapacityScan(deps)).published).toEqual([]);
+    expect(counter.counts.ServiceHealthAlertsPublished).toBe(2);
   });
 });
 
@@ -140,6 +203,8 @@ describe('readCapacityScanConfig', () => {
       freeIpThreshold: 25,
       stateTableName: 'state',
       metricsNamespace: 'EcsWatchdog/Capacity',
+      belowDesiredMs: 15 * 60_000,
+      slowDeploymentMs: 30 * 60_000,
       concurrency: 8,
       clusterArns: undefined,
       historyRetentionDays: 30,

@@ -172,7 +172,7 @@ function makeDeps(): TaskStoppedDeps {
 }
 
 const published = (i = 0): Alert =>
-  JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[i]?.args[0].input.Message ?? '{}').sqs);
+  JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[i]?.args[0].input.Message ?? '{}').default);
 
 describe('processTaskStopped: ELB health-check stops', () => {
   it('publishes the verdict in the subject and body, with its steps first', async () => {

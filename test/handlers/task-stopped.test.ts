@@ -171,9 +171,9 @@ describe('processTaskStopped', () => {
     });
 
     const bodies = JSON.parse(input?.Message ?? '{}');
-    const alert = JSON.parse(bodies.sqs);
-    expect(JSON.parse(bodies.default)).toEqual(alert);
-    expect(JSON.parse(bodies.lambda)).toEqual(alert);
+    // SQS, Lambda, Firehose and email-json subscribers get `default`: the alert JSON.
+    expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'http', 'https']);
+    const alert = JSON.parse(bodies.default);
     expect(alert).toMatchObject({
       kind: 'TASK_STOPPED',
       category: 'OOM_KILLED',
@@ -201,7 +201,8 @@ describe('processTaskStopped', () => {
     const chat = JSON.parse(bodies.https);
     expect(chat).toMatchObject({ version: '1.0', source: 'custom', metadata: { threadId: alert.incidentId } });
     expect(chat.content.nextSteps.length).toBeGreaterThan(0);
-    expect(counter.counts).toEqual({ AlertsPublished: 1 });
+    expect(counter.counts).toEqual({ ActionableStops: 1, AlertsPublished: 1 });
+    expect(counter.dimensioned).toEqual({ 'Pages{severity=HIGH,category=OOM_KILLED}': 1 });
   });
 
   it('publishes nothing for a routine stop and logs why at info', async () => {
@@ -231,7 +232,9 @@ describe('processTaskStopped', () => {
     const { deps, counter } = makeDeps();
     const outcome = await processTaskStopped(OOM, deps);
     expect(outcome.status).toBe('published');
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.enrichmentErrors).toEqual([
       { lookup: 'task definition', message: 'AccessDeniedException: User is not authorized' },
       { lookup: 'log excerpt', message: 'needs the task definition: AccessDeniedException: User is not authorized' },
@@ -250,7 +253,9 @@ describe('processTaskStopped', () => {
     const elapsed = Date.now() - started;
     expect(outcome.status).toBe('published');
     expect(elapsed).toBeLessThan(2000);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.enrichmentErrors).toContainEqual({ lookup: 'task definition', message: 'timed out after 150 ms' });
     expect(alert.enrichmentErrors.map((e: { lookup: string }) => e.lookup).sort()).toEqual([
       'log excerpt',
@@ -340,7 +345,9 @@ describe('processTaskStopped', () => {
       deps,
     );
     expect(outcome.status).toBe('published');
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.enrichmentErrors).toEqual([]);
     expect(alert.evidence.logExcerpt).toEqual({
       container: 'api',
@@ -386,7 +393,9 @@ describe('processTaskStopped', () => {
       .resolves({ clusters: [{ settings: [{ name: 'containerInsights', value: 'disabled' }] }] });
     const { deps } = makeDeps();
     await processTaskStopped(OOM, deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.evidence.facts).toContainEqual({
       label: 'Peak memory',
       value: 'Container Insights is off for cluster production: turn it on to see peak memory use',
@@ -406,7 +415,9 @@ describe('processTaskStopped', () => {
     });
     const { deps } = makeDeps();
     await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.evidence.logExcerpt).toBeUndefined();
     expect(alert.evidence.facts).toContainEqual({
       label: 'Logs',
@@ -426,7 +437,9 @@ describe('processTaskStopped', () => {
       ],
     });
     await processTaskStopped(pullFailed, deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     expect(alert.category).toBe('IMAGE_PULL');
     expect(alert.evidence.facts).toContainEqual({
       label: 'Logs',
@@ -469,7 +482,9 @@ describe('processTaskStopped', () => {
     });
     const { deps } = makeDeps();
     await processTaskStopped(taskEvent({ containers: [{ name: 'api', exitCode: 1 }] }), deps);
-    const alert = JSON.parse(JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').sqs);
+    const alert = JSON.parse(
+      JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}').default,
+    );
     const lines: string[] = alert.evidence.logExcerpt.lines;
     expect(lines.every((line) => line.length <= 1000)).toBe(true);
     expect(lines.join('').length).toBeLessThanOrEqual(16_000);

@@ -83,6 +83,7 @@ describe('capacity scan construct', () => {
       'ec2:DescribeSubnets',
       'ecs:DescribeClusters',
       'ecs:DescribeContainerInstances',
+      'ecs:DescribeServiceDeployments',
       'ecs:DescribeServices',
       'ecs:ListClusters',
       'ecs:ListContainerInstances',

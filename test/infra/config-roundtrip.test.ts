@@ -73,6 +73,8 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
   teamTagKey: (c) => c.teamTagKey,
   freeIpThreshold: (c) => c.freeIpThreshold,
   scanConcurrency: (c) => c.concurrency,
+  belowDesiredFor: (c) => c.belowDesiredMs,
+  slowDeploymentAfter: (c) => c.slowDeploymentMs,
   historyRetentionDays: (c) => c.historyRetentionDays,
   maintenanceWindows: (c) => c.maintenanceWindows.map((w) => w.spec),
 };
@@ -93,7 +95,13 @@ const EVERYTHING_SET: EcsWatchdogProps = {
     groupWait: Duration.seconds(0),
     quietPeriod: Duration.hours(1),
   },
-  capacityScan: { schedule: Duration.minutes(30), freeIpThreshold: 65_531, concurrency: 16 },
+  capacityScan: {
+    schedule: Duration.minutes(30),
+    freeIpThreshold: 65_531,
+    belowDesiredFor: Duration.minutes(20),
+    slowDeploymentAfter: Duration.hours(2),
+    concurrency: 16,
+  },
   historyRetentionDays: 7,
   maintenanceWindows: ['SUN 02:00/2h cluster=prod service=api', 'daily 23:30/45m cluster=* category=CAPACITY'],
 };

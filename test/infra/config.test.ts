@@ -22,6 +22,8 @@ describe('resolveSettings', () => {
       capacityScanEnabled: true,
       capacityScanSchedule: 900_000,
       freeIpThreshold: 25,
+      belowDesiredFor: 900_000,
+      slowDeploymentAfter: 1_800_000,
       scanConcurrency: 8,
     });
   });
@@ -195,6 +197,14 @@ describe('capacityScan', () => {
     ],
     [{ freeIpThreshold: 65_532 }, 'capacityScan.freeIpThreshold must be an integer from 0 to 65531'],
     [{ freeIpThreshold: 2.5 }, 'capacityScan.freeIpThreshold'],
+    [
+      { belowDesiredFor: Duration.seconds(30) },
+      'capacityScan.belowDesiredFor must be whole minutes from 1 min to 168 h, got 30 s (-c belowDesiredMinutes)',
+    ],
+    [
+      { slowDeploymentAfter: Duration.minutes(2) },
+      'capacityScan.slowDeploymentAfter must be whole minutes from 5 min to 168 h, got 120 s (-c slowDeploymentMinutes)',
+    ],
     [{ enabled: 'yes' as never }, 'capacityScan.enabled must be true or false, got "yes" (-c capacityScanEnabled)'],
     [
       { concurrency: 0 },
@@ -206,7 +216,7 @@ describe('capacityScan', () => {
 
   it('refuses a capacityScan that is not an object', () => {
     expect(() => resolveSettings({ capacityScan: true as never })).toThrow(
-      'EcsWatchdog: capacityScan must be an object ({ enabled, schedule, freeIpThreshold, concurrency }), got true',
+      'EcsWatchdog: capacityScan must be an object ({ enabled, schedule, freeIpThreshold, belowDesiredFor, slowDeploymentAfter, concurrency }), got true',
     );
   });
 });

@@ -123,21 +123,40 @@ describe('restart-loop and capacity-scan context keys', () => {
     expect(() => watchdogPropsFromContext(reader({ [key]: value }))).toThrow(message);
   });
 
-  it('leaves ranges to the construct, whose message names the -c key', () => {
-    const props = watchdogPropsFromContext(reader({ loopThreshold: '1' }));
-    expect(() => resolveSettings(props)).toThrow(
+  it.each([
+    ['loopThreshold', '1', 'EcsWatchdog: -c loopThreshold must be an integer from 2 to 100, got 1'],
+    [
+      'enrichmentBudgetSeconds',
+      '50',
+      'EcsWatchdog: -c enrichmentBudgetSeconds must be from 100 ms to 20 s (the function times out after 30 s), got 50 s',
+    ],
+    ['alertEmail', 'oncall', 'EcsWatchdog: -c alertEmail "oncall"'],
+    ['mutedCategories', 'OOM', 'EcsWatchdog: -c mutedCategories: "OOM"'],
+  ])('a %s out of its range fails naming the -c key first, then what it accepts', (key, value, message) => {
+    expect(() => watchdogPropsFromContext(reader({ [key]: value }))).toThrow(message);
+  });
+
+  it('the construct names the prop and the -c key, for apps that set props in code', () => {
+    expect(() => resolveSettings({ restartLoop: { threshold: 1 } })).toThrow(
       'EcsWatchdog: restartLoop.threshold must be an integer from 2 to 100, got 1 (-c loopThreshold)',
-    );
-    expect(() => resolveSettings(watchdogPropsFromContext(reader({ enrichmentBudgetSeconds: '50' })))).toThrow(
-      'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50 s (-c enrichmentBudgetSeconds)',
     );
   });
 
   it('has one context key per setting of the contract, each read', () => {
     expect(CONTEXT_KEYS).toEqual([...new Set(CONTEXT_KEYS)]);
+    // A valid value of each key: the first of these its setting accepts.
+    const candidates = ['false', '{}', 'x', '1', '3', '15', 'a@example.com', 'COMPLETED'];
     for (const name of SETTING_NAMES) {
       const setting = SETTINGS[name];
-      const value = { flag: 'false', text: 'x', list: 'a', object: '{}', integer: '1', duration: '1' }[setting.kind];
+      const value = candidates.find((candidate) => {
+        try {
+          setting.check(setting.fromContext(candidate, ''), '');
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(value, setting.context).toBeDefined();
       const props = watchdogPropsFromContext(reader({ [setting.context]: value }));
       expect(JSON.stringify(props), setting.context).not.toBe('{}');
     }
@@ -159,7 +178,7 @@ describe('cdk synth with a bad -c value (infra/app.ts)', () => {
       });
       expect(run.status).toBe(1);
       expect(run.stderr.trim()).toBe(
-        'EcsWatchdog: enrichmentBudget must be from 100 ms to 20 s (the function times out after 30 s), got 50 s (-c enrichmentBudgetSeconds)',
+        'EcsWatchdog: -c enrichmentBudgetSeconds must be from 100 ms to 20 s (the function times out after 30 s), got 50 s',
       );
     } finally {
       rmSync(outdir, { recursive: true, force: true });

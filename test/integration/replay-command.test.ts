@@ -1,7 +1,8 @@
 /** `ecs-watchdog replay` against the local AWS: the same processing as the Lambda functions, one JSON line per file. */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseReplayArgs, runReplay, unwrapDeadLetter } from '../../lambdas/cli/replay-command';
+import { unwrapDeadLetter } from '../../lambdas/cli/dead-letter';
+import { parseReplayArgs, runReplay } from '../../lambdas/cli/replay-command';
 import { drainSnsDeliveries, type SeededAccount, seedAccount } from '../../local/seed';
 import { awsClientConfig, localAws, resetAws } from './aws';
 

@@ -12,7 +12,7 @@ import { ALERT_LEASE_MS, DELIVERED_TTL_SECONDS } from '../../domain/incidents/ke
 import type { MaintenanceWindow } from '../../domain/silences/maintenance-window';
 import { recordPage } from '../history';
 import { errorMessage } from '../shared/budget';
-import type { Counter, Log } from '../shared/telemetry';
+import { type Counter, countPage, type Log } from '../shared/telemetry';
 import { type Pacing, throttled, withRetries } from './retry';
 
 export interface DeliveryDeps extends Pacing {
@@ -50,6 +50,7 @@ export async function publishLeased(alert: Alert, deps: DeliveryDeps): Promise<D
     return { delivered: false, error };
   }
   deps.counter.count('AlertsPublished');
+  countPage(deps.counter, alert);
   deps.log.info('Alert published', {
     alertId,
     kind: alert.kind,

@@ -96,6 +96,18 @@ const METADATA_WORDS = new Set([
   'error',
   'stdin',
   'header',
+  // Operations on secrets name a step, not a value: `SECRETS_PULL` (a stop category), `token_refresh`, `secret_fetch`.
+  'pull',
+  'fetch',
+  'load',
+  'lookup',
+  'sync',
+  'retrieval',
+  'rotate',
+  'renewal',
+  'check',
+  'validation',
+  'verification',
 ]);
 /** Identifiers of these are themselves credentials (`session_id`, `JSESSIONID`). */
 const IDS_ARE_SECRET = new Set(['session', 'sessions', 'cookie']);

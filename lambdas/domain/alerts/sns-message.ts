@@ -64,14 +64,15 @@ export function messageAttributes(alert: Alert): Record<string, string> {
 }
 
 /**
- * The same text as JSON.stringify of the object of bodies, built from bodies quoted once: the alert JSON is
- * the body of five protocols and the chat JSON of two, and escaping each copy again cost most of the render.
+ * The same text as JSON.stringify of the object of bodies, built from bodies quoted once. The alert JSON is
+ * written once, as `default`: SNS sends `default` to every protocol the message does not name (SQS, Lambda,
+ * Firehose, email-json), so naming them would only repeat it.
  */
 function composeBodies(alert: Alert): string {
   const json = JSON.stringify(JSON.stringify(alert));
   const chat = JSON.stringify(JSON.stringify(renderChat(alert)));
   const email = JSON.stringify(renderEmail(alert));
-  return `{"default":${json},"email":${email},"email-json":${json},"sqs":${json},"lambda":${json},"firehose":${json},"https":${chat},"http":${chat}}`;
+  return `{"default":${json},"email":${email},"https":${chat},"http":${chat}}`;
 }
 
 /** The alert as it is, then smaller and smaller versions of it: what a size limit keeps of an alert. */

@@ -6,6 +6,7 @@
  * store (docs/architecture.md, "The incident model") without touching this logic.
  */
 import type { SubnetAssessment, SubnetFinding } from './capacity-assessment';
+import type { StallRecords } from './stall-incidents';
 
 export interface OpenCapacityIncident {
   subnetId: string;
@@ -30,9 +31,11 @@ export interface CapacityState {
   version: number;
   /** Open incidents by subnet id. */
   incidents: Record<string, OpenCapacityIncident>;
+  /** Failures that send no event, pending or open, by key (stall-incidents.ts). */
+  stalls: StallRecords;
 }
 
-export const EMPTY_CAPACITY_STATE: CapacityState = { version: 0, incidents: {} };
+export const EMPTY_CAPACITY_STATE: CapacityState = { version: 0, incidents: {}, stalls: {} };
 
 /** Where the open capacity incidents are kept between scans. */
 export interface CapacityStateStore {
@@ -73,7 +76,7 @@ export function decideCapacityIncidents(
     opened: [],
     ongoing: [],
     recovered: [],
-    next: { version: previous.version, incidents: {} },
+    next: { version: previous.version, incidents: {}, stalls: previous.stalls },
   };
   const seen = new Set<string>();
   for (const assessment of subnets) {
@@ -95,7 +98,10 @@ export function decideCapacityIncidents(
 
 /** True when the decision changes what is stored (anything opened or closed, or new figures). */
 export function stateChanged(previous: CapacityState, next: CapacityState): boolean {
-  return JSON.stringify(previous.incidents) !== JSON.stringify(next.incidents);
+  return (
+    JSON.stringify(previous.incidents) !== JSON.stringify(next.incidents) ||
+    JSON.stringify(previous.stalls) !== JSON.stringify(next.stalls)
+  );
 }
 
 function incidentFrom(

@@ -80,6 +80,30 @@ export interface ServiceFacts {
   /** Newest first, as ECS returns them. */
   events: ServiceEventFact[];
   tags: Record<string, string>;
+  /** ARN of the service deployment in progress or last run (DescribeServiceDeployments reads its lifecycle hooks). */
+  currentServiceDeployment?: string;
+  /** Lifecycle hooks configured in `deploymentConfiguration` (blue/green, linear and canary deployments). */
+  lifecycleHooks?: number;
+}
+
+/** A lifecycle hook of a service deployment, as DescribeServiceDeployments reports it. */
+export interface LifecycleHookFacts {
+  hookId?: string;
+  targetArn?: string;
+  /** IN_PROGRESS, AWAITING_ACTION, SUCCEEDED, FAILED or TIMED_OUT. */
+  status?: string;
+  expiresAt?: string;
+  timeoutAction?: string;
+}
+
+/** A service deployment (DescribeServiceDeployments): only these report the lifecycle stage and its hooks. */
+export interface ServiceDeploymentFacts {
+  serviceDeploymentArn: string;
+  serviceArn: string;
+  status?: string;
+  lifecycleStage?: string;
+  createdAt?: string;
+  hooks: LifecycleHookFacts[];
 }
 
 /** A service's tag value, or undefined when it is absent or empty. */

@@ -44,13 +44,25 @@ export function parseEnvelope(raw: unknown, receivedAt?: string): EcsEnvelope {
   return {
     id: envelopeId(event, missing),
     detailType: requireString(event, 'detail-type', 'event'),
-    account: requireString(event, 'account', 'event'),
-    region: requireString(event, 'region', 'event'),
+    account: requireMatch(event, 'account', ACCOUNT_ID, 'a 12-digit AWS account id'),
+    region: requireMatch(event, 'region', REGION, 'an AWS region such as us-east-1'),
     time: envelopeTime(event, detail, missing, receivedAt),
     resources,
     detail,
     missing,
   };
+}
+
+/** EventBridge always sets these; anything else is not an event of AWS, and would end up in every alert field and link. */
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(?:-[a-z]{1,12}){1,3}-\d{1,2}$/;
+
+function requireMatch(event: Json, key: string, pattern: RegExp, expected: string): string {
+  const value = requireString(event, key, 'event');
+  if (!pattern.test(value)) {
+    throw new InvalidEventError(`event.${key}`, `expected ${expected}, got ${JSON.stringify(boundedText(value, 40))}`);
+  }
+  return value;
 }
 
 function envelopeId(event: Json, missing: string[]): string {

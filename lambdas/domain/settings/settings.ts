@@ -273,6 +273,26 @@ export const SETTINGS = {
     // The usable addresses of a /16, the largest subnet AWS allows.
     max: 2 ** (32 - MIN_SUBNET_PREFIX) - AWS_RESERVED_ADDRESSES,
   }),
+  belowDesiredFor: duration({
+    prop: 'capacityScan.belowDesiredFor',
+    context: 'belowDesiredMinutes',
+    env: 'BELOW_DESIRED_SECONDS',
+    defaultMs: 15 * 60_000,
+    minMs: 60_000,
+    maxMs: 7 * 24 * 3_600_000,
+    step: 'min',
+    contextUnit: 'min',
+  }),
+  slowDeploymentAfter: duration({
+    prop: 'capacityScan.slowDeploymentAfter',
+    context: 'slowDeploymentMinutes',
+    env: 'SLOW_DEPLOYMENT_SECONDS',
+    defaultMs: 30 * 60_000,
+    minMs: 5 * 60_000,
+    maxMs: 7 * 24 * 3_600_000,
+    step: 'min',
+    contextUnit: 'min',
+  }),
   scanConcurrency: integer({
     prop: 'capacityScan.concurrency',
     context: 'capacityScanConcurrency',

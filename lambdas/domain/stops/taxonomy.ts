@@ -31,6 +31,7 @@ export const ALERT_KINDS = [
   'ROLLOUT',
   'SERVICE_ACTION',
   'CAPACITY',
+  'SERVICE_HEALTH',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
