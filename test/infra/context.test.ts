@@ -145,7 +145,7 @@ describe('restart-loop and capacity-scan context keys', () => {
   it('has one context key per setting of the contract, each read', () => {
     expect(CONTEXT_KEYS).toEqual([...new Set(CONTEXT_KEYS)]);
     // A valid value of each key: the first of these its setting accepts.
-    const candidates = ['false', '{}', 'x', '1', '3', '15', 'a@example.com', 'COMPLETED'];
+    const candidates = ['false', '{}', 'x', '1', '3', '15', 'a@example.com', 'COMPLETED', 'SUN 02:00/2h cluster=prod'];
     for (const name of SETTING_NAMES) {
       const setting = SETTINGS[name];
       const value = candidates.find((candidate) => {
