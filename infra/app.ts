@@ -2,15 +2,24 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SettingError } from '../lambdas/domain/settings/setting.js';
-import { watchdogPropsFromContext } from './context.js';
+import { forwarderPropsFromContext, watchdogPropsFromContext } from './context.js';
+import type { EcsWatchdogForwarderProps } from './ecs-watchdog-forwarder.js';
+import { addMemberStacks } from './member-stack.js';
 import { WatchdogStack } from './watchdog-stack.js';
 
-// Environment-agnostic on purpose: no account/region and no lookups, so `cdk synth` works offline.
+// Environment-agnostic on purpose: no account and no lookups, so `cdk synth` works offline. With
+// `-c centralAccount=…` (README "Many accounts and regions") it synthesizes a member account's stacks
+// (one per region of -c memberRegions), else the central watchdog.
 const app = new App();
+const read = (key: string) => app.node.tryGetContext(key);
 try {
-  new WatchdogStack(app, 'EcsWatchdog', {
-    watchdog: watchdogPropsFromContext((key) => app.node.tryGetContext(key)),
-  });
+  const forwarder = forwarderPropsFromContext(read);
+  if (forwarder.centralAccount !== undefined || forwarder.centralRegion !== undefined) {
+    // The construct names a missing centralAccount or centralRegion with its -c key.
+    addMemberStacks(app, forwarder as EcsWatchdogForwarderProps);
+  } else {
+    new WatchdogStack(app, 'EcsWatchdog', { watchdog: watchdogPropsFromContext(read) });
+  }
 } catch (error) {
   // A bad setting is the user's to fix: its message names it (and its -c key); a stack trace would bury it.
   if (!(error instanceof SettingError)) throw error;

@@ -7,10 +7,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CENTRAL_LOOKUP_ROLE_PATH } from '../lambdas/domain/accounts/member-accounts.js';
 import { CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity/capacity-metrics.js';
 import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import { type ArnPattern, clusterArnOf, nagArn } from './arns.js';
 import { CAPACITY_SCAN_TIMEOUT, type ClusterRef, type WatchdogSettings } from './config.js';
+import { MEMBER_LOOKUP_SETTINGS } from './member-access.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
@@ -25,6 +27,10 @@ export const CAPACITY_SCAN_SETTINGS = [
   'scanConcurrency',
   'historyRetentionDays',
   'maintenanceWindows',
+  ...MEMBER_LOOKUP_SETTINGS,
+  // The scan covers every member account in every member region.
+  'memberAccounts',
+  'memberRegions',
 ] as const satisfies readonly SettingName[];
 
 export interface CapacityScanProps {
@@ -65,6 +71,7 @@ export class CapacityScan extends Construct {
       logRetention: props.logRetention,
       deadLetterQueue: props.deadLetterQueue,
       timeout: CAPACITY_SCAN_TIMEOUT,
+      rolePath: CENTRAL_LOOKUP_ROLE_PATH,
       environment: {
         [RESOURCE_ENV.alertTopicArn]: props.alertTopic.topicArn,
         [RESOURCE_ENV.stateTableName]: props.stateTable.tableName,

@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, type Stack, Token } from 'aws-cdk-lib';
 import { type Setting, SettingError } from '../lambdas/domain/settings/setting.js';
 import {
   CAPACITY_SCAN_TIMEOUT_MINUTES,
@@ -40,6 +40,11 @@ export interface WatchdogSettingsInput {
   readonly capacityScan?: CapacityScanSettingsInput;
   readonly historyRetentionDays?: number;
   readonly maintenanceWindows?: readonly string[];
+  readonly memberAccounts?: readonly string[];
+  readonly organizationId?: string;
+  readonly memberRegions?: readonly string[];
+  readonly externalId?: string;
+  readonly accountNames?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -133,10 +138,14 @@ function contractValue(setting: Setting<unknown>, value: unknown, label: string)
  * the prop first and ends with the context key that sets it: `… got 1 (-c loopThreshold)`.
  */
 export function resolveSetting<N extends SettingName>(name: N, input: WatchdogSettingsInput): SettingValues[N] {
-  const setting = SETTINGS[name] as Setting<SettingValues[N]>;
+  return checkSetting(SETTINGS[name] as Setting<SettingValues[N]>, input, PREFIX);
+}
+
+/** A setting of any construct's props: its default when not given, else the value checked, the message naming the `-c` key. */
+export function checkSetting<T>(setting: Setting<T>, input: object, prefix: string): T {
   const value = propValue(input, setting.prop);
   if (value === undefined) return setting.default;
-  const label = `${PREFIX} ${setting.prop}`;
+  const label = `${prefix} ${setting.prop}`;
   try {
     // A token (e.g. `cluster.clusterName` of a cluster in the same app) cannot be inspected at synth.
     return setting.check(contractValue(setting, value, label), label, (text) => Token.isUnresolved(text));
@@ -163,4 +172,40 @@ export function resolveSettings(input: WatchdogSettingsInput): WatchdogSettings 
 function clusterRef(cluster: string): ClusterRef {
   if (Token.isUnresolved(cluster)) return { kind: 'name', name: cluster };
   return clusterRefOf(cluster) as ClusterRef;
+}
+
+/**
+ * Every watched cluster ARN must be in an account and a region this watchdog receives events from
+ * (README "Many accounts and regions"): this deployment's (when the stack has them), a member account
+ * (`memberAccounts`, any account of `organizationId`), a member region (`memberRegions`). Otherwise its
+ * events never arrive and the cluster would silently be watched by nothing. What an environment-agnostic
+ * stack cannot know is not checked: an ARN's account with no member accounts given, its region with no
+ * member regions given.
+ */
+export function checkClustersCovered(
+  settings: Pick<WatchdogSettings, 'clusters' | 'memberAccounts' | 'organizationId' | 'memberRegions'>,
+  stack: Pick<Stack, 'account' | 'region'>,
+): void {
+  const own = (value: string) => (Token.isUnresolved(value) ? [] : [value]);
+  const accounts = settings.memberAccounts && [...own(stack.account), ...settings.memberAccounts];
+  const regions = settings.memberRegions && [...own(stack.region), ...settings.memberRegions];
+  const knownAccounts = accounts ?? (own(stack.account).length > 0 ? own(stack.account) : undefined);
+  const knownRegions = regions ?? (own(stack.region).length > 0 ? own(stack.region) : undefined);
+  for (const ref of settings.clusters ?? []) {
+    if (ref.kind !== 'arn') continue;
+    const [, , , region = '', account = ''] = ref.arn.split(':');
+    if (!settings.organizationId && knownAccounts && !knownAccounts.includes(account)) {
+      throw new SettingError(
+        `${PREFIX} clusters: ${ref.arn} is in account ${account}, which no member entry covers ` +
+          `(covered: ${knownAccounts.join(', ')}): add it to memberAccounts (-c memberAccounts), ` +
+          'or give a cluster of this account by its name',
+      );
+    }
+    if (knownRegions && !knownRegions.includes(region)) {
+      throw new SettingError(
+        `${PREFIX} clusters: ${ref.arn} is in region ${region}, which no member entry covers ` +
+          `(covered: ${knownRegions.join(', ')}): add it to memberRegions (-c memberRegions)`,
+      );
+    }
+  }
 }

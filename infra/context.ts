@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
-import { SETTING_NAMES, SETTINGS } from '../lambdas/domain/settings/settings.js';
+import type { Setting } from '../lambdas/domain/settings/setting.js';
+import { FORWARDER_SETTINGS, SETTINGS } from '../lambdas/domain/settings/settings.js';
 import type { EcsWatchdogProps } from './ecs-watchdog.js';
+import type { EcsWatchdogForwarderProps } from './ecs-watchdog-forwarder.js';
 
 /**
  * Reads the watchdog settings from CDK context (`cdk.json` "context", or `cdk synth -c key=value`), one
@@ -11,19 +13,31 @@ import type { EcsWatchdogProps } from './ecs-watchdog.js';
  */
 export type ContextReader = (key: string) => unknown;
 
-export const CONTEXT_KEYS = SETTING_NAMES.map((name) => SETTINGS[name].context);
+export const CONTEXT_KEYS = Object.values(SETTINGS).map((setting) => setting.context);
 
 export function watchdogPropsFromContext(read: ContextReader): EcsWatchdogProps {
+  return propsFromContext(read, SETTINGS, 'EcsWatchdog') as EcsWatchdogProps;
+}
+
+/** A member account's stack settings (`-c centralAccount=… -c centralRegion=…`); undefined when no key of them is set. */
+export function forwarderPropsFromContext(read: ContextReader): Partial<EcsWatchdogForwarderProps> {
+  return propsFromContext(read, FORWARDER_SETTINGS, 'EcsWatchdogForwarder');
+}
+
+function propsFromContext(
+  read: ContextReader,
+  settings: Readonly<Record<string, Setting<unknown>>>,
+  construct: string,
+): Record<string, unknown> {
   const props: Record<string, unknown> = {};
-  for (const name of SETTING_NAMES) {
-    const setting = SETTINGS[name];
+  for (const setting of Object.values(settings)) {
     const raw = read(setting.context);
     if (raw === undefined || raw === '') continue;
-    const label = `EcsWatchdog: -c ${setting.context}`;
+    const label = `${construct}: -c ${setting.context}`;
     const value = setting.check(setting.fromContext(raw, label), label);
     setPath(props, setting.prop, setting.kind === 'duration' ? Duration.millis(value as number) : value);
   }
-  return props as EcsWatchdogProps;
+  return props;
 }
 
 /** Sets `restartLoop.window` in `{ restartLoop: { ... } }`, creating the group; unset settings stay absent. */

@@ -9,6 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CENTRAL_LOOKUP_ROLE_PATH } from '../lambdas/domain/accounts/member-accounts.js';
 import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import type { Severity } from '../lambdas/domain/stops/taxonomy.js';
 import { LAZY_MODULES } from '../lambdas/entries/lazy-modules.js';
@@ -16,12 +17,14 @@ import { clusterArnOf, nagArn } from './arns.js';
 import { CapacityScan } from './capacity-scan.js';
 import {
   type CapacityScanSettingsInput,
+  checkClustersCovered,
   type RestartLoopSettingsInput,
   resolveSettings,
   type WatchdogSettings,
 } from './config.js';
 import { WatchdogDashboard } from './dashboard.js';
 import { Incidents } from './incidents.js';
+import { MEMBER_LOOKUP_SETTINGS, MemberAccess } from './member-access.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { WatchdogOps } from './ops.js';
 import { RolloutWatch } from './rollout-watch.js';
@@ -164,13 +167,48 @@ export interface EcsWatchdogProps {
   readonly stateTableRemovalPolicy?: RemovalPolicy;
 
   /**
-   * AWS accounts whose ECS events the rules accept (12-digit ids). The default bus of this account can
-   * receive other accounts' events (through a bus policy), so the rules match only this account's,
-   * unless a multi-account setup lists the accounts it forwards from here.
+   * Member accounts whose ECS events this watchdog receives and looks up (README "Many accounts and
+   * regions"), as 12-digit ids: the default bus accepts their `aws.ecs` events (a bus policy), the rules
+   * match them, and the functions assume each one's `ecs-watchdog-member` role (created by
+   * `EcsWatchdogForwarder`) for every lookup there and for the capacity scan. This account's own events
+   * are always matched.
    *
-   * @default - the stack's account only
+   * @default - this account only
    */
-  readonly eventAccounts?: string[];
+  readonly memberAccounts?: string[];
+
+  /**
+   * An AWS Organization (`o-…`) whose accounts may forward ECS events here: the bus policy accepts every
+   * account of it (`aws:PrincipalOrgID`) and the rules match any account. The capacity scan covers the
+   * accounts of {@link memberAccounts} only (listing an organization's accounts needs its management account).
+   *
+   * @default - no organization
+   */
+  readonly organizationId?: string;
+
+  /**
+   * Regions the members (and this account) forward ECS events from, when they run ECS in regions other
+   * than this deployment's: watched cluster ARNs must be in one of them, and the capacity scan covers each.
+   *
+   * @default - this deployment's region only
+   */
+  readonly memberRegions?: string[];
+
+  /**
+   * The external id the member roles require (`sts:ExternalId`); give the same to `EcsWatchdogForwarder`.
+   *
+   * @default - none: the member roles are trusted within the organization (`organizationId`) instead
+   */
+  readonly externalId?: string;
+
+  /**
+   * What alerts call each account: `{ '111111111111': 'payments-prod' }` (1 to 64 letters, digits, spaces
+   * or `. : / @ + = - _`). The name goes into the e-mail, the chat message, the alert JSON and the labels
+   * of its console links; the `account` message attribute keeps the id.
+   *
+   * @default - accounts are named by their id
+   */
+  readonly accountNames?: Record<string, string>;
 
   /**
    * Retention of the functions' log groups.
@@ -188,10 +226,14 @@ export const TASK_STOPPED_SETTINGS = [
   'mutedCategories',
   'severityOverrides',
   'redactPatterns',
+  ...MEMBER_LOOKUP_SETTINGS,
 ] as const satisfies readonly SettingName[];
 
-/** The settings the timer handler reads (besides the incident ones): held alerts leave through its redaction gate. */
-export const TIMER_SETTINGS = ['redactPatterns'] as const satisfies readonly SettingName[];
+/**
+ * The settings the timer and sweep handlers read (besides the incident ones): held alerts leave through
+ * their redaction gate, with their account's name.
+ */
+export const TIMER_SETTINGS = ['redactPatterns', 'accountNames'] as const satisfies readonly SettingName[];
 
 /**
  * Routine stops the rule pattern can recognise, so they never invoke the function (docs/architecture.md,
@@ -236,6 +278,8 @@ export class EcsWatchdog extends Construct {
   readonly ops: WatchdogOps;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly invalidEventsAlarm: cloudwatch.Alarm;
+  /** What member accounts may send here and what the functions may assume there (README "Many accounts and regions"). */
+  readonly memberAccess: MemberAccess;
   /** The CloudWatch dashboard of pages, stops, incidents, silences, delivery and capacity (infra/dashboard.ts). */
   readonly dashboard: WatchdogDashboard;
 
@@ -244,6 +288,8 @@ export class EcsWatchdog extends Construct {
   constructor(scope: Construct, id: string, props: EcsWatchdogProps = {}) {
     super(scope, id);
     this.settings = resolveSettings(props);
+    checkClustersCovered(this.settings, Stack.of(this));
+    this.memberAccess = new MemberAccess(this, 'MemberAccess', { settings: this.settings });
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
     if (props.alertTopic) {
@@ -283,12 +329,13 @@ export class EcsWatchdog extends Construct {
       stateTableRemovalPolicy: props.stateTableRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    // Held alerts leave through the timer: its redaction gate applies the extra patterns too.
+    // Held alerts leave through the timer (and the sweep): its redaction gate applies the extra patterns too.
     for (const [name, value] of Object.entries(settingsEnvironment(this.settings, TIMER_SETTINGS))) {
       this.incidents.timer.function.addEnvironment(name, value);
+      this.incidents.sweep.function.addEnvironment(name, value);
     }
     this.taskStopped = this.taskStoppedHandler(logRetention);
-    const eventAccounts = resolveEventAccounts(props.eventAccounts) ?? [Stack.of(this).account];
+    const eventAccounts = this.memberAccess.ruleAccounts;
     this.taskStoppedRule = new events.Rule(this, 'TaskStoppedRule', {
       description: 'ECS task stops that may need a human (routine stops are filtered out)',
       eventPattern: taskStoppedPattern(this.clusterArns(), eventAccounts, {
@@ -341,6 +388,9 @@ export class EcsWatchdog extends Construct {
       retryAttempts: RULE_RETRY_ATTEMPTS,
       maxEventAge: RULE_MAX_EVENT_AGE,
     });
+    for (const fn of [this.taskStopped, this.rolloutWatch.handler, this.capacityScan?.handler]) {
+      if (fn) this.memberAccess.grantLookups(fn);
+    }
     this.opsTopic = this.ops.topic;
     this.deadLetterAlarm = this.ops.deadLetterAlarm;
     this.invalidEventsAlarm = this.ops.invalidEventsAlarm;
@@ -385,6 +435,7 @@ export class EcsWatchdog extends Construct {
     const handler = new WatchdogFunction(this, 'TaskStopped', {
       entry: handlerEntry('task-stopped'),
       lazyModules: LAZY_MODULES['task-stopped'],
+      rolePath: CENTRAL_LOOKUP_ROLE_PATH,
       description: 'ECS Watchdog: classifies why an ECS task stopped and publishes the alert',
       logRetention,
       deadLetterQueue: this.deadLetterQueue,
@@ -576,15 +627,4 @@ export function taskStoppedPattern(
       ...(options.routine ? {} : { $or: notRoutine }),
     },
   };
-}
-
-/** `eventAccounts`: 12-digit account ids, at least one; a bad value fails the synth naming the setting. */
-export function resolveEventAccounts(accounts: readonly string[] | undefined): string[] | undefined {
-  if (accounts === undefined) return undefined;
-  if (accounts.length === 0)
-    throw new Error('eventAccounts: give at least one account id, or leave it out for this account');
-  for (const account of accounts) {
-    if (!/^\d{12}$/.test(account)) throw new Error(`eventAccounts: "${account}" is not a 12-digit AWS account id`);
-  }
-  return [...accounts];
 }

@@ -6,10 +6,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CENTRAL_LOOKUP_ROLE_PATH } from '../lambdas/domain/accounts/member-accounts.js';
 import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
 import { clusterArnOf } from './arns.js';
 import type { ClusterRef, WatchdogSettings } from './config.js';
 import type { Incidents } from './incidents.js';
+import { MEMBER_LOOKUP_SETTINGS } from './member-access.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
 import { handlerEntry, WatchdogFunction } from './watchdog-function.js';
 
@@ -22,8 +24,8 @@ export interface RolloutWatchProps {
   readonly logRetention: logs.RetentionDays;
   /** Services of the watched clusters (ARN patterns), each with the way cdk-nag prints it. */
   readonly services: { arn: string; nagArn: string }[];
-  /** Accounts whose events the rules accept (see EcsWatchdogProps.eventAccounts). */
-  readonly eventAccounts: string[];
+  /** Accounts whose events the rules accept (this one and EcsWatchdogProps.memberAccounts); undefined: any (an organization). */
+  readonly eventAccounts: string[] | undefined;
   /** How the rules retry delivery before dead-lettering (the same policy as the task-stopped rule). */
   readonly retryAttempts: number;
   readonly maxEventAge: Duration;
@@ -36,6 +38,7 @@ export const ROLLOUT_SETTINGS = [
   'severityOverrides',
   // The redaction gate of every alert applies the operator's extra patterns too.
   'redactPatterns',
+  ...MEMBER_LOOKUP_SETTINGS,
 ] as const satisfies readonly SettingName[];
 
 /**
@@ -53,6 +56,7 @@ export class RolloutWatch extends Construct {
     this.handler = new WatchdogFunction(this, 'Rollout', {
       entry: handlerEntry('rollout'),
       description: 'ECS Watchdog: tells the story of failed deployments and diagnoses service actions',
+      rolePath: CENTRAL_LOOKUP_ROLE_PATH,
       logRetention: props.logRetention,
       deadLetterQueue: props.deadLetterQueue,
       environment: {

@@ -52,6 +52,13 @@ export interface WatchdogFunctionProps {
    * each is bundled into `<name>.mjs` next to the handler, so its dependencies cost other invocations nothing.
    */
   readonly lazyModules?: readonly string[];
+  /**
+   * IAM path of the execution role: the functions that look up member accounts have theirs on
+   * `CENTRAL_LOOKUP_ROLE_PATH`, the one path the member roles trust.
+   *
+   * @default '/'
+   */
+  readonly rolePath?: string;
 }
 
 /**
@@ -78,6 +85,7 @@ export class WatchdogFunction extends Construct {
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the ECS Watchdog ${id} function`,
+      ...(props.rolePath ? { path: props.rolePath } : {}),
     });
     this.logGroup.grantWrite(this.role);
 

@@ -1,4 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { withAccountName } from '../domain/alerts/account-name';
 import type { Alert } from '../domain/alerts/alert';
 import { type Redactor, redact } from '../domain/alerts/redact';
 import { redactAlert } from '../domain/alerts/redact-alert';
@@ -14,10 +15,13 @@ export class AlertPublisher {
     private readonly topicArn: string,
     /** The built-in rules plus the `redactPatterns` setting. */
     private readonly redactor: Redactor = redact,
+    /** The `accountNames` setting: alerts of a named account carry its name. */
+    private readonly accountNames: Readonly<Record<string, string>> = {},
   ) {}
 
   async publish(alert: Alert): Promise<string> {
-    const { subject, message, attributes } = toSnsMessage(redactAlert(alert, this.redactor));
+    const named = withAccountName(alert, this.accountNames);
+    const { subject, message, attributes } = toSnsMessage(redactAlert(named, this.redactor));
     const out = await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,

@@ -2,8 +2,13 @@ import type { CapacityState, CapacityStateStore, OpenCapacityIncident } from '..
 import type { StallRecords } from '../domain/capacity/stall-incidents';
 import { type IncidentStore, type ItemWrite, VersionConflictError } from '../domain/incidents/incident-store';
 
-/** Key of the one item holding the capacity scan's open incidents. */
+/** Key of the one item holding the capacity scan's open incidents (of the watchdog's own account and region). */
 export const CAPACITY_STATE_KEY = 'capacity-scan#open-incidents';
+
+/** The item of a member account and region's scan: each scanned apart, each with its own open incidents. */
+export function capacityStateKey(where?: { account: string; region: string }): string {
+  return where ? `${CAPACITY_STATE_KEY}#${where.account}#${where.region}` : CAPACITY_STATE_KEY;
+}
 /** The item expires this long after the last scan saved it: a removed watchdog leaves nothing behind. */
 export const CAPACITY_STATE_TTL_SECONDS = 14 * 24 * 3600;
 
@@ -33,10 +38,13 @@ function fromItem(value: StoredState | OpenIncidents): StoredState {
  * ~400 bytes, each failure that sends no event ~300 (pending or open). The scan writes it in the same commit as the alerts it queues ({@link write}).
  */
 export class DynamoDbCapacityStateStore implements CapacityStateStore {
-  constructor(private readonly store: IncidentStore) {}
+  constructor(
+    private readonly store: IncidentStore,
+    private readonly key = CAPACITY_STATE_KEY,
+  ) {}
 
   async load(): Promise<CapacityState> {
-    const { value, version } = await this.store.get<StoredState | OpenIncidents>(CAPACITY_STATE_KEY, {});
+    const { value, version } = await this.store.get<StoredState | OpenIncidents>(this.key, {});
     const stored = fromItem(value);
     return { version, incidents: stored.subnets, stalls: stored.stalls };
   }
@@ -52,7 +60,7 @@ export class DynamoDbCapacityStateStore implements CapacityStateStore {
   /** The write that saves `state` over `previous`, for a commit that also queues alerts. */
   write(state: CapacityState, previous: CapacityState): ItemWrite {
     return {
-      key: CAPACITY_STATE_KEY,
+      key: this.key,
       value: { subnets: state.incidents, stalls: state.stalls } satisfies StoredState,
       expectedVersion: previous.version,
       ttlSeconds: CAPACITY_STATE_TTL_SECONDS,

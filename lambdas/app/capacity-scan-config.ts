@@ -1,8 +1,9 @@
+import type { AccountRegion } from '../domain/accounts/member-accounts';
 import { CAPACITY_METRICS_NAMESPACE } from '../domain/capacity/capacity-metrics';
 import { SettingError } from '../domain/settings/setting';
 import { RESOURCE_ENV, readSetting, SETTINGS } from '../domain/settings/settings';
 import type { MaintenanceWindow } from '../domain/silences/maintenance-window';
-import { type Env, readMaintenanceWindows, readTopicArn } from './shared/config';
+import { type AccountsConfig, type Env, readAccounts, readMaintenanceWindows, readTopicArn } from './shared/config';
 
 export interface CapacityScanConfig {
   alertTopicArn: string;
@@ -21,6 +22,12 @@ export interface CapacityScanConfig {
   clusterArns?: string[];
   historyRetentionDays: number;
   maintenanceWindows: MaintenanceWindow[];
+  accounts: AccountsConfig;
+  /** The member accounts and regions scanned after the function's own (README "Many accounts and regions"). */
+  members: AccountRegion[];
+  /** The settings `members` comes from. */
+  memberAccounts?: readonly string[];
+  memberRegions?: readonly string[];
 }
 
 /**
@@ -33,6 +40,9 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     throw new SettingError(`${RESOURCE_ENV.stateTableName} must name the watchdog's DynamoDB state table`);
   }
   const clusters = readSetting(SETTINGS.clusters, env) ?? [];
+  const accounts = readAccounts(env);
+  const memberAccounts = readSetting(SETTINGS.memberAccounts, env);
+  const memberRegions = readSetting(SETTINGS.memberRegions, env);
   return {
     alertTopicArn: readTopicArn(env),
     teamTagKey: readSetting(SETTINGS.teamTagKey, env),
@@ -45,5 +55,32 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     clusterArns: clusters.length > 0 ? [...clusters] : undefined,
     historyRetentionDays: readSetting(SETTINGS.historyRetentionDays, env),
     maintenanceWindows: readMaintenanceWindows(env),
+    accounts,
+    members: memberTargets(accounts, memberAccounts, memberRegions),
+    memberAccounts,
+    memberRegions,
   };
+}
+
+/** Every member account in every member region (the home region when none is listed), the function's own apart. */
+function memberTargets(
+  accounts: AccountsConfig,
+  memberAccounts: readonly string[] | undefined,
+  memberRegions: readonly string[] | undefined,
+): AccountRegion[] {
+  const { homeAccount, homeRegion } = accounts;
+  const regions = memberRegions ?? (homeRegion ? [homeRegion] : []);
+  const members = homeAccount ? [homeAccount, ...(memberAccounts ?? [])] : [];
+  return [...new Set(members)].flatMap((account) =>
+    regions.filter((region) => account !== homeAccount || region !== homeRegion).map((region) => ({ account, region })),
+  );
+}
+
+/** The watched clusters of one account and region (all of its clusters when none is configured); [] when none of them is there. */
+export function clustersIn(clusterArns: readonly string[] | undefined, where: AccountRegion): string[] | undefined {
+  if (clusterArns === undefined) return undefined;
+  return clusterArns.filter((arn) => {
+    const [, , , region, account] = arn.split(':');
+    return account === where.account && region === where.region;
+  });
 }

@@ -186,6 +186,34 @@ function outgoing(decision: CapacityDecision, now: string): Alert[] {
   ];
 }
 
+/**
+ * One scan per account and region (the function's own, then each member's; README "Many accounts and
+ * regions"), each with its own discovery and state item: a failed one does not stop the others, and the
+ * run fails once all ran, naming each that failed (for the retry and dead-letter path).
+ */
+export async function processCapacityScans<T>(
+  targets: readonly T[],
+  depsFor: (target: T) => CapacityScanDeps,
+  nameOf: (target: T) => string,
+): Promise<CapacityScanOutcome[]> {
+  const outcomes: CapacityScanOutcome[] = [];
+  const failures: string[] = [];
+  for (const target of targets) {
+    const deps = depsFor(target);
+    try {
+      outcomes.push(await processCapacityScan(deps));
+    } catch (error) {
+      failures.push(`${nameOf(target)}: ${errorMessage(error)}`);
+      deps.log.error('Capacity scan of an account and region failed', {
+        target: nameOf(target),
+        error: errorMessage(error),
+      });
+    }
+  }
+  if (failures.length > 0) throw new Error(`capacity scan failed in ${failures.join('; ')}`);
+  return outcomes;
+}
+
 /** The alerts of the failures that send no event: openings, escalations, recovery notices (with the service's figures now). */
 function stallOutgoing(decision: StallDecision, services: readonly ServiceFacts[], now: string): Alert[] {
   const byArn = new Map(services.map((s) => [s.serviceArn, s]));

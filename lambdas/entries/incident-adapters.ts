@@ -27,7 +27,12 @@ export function incidentEngineDeps(config: WatchdogConfig, entry: string): Incid
   if (!incidents) throw new Error(`the ${entry} handler needs STATE_TABLE_NAME and TIMER_QUEUE_URL`);
   return {
     ...incidentAdapters(incidents),
-    publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, makeRedactor(config.redactPatterns)),
+    publisher: new AlertPublisher(
+      new SNSClient({}),
+      config.alertTopicArn,
+      makeRedactor(config.redactPatterns),
+      config.accounts?.names,
+    ),
     policy: incidents.policy,
     log,
     counter,

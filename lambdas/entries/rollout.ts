@@ -10,22 +10,32 @@ import { readConfig } from '../app/shared/config';
 import { makeRedactor } from '../domain/alerts/redact';
 import { incidentAdapters } from './incident-adapters';
 import { counter, lambdaHandler, log } from './lambda-runtime';
+import { memberLookups } from './member-lookups';
 
 const config = readConfig();
-const ecsClient = new ECSClient({});
+const member = memberLookups(config.accounts, 'rollout', (clientConfig) => {
+  const ecsClient = new ECSClient(clientConfig);
+  return {
+    ecs: new EcsReader(ecsClient),
+    services: new EcsServiceReader(ecsClient),
+    ec2: new Ec2Reader(new EC2Client(clientConfig)),
+  };
+});
 const deps = {
   config,
-  ecs: new EcsReader(ecsClient),
-  services: new EcsServiceReader(ecsClient),
-  ec2: new Ec2Reader(new EC2Client({})),
-  publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, makeRedactor(config.redactPatterns)),
+  publisher: new AlertPublisher(
+    new SNSClient({}),
+    config.alertTopicArn,
+    makeRedactor(config.redactPatterns),
+    config.accounts?.names,
+  ),
   incidents: config.incidents && incidentAdapters(config.incidents),
   log,
   counter,
 };
 
-/** EventBridge → ECS Deployment State Change and ECS Service Action. */
+/** EventBridge → ECS Deployment State Change and ECS Service Action, looked up in the event's account and region. */
 export const handler = lambdaHandler(async (event: unknown) => {
-  const outcome = await processRollout(event, deps);
+  const outcome = await processRollout(event, { ...deps, ...member.forEvent(event) });
   return { status: outcome.status };
 });

@@ -209,6 +209,8 @@ describe('readCapacityScanConfig', () => {
       clusterArns: undefined,
       historyRetentionDays: 30,
       maintenanceWindows: [],
+      accounts: { names: {} },
+      members: [],
     });
   });
 

@@ -13,6 +13,7 @@ describe('readConfig', () => {
       mutedCategories: new Set(),
       severityOverrides: {},
       redactPatterns: [],
+      accounts: { names: {} },
     });
   });
 

@@ -168,6 +168,8 @@ describe('processTaskStopped', () => {
       team: { DataType: 'String', StringValue: 'payments' },
       actionable: { DataType: 'String', StringValue: 'true' },
       alertId: { DataType: 'String', StringValue: `task-stopped:${OOM_TASK_ARN}` },
+      account: { DataType: 'String', StringValue: '123456789012' },
+      region: { DataType: 'String', StringValue: 'us-east-1' },
     });
 
     const bodies = JSON.parse(input?.Message ?? '{}');

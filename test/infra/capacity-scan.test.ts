@@ -94,6 +94,7 @@ describe('capacity scan construct', () => {
       'logs:PutLogEvents',
       'sns:Publish',
       'sqs:SendMessage',
+      'sts:AssumeRole',
     ]);
     const metrics = statements.find((s) => s.Action === 'cloudwatch:PutMetricData');
     expect(metrics.Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'EcsWatchdog/Capacity' } });

@@ -66,6 +66,8 @@ const FROM_HANDLER_CONFIG: Partial<Record<SettingName, (config: WatchdogConfig) 
   quietPeriod: (c) => c.incidents?.policy.quietMs,
   historyRetentionDays: (c) => c.incidents?.historyRetentionDays,
   maintenanceWindows: (c) => c.incidents?.maintenanceWindows?.map((w) => w.spec),
+  externalId: (c) => c.accounts?.externalId,
+  accountNames: (c) => c.accounts?.names,
 };
 
 /** Where each setting comes out of the capacity scan's reader. */
@@ -73,6 +75,10 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
   teamTagKey: (c) => c.teamTagKey,
   freeIpThreshold: (c) => c.freeIpThreshold,
   scanConcurrency: (c) => c.concurrency,
+  externalId: (c) => c.accounts.externalId,
+  accountNames: (c) => c.accounts.names,
+  memberAccounts: (c) => c.memberAccounts,
+  memberRegions: (c) => c.memberRegions,
   belowDesiredFor: (c) => c.belowDesiredMs,
   slowDeploymentAfter: (c) => c.slowDeploymentMs,
   historyRetentionDays: (c) => c.historyRetentionDays,
@@ -82,6 +88,10 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
 /** Every setting different from its default. */
 const EVERYTHING_SET: EcsWatchdogProps = {
   clusters: ['prod', 'arn:aws:ecs:eu-west-1:111122223333:cluster/batch'],
+  memberAccounts: ['111122223333'],
+  memberRegions: ['eu-west-1'],
+  externalId: 'ops-external-42',
+  accountNames: { '111122223333': 'batch-prod' },
   alertEmail: 'oncall@example.com',
   teamTagKey: 'owner',
   enrichmentBudget: Duration.millis(1500),

@@ -25,6 +25,7 @@ describe('resolveSettings', () => {
       belowDesiredFor: 900_000,
       slowDeploymentAfter: 1_800_000,
       scanConcurrency: 8,
+      accountNames: {},
     });
   });
 

@@ -145,7 +145,20 @@ describe('restart-loop and capacity-scan context keys', () => {
   it('has one context key per setting of the contract, each read', () => {
     expect(CONTEXT_KEYS).toEqual([...new Set(CONTEXT_KEYS)]);
     // A valid value of each key: the first of these its setting accepts.
-    const candidates = ['false', '{}', 'x', '1', '3', '15', 'a@example.com', 'COMPLETED', 'SUN 02:00/2h cluster=prod'];
+    const candidates = [
+      'false',
+      '{}',
+      'x',
+      '1',
+      '3',
+      '15',
+      'a@example.com',
+      'COMPLETED',
+      '111111111111',
+      'o-abcdefghij',
+      'eu-west-1',
+      'SUN 02:00/2h cluster=prod',
+    ];
     for (const name of SETTING_NAMES) {
       const setting = SETTINGS[name];
       const value = candidates.find((candidate) => {

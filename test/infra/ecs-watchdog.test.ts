@@ -150,6 +150,9 @@ describe('EcsWatchdog with defaults', () => {
       MUTED_CATEGORIES: '',
       SEVERITY_OVERRIDES: '{}',
       REDACT_PATTERNS: '[]',
+      MEMBER_EXTERNAL_ID: '',
+      ACCOUNT_NAMES: '{}',
+      WATCHDOG_ACCOUNT: { Ref: 'AWS::AccountId' },
       STATE_TABLE_NAME: ref(tableId),
       TIMER_QUEUE_URL: ref(timerQueueId),
       LOOP_THRESHOLD: '3',
@@ -253,6 +256,8 @@ describe('EcsWatchdog with defaults', () => {
       'sns:Publish',
       'sqs:SendMessage',
       'sqs:SendMessage',
+      // The member roles (README "Many accounts and regions"): of this account's other regions when none is listed.
+      'sts:AssumeRole',
     ]);
     for (const statement of policyStatements(synthesized)) expect(statement.Effect).toBe('Allow');
   });

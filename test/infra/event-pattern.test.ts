@@ -72,7 +72,7 @@ const all = patterns();
 const scoped = patterns({ clusters: [CLUSTER] });
 /** History off: routine stops are filtered at the rule again (README "History"). */
 const noHistory = patterns({ historyRetentionDays: 0 });
-const otherAccounts = patterns({ eventAccounts: ['210987654321', ACCOUNT] });
+const otherAccounts = patterns({ memberAccounts: ['210987654321'] });
 /** What the rule would be without the `$or` (an anything-but alone needs the field to be present). */
 const naive = {
   source: ['aws.ecs'],
@@ -267,9 +267,9 @@ describe('the task-stopped rule pattern', () => {
   });
 
   it.each([[[]], [['12345']], [['arn:aws:iam::123456789012:root']]])(
-    'rejects eventAccounts %j naming the setting',
+    'rejects memberAccounts %j naming the setting and its -c key',
     (accounts) => {
-      expect(() => synthWatchdog({ eventAccounts: accounts })).toThrow(/eventAccounts/);
+      expect(() => synthWatchdog({ memberAccounts: accounts })).toThrow(/memberAccounts.*-c memberAccounts/);
     },
   );
 });

@@ -140,6 +140,7 @@ describe('incident state and timers', () => {
       HISTORY_RETENTION_DAYS: '30',
       MAINTENANCE_WINDOWS: '[]',
       REDACT_PATTERNS: '[]',
+      ACCOUNT_NAMES: '{}',
     });
   });
 

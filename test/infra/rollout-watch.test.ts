@@ -81,6 +81,7 @@ describe('RolloutWatch', () => {
       'sns:Publish',
       'sqs:SendMessage',
       'sqs:SendMessage',
+      'sts:AssumeRole',
     ]);
     const timerQueueArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.timerQueue), 'Arn'] };
     const tableArn = { 'Fn::GetAtt': [logicalIdOf(watchdog.incidents.table), 'Arn'] };

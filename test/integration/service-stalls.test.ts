@@ -100,6 +100,20 @@ describe('failures that send no event, through the real capacity scan', () => {
     awsvpcConfiguration: { subnets: [world.subnetId], securityGroups: [world.securityGroupId] },
   });
 
+  /** Starts one task of `service` (moto's services start none themselves). */
+  const runTask = (service: string) =>
+    ecs().send(
+      new RunTaskCommand({
+        cluster: CLUSTER,
+        taskDefinition: world.taskDefinitionArn,
+        count: 1,
+        startedBy: 'ecs-svc/1',
+        group: `service:${service}`,
+        launchType: 'FARGATE',
+        networkConfiguration: network(),
+      }),
+    );
+
   const scanAt = (at: Date, thresholds: { belowDesiredMs: number; slowDeploymentMs: number }) => {
     const config = awsClientConfig();
     const scanEcs = new ECSClient(config);
@@ -178,17 +192,7 @@ describe('failures that send no event, through the real capacity scan', () => {
     expect(paged[0]?.title).toBe('CRITICAL SERVICE_NOT_RUNNING: worker in no-event - 0 of 1 tasks running for 15 min');
 
     // A task of the service runs now.
-    await ecs().send(
-      new RunTaskCommand({
-        cluster: CLUSTER,
-        taskDefinition: world.taskDefinitionArn,
-        count: 1,
-        startedBy: 'ecs-svc/1',
-        group: 'service:worker',
-        launchType: 'FARGATE',
-        networkConfiguration: network(),
-      }),
-    );
+    await runTask('worker');
     expect((await scanAt(at(45), thresholds)).published.map((a) => a.kind)).toEqual(['RECOVERED']);
     expect((await scanAt(at(60), thresholds)).published).toEqual([]);
     const recovered = await received();
@@ -214,17 +218,7 @@ describe('failures that send no event, through the real capacity scan', () => {
       }),
     );
     // Its task runs: only the deployment is stuck.
-    await ecs().send(
-      new RunTaskCommand({
-        cluster: CLUSTER,
-        taskDefinition: world.taskDefinitionArn,
-        count: 1,
-        startedBy: 'ecs-svc/2',
-        group: 'service:api',
-        launchType: 'FARGATE',
-        networkConfiguration: network(),
-      }),
-    );
+    await runTask('api');
     const described = await ecs().send(new DescribeServicesCommand({ cluster: CLUSTER, services: ['api'] }));
     const deployment = described.services?.[0]?.deployments?.[0];
     expect(deployment?.rolloutState).toBe('IN_PROGRESS');

@@ -22,6 +22,7 @@ const SERVICE_PREFIX: Record<string, string> = {
   'client-sns': 'sns',
   'client-sqs': 'sqs',
   'client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  'client-sts': 'sts',
 };
 
 export function bundledFiles(entry: string): string[] {

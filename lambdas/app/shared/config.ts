@@ -15,6 +15,18 @@ export interface WatchdogConfig {
   redactPatterns: string[];
   /** Incident tracking (duplicates, restart loops, recovery); absent when no state table is configured. */
   incidents?: IncidentConfig;
+  accounts?: AccountsConfig;
+}
+
+/** Where the watchdog runs, and how it reaches member accounts (README "Many accounts and regions"). */
+export interface AccountsConfig {
+  /** The account and region of the function: lookups there use its own role. Unknown outside Lambda. */
+  homeAccount?: string;
+  homeRegion?: string;
+  /** The external id the member roles require, when they require one. */
+  externalId?: string;
+  /** What alerts call each account. */
+  names: Readonly<Record<string, string>>;
 }
 
 export interface IncidentConfig {
@@ -49,6 +61,20 @@ export function readConfig(env: Env = process.env): WatchdogConfig {
     severityOverrides: readSetting(SETTINGS.severityOverrides, env),
     redactPatterns: [...(readSetting(SETTINGS.redactPatterns, env) ?? [])],
     incidents: readIncidents(env),
+    accounts: readAccounts(env),
+  };
+}
+
+export function readAccounts(env: Env): AccountsConfig {
+  const homeAccount = env[RESOURCE_ENV.homeAccount];
+  if (homeAccount !== undefined && homeAccount !== '' && !/^\d{12}$/.test(homeAccount)) {
+    throw new SettingError(`${RESOURCE_ENV.homeAccount} must be a 12-digit AWS account id, got "${homeAccount}"`);
+  }
+  return {
+    homeAccount: homeAccount || undefined,
+    homeRegion: env.AWS_REGION || undefined,
+    externalId: readSetting(SETTINGS.externalId, env),
+    names: readSetting(SETTINGS.accountNames, env),
   };
 }
 

@@ -57,6 +57,8 @@ export interface Alert {
   /** The likely cause, in one line, when the evidence names one (e.g. why a health check failed). */
   verdict?: string;
   account: string;
+  /** The account's name from the `accountNames` setting, when it names it (README "Many accounts and regions"). */
+  accountName?: string;
   region: string;
   cluster?: string;
   service?: string;

@@ -76,6 +76,7 @@ function defined(values: (string | undefined)[]): string[] {
 
 function additionalContext(alert: Alert): Record<string, string> {
   const context: Record<string, string> = { account: alert.account, region: alert.region };
+  if (alert.accountName !== undefined) context.accountName = alert.accountName;
   if (alert.cluster !== undefined) context.cluster = alert.cluster;
   if (alert.service !== undefined) context.service = alert.service;
   if (alert.culpritContainer !== undefined) context.culpritContainer = alert.culpritContainer;

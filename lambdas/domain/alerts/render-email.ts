@@ -1,3 +1,4 @@
+import { accountLabel } from '../accounts/member-accounts';
 import type { Alert } from './alert';
 
 /** Plain text for e-mail: the answer first, then the evidence, then what to do. */
@@ -7,7 +8,10 @@ export function renderEmail(alert: Alert): string {
   const where: [string, string | undefined][] = [
     ['Severity', alert.severity],
     ['Category', alert.category],
-    ['Account / region', `${alert.account} / ${alert.region}`],
+    [
+      'Account / region',
+      `${accountLabel(alert.account, alert.accountName ? { [alert.account]: alert.accountName } : {})} / ${alert.region}`,
+    ],
     ['Cluster', alert.cluster],
     ['Service', alert.service],
     ['Team', alert.team],

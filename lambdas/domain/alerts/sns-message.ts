@@ -21,6 +21,10 @@ const ATTRIBUTE_NAMES = [
   'team',
   'actionable',
   'alertId',
+  // Where it happened, for filter policies of a watchdog serving many accounts and regions. The account's
+  // name is in the bodies only: SQS subscribers with raw delivery take at most 10 attributes.
+  'account',
+  'region',
 ] as const;
 /** Services without the team tag still get a `team` attribute, so a platform team can subscribe to them. */
 export const UNASSIGNED_TEAM = 'unassigned';
@@ -53,6 +57,8 @@ export function messageAttributes(alert: Alert): Record<string, string> {
     team: alert.team ?? UNASSIGNED_TEAM,
     actionable: String(alert.actionable),
     alertId: alertIdOf(alert),
+    account: alert.account,
+    region: alert.region,
   };
   // SNS rejects empty attribute values.
   const attributes: Record<string, string> = {};

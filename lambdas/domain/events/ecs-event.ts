@@ -53,9 +53,9 @@ export function parseEnvelope(raw: unknown, receivedAt?: string): EcsEnvelope {
   };
 }
 
-/** EventBridge always sets these; anything else is not an event of AWS, and would end up in every alert field and link. */
-const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(?:-[a-z]{1,12}){1,3}-\d{1,2}$/;
+/** EventBridge always sets these (the settings of member accounts and regions are checked with them too); anything else is not an event of AWS, and would end up in every alert field and link. */
+export const ACCOUNT_ID = /^\d{12}$/;
+export const REGION = /^[a-z]{2}(?:-[a-z]{1,12}){1,3}-\d{1,2}$/;
 
 function requireMatch(event: Json, key: string, pattern: RegExp, expected: string): string {
   const value = requireString(event, key, 'event');

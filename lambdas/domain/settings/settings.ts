@@ -7,6 +7,7 @@
  */
 import { SERVICE_ACTION_NAMES } from '../alerts/build-service-action-alert';
 import { AWS_RESERVED_ADDRESSES, MIN_SUBNET_PREFIX } from '../capacity/subnet-capacity';
+import { ACCOUNT_ID, REGION } from '../events/ecs-event';
 import { ROLLOUT_CATEGORIES } from '../rollouts/classify-rollout';
 import { parseMaintenanceWindow } from '../silences/maintenance-window';
 import {
@@ -103,6 +104,42 @@ function invalidRegExp(source: string): string | undefined {
     return `is not a valid regular expression (${(error as Error).message})`;
   }
 }
+
+// AWS Organizations: "o-" followed by 10 to 32 lowercase letters or digits.
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+// STS AssumeRole ExternalId: 2 to 1,224 characters of [\w+=,.@:/-].
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+const notAccount = (account: string) => (ACCOUNT_ID.test(account) ? undefined : 'is not a 12-digit AWS account id');
+const notRegion = (region: string) => (REGION.test(region) ? undefined : 'is not an AWS region such as eu-west-1');
+
+/** `accountNames`: what alerts call each account, `{ "111111111111": "payments-prod" }`. */
+const accountNames: Setting<Readonly<Record<string, string>>> = {
+  kind: 'object',
+  prop: 'accountNames',
+  context: 'accountNames',
+  env: 'ACCOUNT_NAMES',
+  default: {},
+  expected: 'an object mapping 12-digit account ids to names',
+  check(value, name) {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(name, this.expected, value);
+    const names: Record<string, string> = {};
+    for (const [account, label] of Object.entries(value)) {
+      const why = notAccount(account);
+      if (why) throw new SettingError(`${name}: ${JSON.stringify(account)} ${why}`);
+      if (typeof label !== 'string' || !/^[\w .:/@+=-]{1,64}$/.test(label)) {
+        throw new SettingError(
+          `${name}: the name of ${account} must be 1 to 64 letters, digits, spaces or . : / @ + = - _, got ${JSON.stringify(label)}`,
+        );
+      }
+      names[account] = label;
+    }
+    return names;
+  },
+  fromContext: parseObject,
+  toEnv: (value) => JSON.stringify(value),
+  fromEnv: parseObject,
+};
 
 /** Every setting. The key is the name the code uses; `prop`, `context` and `env` are the names users see. */
 export const SETTINGS = {
@@ -301,7 +338,72 @@ export const SETTINGS = {
     min: 1,
     max: 64,
   }),
+  memberAccounts: list<string>({
+    prop: 'memberAccounts',
+    context: 'memberAccounts',
+    env: 'MEMBER_ACCOUNTS',
+    default: undefined,
+    expected: 'a list of 12-digit AWS account ids',
+    json: false,
+    nonEmpty: 'omit it to watch only this account',
+    invalid: notAccount,
+  }),
+  organizationId: text({
+    prop: 'organizationId',
+    context: 'organizationId',
+    default: undefined,
+    expected: 'an AWS Organizations id (o-…)',
+    invalid: (id) =>
+      ORGANIZATION_ID.test(id) ? undefined : 'is not an organization id (o- and 10 to 32 letters or digits)',
+  }),
+  memberRegions: list<string>({
+    prop: 'memberRegions',
+    context: 'memberRegions',
+    env: 'MEMBER_REGIONS',
+    default: undefined,
+    expected: 'a list of AWS regions',
+    json: false,
+    nonEmpty: "omit it for this deployment's region only",
+    invalid: notRegion,
+  }),
+  externalId: text({
+    prop: 'externalId',
+    context: 'externalId',
+    env: 'MEMBER_EXTERNAL_ID',
+    default: undefined,
+    expected: 'an STS external id',
+    invalid: (id) =>
+      EXTERNAL_ID.test(id) ? undefined : 'is not an external id (2 to 1224 of letters, digits and +=,.@:/-_)',
+  }),
+  accountNames,
 } as const;
+
+/**
+ * Settings of a member account's stack (`EcsWatchdogForwarderProps`, infra/ecs-watchdog-forwarder.ts):
+ * where the central watchdog is, and the trust its role needs. `organizationId`, `externalId` and
+ * `memberRegions` are the central watchdog's own settings: both sides must agree on them.
+ */
+export const FORWARDER_SETTINGS = {
+  centralAccount: text({
+    prop: 'centralAccount',
+    context: 'centralAccount',
+    default: undefined,
+    expected: 'a 12-digit AWS account id',
+    invalid: notAccount,
+  }),
+  centralRegion: text({
+    prop: 'centralRegion',
+    context: 'centralRegion',
+    default: undefined,
+    expected: 'an AWS region',
+    invalid: notRegion,
+  }),
+  organizationId: SETTINGS.organizationId,
+  externalId: SETTINGS.externalId,
+  memberRegions: SETTINGS.memberRegions,
+} as const;
+
+export type ForwarderSettingName = keyof typeof FORWARDER_SETTINGS;
 
 export type SettingName = keyof typeof SETTINGS;
 export type SettingValues = { [K in SettingName]: SettingValue<(typeof SETTINGS)[K]> };
@@ -319,6 +421,8 @@ export const RESOURCE_ENV = {
   capacityMetricsNamespace: 'CAPACITY_METRICS_NAMESPACE',
   /** The ops topic the alarm relay republishes the watchdog's own alarms to. */
   opsTopicArn: 'OPS_TOPIC_ARN',
+  /** The account the watchdog runs in: its events are looked up with the function's own role. */
+  homeAccount: 'WATCHDOG_ACCOUNT',
 } as const;
 
 /** The environment variables of the named settings (those that have one), from their values. */
