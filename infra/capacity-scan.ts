@@ -26,6 +26,8 @@ export const CAPACITY_SCAN_SETTINGS = [
   'slowDeploymentAfter',
   'severityOverrides',
   'scanConcurrency',
+  'historyRetentionDays',
+  'maintenanceWindows',
   ...MEMBER_LOOKUP_SETTINGS,
   // The scan covers every member account in every member region.
   'memberAccounts',

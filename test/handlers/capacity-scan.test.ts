@@ -208,6 +208,8 @@ describe('readCapacityScanConfig', () => {
       severityOverrides: {},
       concurrency: 8,
       clusterArns: undefined,
+      historyRetentionDays: 30,
+      maintenanceWindows: [],
       accounts: { names: {} },
       members: [],
     });
