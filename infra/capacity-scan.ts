@@ -25,6 +25,8 @@ export const CAPACITY_SCAN_SETTINGS = [
   'belowDesiredFor',
   'slowDeploymentAfter',
   'scanConcurrency',
+  'historyRetentionDays',
+  'maintenanceWindows',
   ...MEMBER_LOOKUP_SETTINGS,
   // The scan covers every member account in every member region.
   'memberAccounts',

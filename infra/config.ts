@@ -38,6 +38,8 @@ export interface WatchdogSettingsInput {
   readonly redactPatterns?: readonly string[];
   readonly restartLoop?: RestartLoopSettingsInput;
   readonly capacityScan?: CapacityScanSettingsInput;
+  readonly historyRetentionDays?: number;
+  readonly maintenanceWindows?: readonly string[];
   readonly memberAccounts?: readonly string[];
   readonly organizationId?: string;
   readonly memberRegions?: readonly string[];

@@ -2,7 +2,8 @@ import type { AccountRegion } from '../domain/accounts/member-accounts';
 import { CAPACITY_METRICS_NAMESPACE } from '../domain/capacity/capacity-metrics';
 import { SettingError } from '../domain/settings/setting';
 import { RESOURCE_ENV, readSetting, SETTINGS } from '../domain/settings/settings';
-import { type AccountsConfig, type Env, readAccounts, readTopicArn } from './shared/config';
+import type { MaintenanceWindow } from '../domain/silences/maintenance-window';
+import { type AccountsConfig, type Env, readAccounts, readMaintenanceWindows, readTopicArn } from './shared/config';
 
 export interface CapacityScanConfig {
   alertTopicArn: string;
@@ -19,6 +20,8 @@ export interface CapacityScanConfig {
   concurrency: number;
   /** Clusters to scan (ARNs); undefined = every cluster in the account and region. */
   clusterArns?: string[];
+  historyRetentionDays: number;
+  maintenanceWindows: MaintenanceWindow[];
   accounts: AccountsConfig;
   /** The member accounts and regions scanned after the function's own (README "Many accounts and regions"). */
   members: AccountRegion[];
@@ -50,6 +53,8 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     slowDeploymentMs: readSetting(SETTINGS.slowDeploymentAfter, env),
     concurrency: readSetting(SETTINGS.scanConcurrency, env),
     clusterArns: clusters.length > 0 ? [...clusters] : undefined,
+    historyRetentionDays: readSetting(SETTINGS.historyRetentionDays, env),
+    maintenanceWindows: readMaintenanceWindows(env),
     accounts,
     members: memberTargets(accounts, memberAccounts, memberRegions),
     memberAccounts,

@@ -207,6 +207,8 @@ describe('readCapacityScanConfig', () => {
       slowDeploymentMs: 30 * 60_000,
       concurrency: 8,
       clusterArns: undefined,
+      historyRetentionDays: 30,
+      maintenanceWindows: [],
       accounts: { names: {} },
       members: [],
     });

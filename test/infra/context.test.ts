@@ -157,6 +157,7 @@ describe('restart-loop and capacity-scan context keys', () => {
       '111111111111',
       'o-abcdefghij',
       'eu-west-1',
+      'SUN 02:00/2h cluster=prod',
     ];
     for (const name of SETTING_NAMES) {
       const setting = SETTINGS[name];
