@@ -89,6 +89,8 @@ describe('processTaskStopped against the local AWS', () => {
       actionable: 'true',
       // The stable alert id: a subscriber drops a repeat by it (README "Delivery").
       alertId: `task-stopped:${result.alert.taskArn}`,
+      account: '123456789012',
+      region: 'us-east-1',
     });
 
     // The SQS body is the whole alert, exactly as published.
