@@ -24,7 +24,10 @@ export const CAPACITY_SCAN_SETTINGS = [
   'freeIpThreshold',
   'belowDesiredFor',
   'slowDeploymentAfter',
+  'severityOverrides',
   'scanConcurrency',
+  'historyRetentionDays',
+  'maintenanceWindows',
   ...MEMBER_LOOKUP_SETTINGS,
   // The scan covers every member account in every member region.
   'memberAccounts',

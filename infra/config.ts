@@ -39,6 +39,8 @@ export interface WatchdogSettingsInput {
   readonly restartLoop?: RestartLoopSettingsInput;
   readonly capacityScan?: CapacityScanSettingsInput;
   readonly removalPolicy?: 'retain' | 'destroy';
+  readonly historyRetentionDays?: number;
+  readonly maintenanceWindows?: readonly string[];
   readonly memberAccounts?: readonly string[];
   readonly organizationId?: string;
   readonly memberRegions?: readonly string[];

@@ -2,17 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PAGES_METRIC } from '../lambdas/app/shared/telemetry.js';
+import { ACTIVE_SILENCES_METRIC, PAGES_METRIC } from '../lambdas/app/shared/telemetry.js';
 import { CAPACITY_METRICS, CAPACITY_METRICS_NAMESPACE } from '../lambdas/domain/capacity/capacity-metrics.js';
 import { SEVERITIES } from '../lambdas/domain/stops/taxonomy.js';
 import { watchdogMetric } from './ops.js';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './watchdog-function.js';
 
-/**
- * The metric the silences publish: silences in force, a gauge in the watchdog's namespace (dimension
- * `service`), agreed with the silences' side (README "Watching the watchdog").
- */
-export const ACTIVE_SILENCES_METRIC = 'ActiveSilences';
+/** The metric the minute sweep publishes: silences in force (lambdas/app/process-sweep.ts). */
+export { ACTIVE_SILENCES_METRIC };
 
 export interface WatchdogDashboardProps {
   readonly deadLetterQueue: sqs.IQueue;

@@ -146,6 +146,19 @@ export interface EcsWatchdogProps {
    * @default - threshold 3, window 10 minutes, groupWait 60 seconds, quietPeriod 15 minutes
    */
   readonly restartLoop?: RestartLoopSettingsInput;
+  /**
+   * Days stops, pages and incidents are kept in the history (`ecs-watchdog history`, `incidents`): an
+   * integer from 0 to 365; 0 records nothing and filters routine stops at the rule again. While on,
+   * routine stops (scale-in, deployments, user stops) reach the task-stopped function to be recorded.
+   * @default 30
+   */
+  readonly historyRetentionDays?: number;
+  /**
+   * Recurring maintenance windows, during which matching pages are silenced (recorded, not sent): each
+   * `DAY HH:MM/DURATION cluster=NAME [service=NAME] [category=NAME]`, DAY being MON…SUN or `daily`, the
+   * time UTC, e.g. `SUN 02:00/2h cluster=prod service=api`. @default none
+   */
+  readonly maintenanceWindows?: string[];
 
   /**
    * What happens to the state table (open incidents, event claims, the capacity scan's open incidents)
@@ -368,7 +381,9 @@ export class EcsWatchdog extends Construct {
     const eventAccounts = this.memberAccess.ruleAccounts;
     this.taskStoppedRule = new events.Rule(this, 'TaskStoppedRule', {
       description: 'ECS task stops that may need a human (routine stops are filtered out)',
-      eventPattern: taskStoppedPattern(this.clusterArns(), eventAccounts),
+      eventPattern: taskStoppedPattern(this.clusterArns(), eventAccounts, {
+        routine: this.settings.historyRetentionDays > 0,
+      }),
       targets: [
         new targets.LambdaFunction(this.taskStopped.function, {
           retryAttempts: RULE_RETRY_ATTEMPTS,
@@ -657,7 +672,15 @@ export class EcsWatchdog extends Construct {
  *   `anything-but` alone would also drop events that lack `stopCode` or `stoppedReason`. Each field is
  *   therefore "anything but X, or absent", and the two conditions are combined as the four cases of `$or`.
  */
-export function taskStoppedPattern(clusterArns?: string[], accounts?: string[]): events.EventPattern {
+/**
+ * With `routine`, routine stops reach the function too, to be recorded in the history (README "History":
+ * its cost for 1,000 tasks is in docs; the function classifies them and publishes nothing).
+ */
+export function taskStoppedPattern(
+  clusterArns?: string[],
+  accounts?: string[],
+  options: { routine?: boolean } = {},
+): events.EventPattern {
   const stopCode = [[{ 'anything-but': [USER_INITIATED_STOP_CODE] }], [{ exists: false }]];
   const stoppedReason = [[{ 'anything-but': { prefix: SCALING_ACTIVITY_REASON_PREFIX } }], [{ exists: false }]];
   const notRoutine = stopCode.flatMap((code) =>
@@ -670,7 +693,7 @@ export function taskStoppedPattern(clusterArns?: string[], accounts?: string[]):
     detail: {
       lastStatus: ['STOPPED'],
       ...(clusterArns ? { clusterArn: clusterArns } : {}),
-      $or: notRoutine,
+      ...(options.routine ? {} : { $or: notRoutine }),
     },
   };
 }

@@ -7,7 +7,15 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DUE_AT_ATTRIBUTE, DUE_ATTRIBUTE, DUE_INDEX } from '../lambdas/domain/incidents/keys.js';
+import {
+  DUE_AT_ATTRIBUTE,
+  DUE_ATTRIBUTE,
+  DUE_INDEX,
+  HISTORY_ENTRY_ATTRIBUTE,
+  HISTORY_INDEX,
+  HISTORY_PARTITION_ATTRIBUTE,
+  HISTORY_SORT_ATTRIBUTE,
+} from '../lambdas/domain/incidents/keys.js';
 import {
   RESOURCE_ENV,
   type SettingName,
@@ -36,6 +44,8 @@ export const RESTART_LOOP_SETTINGS = [
   'loopWindow',
   'groupWait',
   'quietPeriod',
+  'historyRetentionDays',
+  'maintenanceWindows',
 ] as const satisfies readonly SettingName[];
 
 export interface IncidentsProps {
@@ -81,6 +91,16 @@ export class Incidents extends Construct {
       partitionKey: { name: DUE_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
       sortKey: { name: DUE_AT_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // History (README "History"): only history items carry `hk`/`hs`; the entry is projected, so the
+    // CLI's queries read the index alone. The stack's one other index, so an existing table gains it in
+    // one update (CloudFormation adds one GSI per update).
+    this.table.addGlobalSecondaryIndex({
+      indexName: HISTORY_INDEX,
+      partitionKey: { name: HISTORY_PARTITION_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: HISTORY_SORT_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [HISTORY_ENTRY_ATTRIBUTE],
     });
 
     this.timerQueue = new sqs.Queue(this, 'TimerQueue', {

@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CliCredentialsStackSynthesizer, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { EcsWatchdogForwarder, type EcsWatchdogForwarderProps } from './ecs-watchdog-forwarder.js';
 
@@ -13,6 +13,8 @@ export class MemberStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberStackProps) {
     super(scope, id, {
       description: 'ECS Watchdog member: forwards ECS events to the central watchdog and lets it look them up',
+      // No assets and no bootstrap: the template deploys with the caller's credentials or as a StackSet.
+      synthesizer: new CliCredentialsStackSynthesizer(),
       ...props,
     });
     this.forwarder = new EcsWatchdogForwarder(this, 'Forwarder', props.forwarder);

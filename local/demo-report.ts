@@ -38,6 +38,10 @@ export interface DemoRun {
   wallSeconds: number;
   /** What the emulator lacks and the demo adds, one line each. */
   emulated: string[];
+  /** Pages a silence held (from the history): recorded, not sent. */
+  silenced?: { at: number; title: string; silenceId: string; alertId: string }[];
+  /** The history table the demo ends with. */
+  history?: string;
 }
 
 export interface Summary {
@@ -46,6 +50,8 @@ export interface Summary {
   /** Events that made a page of their own (at once, or after the group wait). */
   paged: number;
   folded: number;
+  /** Pages a silence held. */
+  silenced: number;
   duplicates: number;
   routine: number;
   rejected: number;
@@ -58,11 +64,20 @@ export function summarise(run: DemoRun): Summary {
   const delivered = new Set(run.pages.map((p) => p.alert.alertId ?? p.alert.dedupeKey));
   const count = (test: (outcome: ReplayOutcome) => boolean) => run.deliveries.filter((d) => test(d.outcome)).length;
   const heldAndPaged = (o: ReplayOutcome) => o.status === 'held' && delivered.has(o.alert.alertId ?? o.alert.dedupeKey);
+  const silencedIds = new Set((run.silenced ?? []).map((s) => s.alertId));
+  const heldAndSilenced = (o: ReplayOutcome) =>
+    o.status === 'held' && silencedIds.has(o.alert.alertId ?? o.alert.dedupeKey);
   return {
     eventsIn: run.deliveries.length,
     pagesOut: run.pages.length,
     paged: count((o) => o.status === 'published' || heldAndPaged(o)),
-    folded: count((o) => o.status === 'absorbed' || o.status === 'folded' || (o.status === 'held' && !heldAndPaged(o))),
+    folded: count(
+      (o) =>
+        o.status === 'absorbed' ||
+        o.status === 'folded' ||
+        (o.status === 'held' && !heldAndPaged(o) && !heldAndSilenced(o)),
+    ),
+    silenced: run.silenced?.length ?? 0,
     duplicates: count((o) => o.status === 'duplicate'),
     routine: count((o) => o.status === 'routine' || o.status === 'muted'),
     rejected: count((o) => o.status === 'invalid'),
@@ -105,6 +120,7 @@ export function renderSummary(run: DemoRun, s: Summary): string {
       `the subscriber with filter policy ${run.filtered.policy}`,
     ),
     row('Folded', s.folded, 'stops counted in an open incident or failed rollout, not paged'),
+    row('Silenced', s.silenced, 'pages a silence held: recorded in the history, not sent'),
     row('Duplicates dropped', s.duplicates, 'the same event, or the same deployment failure, again'),
     row('Routine dropped', s.routine, 'scale-in, deployments, Spot, user stops, steady states'),
     row('Rejected', s.rejected, 'malformed: logged with the reason and counted, never a crash'),
@@ -128,6 +144,12 @@ export function renderTimeline(run: DemoRun, verbose: boolean): string {
   }
   for (const page of run.pages)
     entries.push({ at: page.at, order: 2, lines: verbose ? fullPage(page) : compactPage(page) });
+  for (const held of run.silenced ?? [])
+    entries.push({
+      at: held.at,
+      order: 2,
+      lines: wrap(`SILENCED by ${held.silenceId}, not sent: ${held.title}`, WIDTH, `${stamp(held.at)}  `, INDENT),
+    });
   if (verbose) {
     for (const d of run.deliveries) {
       const outcome = describeOutcome(d.outcome);

@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import type { Deployment, ECSClient } from '@aws-sdk/client-ecs';
 import { readEventFile } from '../lambdas/cli/read-event-file';
 import { listEventFiles } from '../lambdas/cli/replay';
+import type { NewSilence } from '../lambdas/domain/silences/silence';
 import type { DemoEmulation } from './demo-emulation';
 import { World } from './demo-world';
 import { type LocalAwsClientConfig, PROJECT_ROOT } from './emulator';
@@ -69,6 +70,8 @@ export async function buildStory(
   seeded: SeededAccount,
   emulation: DemoEmulation,
   ecs: ECSClient,
+  /** Adds a silence as `ecs-watchdog silence add` would (the story's on-call does, in its last act). */
+  addSilence?: (silence: NewSilence) => Promise<void>,
 ): Promise<Story> {
   const world = new World(clientConfig, seeded, ecs);
   const scene: Scene = {
@@ -83,6 +86,7 @@ export async function buildStory(
   const steps = [...rollout.steps, ...placementFailures(scene), ...serviceActions(scene), ...crashLoop(scene)];
   const told = new Set(steps.flatMap((s) => (s.kind === 'event' ? [s.label] : [])));
   steps.push(...restOfTheQuarter(scene, told));
+  if (addSilence) steps.push(...silencedStop(scene, Math.max(...steps.map((s) => s.at)), addSilence));
   steps.push(...malformedInput(Math.max(...steps.map((s) => s.at))));
   return {
     steps: steps.sort((a, b) => a.at - b.at),
@@ -374,6 +378,40 @@ function restOfTheQuarter(scene: Scene, told: Set<string>): Step[] {
   const repeated = 'events/task-stopped/image-pull-not-found.json';
   steps.push(deliver(scene, repeated, Date.parse(String(scene.fixture(repeated).time)) + 20 * SECOND));
   return steps;
+}
+
+/**
+ * On-call silences worker-service while a memory fix rolls out: its next kill is recorded and held
+ * by the silence, not paged (README "Silences and maintenance windows").
+ */
+function silencedStop(scene: Scene, after: number, addSilence: (silence: NewSilence) => Promise<void>): Step[] {
+  const { seeded, world, fixture } = scene;
+  const worker = seeded.services['worker-service'];
+  const label = 'events/task-stopped/exit-137-no-oom-reason.json';
+  const fixtureTaskId = taskIdOf(fixture(label));
+  const lines = FIXTURE_LOG_STREAMS.find((s) => s.fixture === label)?.lines ?? [];
+  const silencedAt = after + 3600 * SECOND;
+  const stoppedAt = silencedAt + 20 * 60 * SECOND;
+  const reason = 'memory fix for worker-service rolling out';
+  const tasks: string[] = [];
+  // A task of its own (not the fixture's, which paged already): ECS starts it, then it is killed.
+  const start = async () => {
+    const [task] = await world.runTasks(worker.serviceName, worker.taskDefinitionArn, 1, FIXTURE_WORKER_DEPLOYMENT, {
+      launchType: 'EC2',
+    });
+    await world.writeLogs('/ecs/worker-service', `ecs/worker/${taskId(task as string)}`, lines);
+    tasks.push(task as string);
+  };
+  const event = () => sameEventAt(fixture(label, { [fixtureTaskId]: taskId(tasks[0] as string) }), stoppedAt, 15);
+  return [
+    {
+      at: silencedAt,
+      kind: 'world',
+      note: `on-call silences worker-service for 2 h: ecs-watchdog silence add --cluster production --service worker-service --for 2h --reason "${reason}"`,
+      run: () => addSilence({ cluster: 'production', service: 'worker-service', forMs: 2 * 3600 * SECOND, reason }),
+    },
+    ...stop(scene, tasks, 0, stoppedAt, `${label} (another task, while silenced)`, event, start),
+  ];
 }
 
 /** The malformed samples of events/invalid/, a minute apart after the last event. */

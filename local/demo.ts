@@ -8,12 +8,21 @@
  * (also on Ctrl-C: local/emulator.ts).
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { CallerIdentity } from '../lambdas/adapters/caller-identity';
+import { queryHistory } from '../lambdas/app/history';
 import { errorMessage } from '../lambdas/app/shared/budget';
 import { readConfig } from '../lambdas/app/shared/config';
 import { type Log, MemoryCounter } from '../lambdas/app/shared/telemetry';
+import { addSilenceCommand } from '../lambdas/app/silences';
 import { watchdogProcessors } from '../lambdas/cli/replay';
-import { makeWatchdogDeps } from '../lambdas/cli/watchdog-deps';
+import { renderRows } from '../lambdas/cli/state-table';
+import { makeWatchdogDeps, type WatchdogDeps } from '../lambdas/cli/watchdog-deps';
 import { type Alert, alertIdOf } from '../lambdas/domain/alerts/alert';
+import type { HistoryLog } from '../lambdas/domain/history/history-log';
+import type { LoopPolicy } from '../lambdas/domain/incidents/incident';
+import type { IncidentStore } from '../lambdas/domain/incidents/incident-store';
+import type { NewSilence } from '../lambdas/domain/silences/silence';
 import { DemoEmulation, EMULATED } from './demo-emulation';
 import {
   type DemoRun,
@@ -100,13 +109,6 @@ async function tell(
 ): Promise<DemoResult> {
   const progress = (line: string): void => output.err(`[demo] ${line}\n`);
   const emulation = new DemoEmulation(ecs, seeded.cluster.name);
-  const story = await buildStory(aws.clientConfig, seeded, emulation, ecs);
-  progress(
-    `seeded account ${seeded.account} in ${seconds(started)}: cluster ${seeded.cluster.name}, services ` +
-      `${Object.keys(seeded.services).join(', ')} and the health-check cases, the incident table, the alert topic ` +
-      `with SQS subscribers all-alerts and payments-alerts (${PAYMENTS_FILTER})`,
-  );
-
   const config = readConfig({
     ALERT_TOPIC_ARN: seeded.alerts.topicArn,
     STATE_TABLE_NAME: state.tableName,
@@ -114,15 +116,74 @@ async function tell(
   });
   const policy = config.incidents?.policy;
   if (!policy) throw new Error('incident tracking is not configured');
-  const first = story.steps[0]?.at ?? 0;
-  const clockEntries: ClockEntry[] = [];
-  const clock = new SimulatedClock(first - 60_000, (entry) => clockEntries.push(entry));
-  const now = () => clock.now;
+  let clock: SimulatedClock | undefined;
+  const now = () => clock?.now ?? Date.now();
   const base = makeWatchdogDeps(aws.clientConfig, config, now, (client) => {
     // moto never checks health or fails a deployment: local/emulate-health-reports.ts, local/demo-emulation.ts.
     emulateHealthReports(client, seeded.healthChecks);
     emulation.install(client);
   });
+  const store = base.incidents?.store;
+  const history = base.incidents?.history;
+  if (!store || !history) throw new Error('incident tracking and history are not configured');
+  // On-call's silence, as `ecs-watchdog silence add` writes it: its author from STS (moto serves it).
+  const sts = new STSClient(aws.clientConfig);
+  const identity = new CallerIdentity(sts);
+  const addSilence = async (input: NewSilence) => {
+    const silence = await addSilenceCommand(input, { store, whoAmI: () => identity.whoAmI(), now });
+    progress(`  silence ${silence.id} added by ${silence.createdBy} until ${silence.endsAt}`);
+  };
+  try {
+    const story = await buildStory(aws.clientConfig, seeded, emulation, ecs, addSilence);
+    const first = story.steps[0]?.at ?? 0;
+    const clockEntries: ClockEntry[] = [];
+    clock = new SimulatedClock(first - 60_000, (entry) => clockEntries.push(entry));
+    return await play({
+      aws,
+      seeded,
+      story,
+      output,
+      options,
+      started,
+      base,
+      store,
+      history,
+      policy,
+      clock,
+      clockEntries,
+    });
+  } finally {
+    sts.destroy();
+    base.destroy();
+  }
+}
+
+interface Playing {
+  aws: LocalAws;
+  seeded: SeededAccount;
+  story: Story;
+  output: DemoOutput;
+  options: DemoOptions;
+  started: number;
+  base: WatchdogDeps;
+  store: IncidentStore;
+  history: HistoryLog;
+  policy: LoopPolicy;
+  clock: SimulatedClock;
+  clockEntries: ClockEntry[];
+}
+
+/** The story played through the watchdog on the simulated clock, then printed. */
+async function play(p: Playing): Promise<DemoResult> {
+  const { aws, seeded, story, output, options, started, base, store, history, policy, clock, clockEntries } = p;
+  const progress = (line: string): void => output.err(`[demo] ${line}\n`);
+  const first = story.steps[0]?.at ?? 0;
+  const now = () => clock.now;
+  progress(
+    `seeded account ${seeded.account} in ${seconds(started)}: cluster ${seeded.cluster.name}, services ` +
+      `${Object.keys(seeded.services).join(', ')} and the health-check cases, the incident table, the alert topic ` +
+      `with SQS subscribers all-alerts and payments-alerts (${PAYMENTS_FILTER})`,
+  );
   const sentAt = new Map<string, number>();
   const publisher = {
     publish: async (alert: Alert) => {
@@ -131,9 +192,7 @@ async function tell(
       return messageId;
     },
   };
-  const store = base.incidents?.store;
-  if (!store) throw new Error('incident tracking is not configured');
-  const incidents = { store, timers: clock.timers, now };
+  const incidents = { store, timers: clock.timers, now, history };
   const counter = new MemoryCounter();
   const log = (label: string, lines: string[]): Log => ({
     info: (message, extra) => lines.push(`${message}${describe(extra)}`),
@@ -152,7 +211,7 @@ async function tell(
     contextFor: (label, lines) => ({ log: log(label, lines), counter }),
   };
 
-  try {
+  {
     progress(`replaying ${story.steps.filter((s) => s.kind !== 'world').length} deliveries on a simulated clock`);
     const { deliveries, notes } = await playStory(story.steps, clock, player);
     for (const d of deliveries) if (d.outcome.status === 'failed') progress(`  FAILED ${d.label}: ${d.outcome.error}`);
@@ -179,9 +238,17 @@ async function tell(
         'Time: SQS delays and the minute sweep run on the simulated clock, in process (local/demo-simulation.ts)',
       ],
     };
+    const span = { since: new Date(first - 60_000).toISOString(), until: new Date(clock.now).toISOString() };
+    run.silenced = (await queryHistory({ kind: 'page', ...span }, history)).flatMap((page) =>
+      page.kind === 'page' && page.state === 'SILENCED'
+        ? [{ at: Date.parse(page.at), title: page.title, silenceId: page.silenceId ?? '?', alertId: page.alertId }]
+        : [],
+    );
+    run.history = await historyTable(history, story.crashLoop.service);
     const summary = summarise(run);
     output.out(`${renderSummary(run, summary)}\n\n`);
     output.out(`${renderTimeline(run, options.verbose ?? false)}\n\n`);
+    output.out(`${run.history}\n\n`);
     output.out(`${renderFooter(run)}\n`);
 
     const lost = sentAt.size !== received.length;
@@ -190,9 +257,35 @@ async function tell(
       `done: ${summary.eventsIn} events, ${summary.pagesOut} pages, simulated ${day(first)} to ${day(clock.now)}, in ${seconds(started)}`,
     );
     return { exitCode: summary.failed > 0 || lost ? 1 : 0, run, summary, story };
-  } finally {
-    base.destroy();
   }
+}
+
+/** The crash loop's morning, as on-call asks the history for it (README "History"). */
+async function historyTable(history: HistoryLog, service: string): Promise<string> {
+  const since = '2025-03-06T08:00:00Z';
+  const rows = await queryHistory(
+    {
+      kind: 'stop',
+      since: '2025-03-06T08:00:00.000Z',
+      until: '2025-03-06T10:00:00.000Z',
+      cluster: 'production',
+      service,
+    },
+    history,
+  );
+  return [
+    `HISTORY: ecs-watchdog history --cluster production --service ${service} --since ${since} --until 2025-03-06T10:00:00Z`,
+    '',
+    renderRows(
+      rows.map((r) => ({
+        ...r,
+        at: r.at.slice(0, 19).replace('T', ' '),
+        reason: r.kind === 'stop' ? r.reason?.slice(0, 40) : '',
+      })),
+      ['at', 'task', 'revision', 'category', 'culprit', 'exitCode', 'reason'],
+      'table',
+    ),
+  ].join('\n');
 }
 
 function describe(extra: Record<string, unknown> | undefined): string {

@@ -1,7 +1,7 @@
 /**
  * The incident store's resources in the local emulator, shaped as the construct creates them:
- * a DynamoDB table keyed by `pk` with TTL on `expiresAt` and the sparse `due` index the sweep
- * reads, and the SQS queue that carries timers.
+ * a DynamoDB table keyed by `pk` with TTL on `expiresAt`, the sparse `due` index the sweep
+ * reads and the `history` index the CLI's history queries read, and the SQS queue that carries timers.
  */
 import {
   CreateTableCommand,
@@ -10,7 +10,15 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DUE_AT_ATTRIBUTE, DUE_ATTRIBUTE, DUE_INDEX } from '../lambdas/domain/incidents/keys';
+import {
+  DUE_AT_ATTRIBUTE,
+  DUE_ATTRIBUTE,
+  DUE_INDEX,
+  HISTORY_ENTRY_ATTRIBUTE,
+  HISTORY_INDEX,
+  HISTORY_PARTITION_ATTRIBUTE,
+  HISTORY_SORT_ATTRIBUTE,
+} from '../lambdas/domain/incidents/keys';
 import type { LocalAwsClientConfig } from './emulator';
 
 export interface StateResources {
@@ -34,6 +42,8 @@ export async function createStateResources(
             { AttributeName: 'pk', AttributeType: 'S' },
             { AttributeName: DUE_ATTRIBUTE, AttributeType: 'S' },
             { AttributeName: DUE_AT_ATTRIBUTE, AttributeType: 'S' },
+            { AttributeName: HISTORY_PARTITION_ATTRIBUTE, AttributeType: 'S' },
+            { AttributeName: HISTORY_SORT_ATTRIBUTE, AttributeType: 'S' },
           ],
           KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
           GlobalSecondaryIndexes: [
@@ -44,6 +54,14 @@ export async function createStateResources(
                 { AttributeName: DUE_AT_ATTRIBUTE, KeyType: 'RANGE' },
               ],
               Projection: { ProjectionType: 'KEYS_ONLY' },
+            },
+            {
+              IndexName: HISTORY_INDEX,
+              KeySchema: [
+                { AttributeName: HISTORY_PARTITION_ATTRIBUTE, KeyType: 'HASH' },
+                { AttributeName: HISTORY_SORT_ATTRIBUTE, KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [HISTORY_ENTRY_ATTRIBUTE] },
             },
           ],
           BillingMode: 'PAY_PER_REQUEST',

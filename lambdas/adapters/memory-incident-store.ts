@@ -10,6 +10,7 @@ import {
   type IncidentStore,
   ItemTooLargeError,
   type ItemWrite,
+  type SilenceMark,
   VersionConflictError,
   type Versioned,
 } from '../domain/incidents/incident-store';
@@ -19,6 +20,7 @@ import {
   eventKey,
   HELD_TTL_SECONDS,
   MAX_UNRECORDED_ATTEMPTS,
+  SILENCED_TTL_SECONDS,
   UNRECORDED_RETRY_MS,
 } from '../domain/incidents/keys';
 
@@ -34,6 +36,8 @@ export type StoreOperation =
   | 'markDelivered'
   | 'markFailed'
   | 'getAlert'
+  | 'settleSilenced'
+  | 'rescheduleSilenced'
   | 'due';
 
 /**
@@ -98,7 +102,7 @@ export class MemoryIncidentStore implements IncidentStore {
         throw new ClaimLostError(`${done.eventId}: the claim is no longer ours`);
       const skipped: string[] = [];
       const staged: Stored[] = commit.writes.map((w) => this.versionedItem(w));
-      for (const { alert, status, leaseUntil } of commit.newAlerts) {
+      for (const { alert, status, leaseUntil, silence } of commit.newAlerts) {
         const alertId = alertIdOf(alert);
         if (this.items.has(alertKey(alertId))) {
           skipped.push(alertId);
@@ -114,7 +118,9 @@ export class MemoryIncidentStore implements IncidentStore {
             ...(leaseUntil ? { leaseUntil, unrecorded: 1 } : {}),
             ...(status === 'PENDING'
               ? { due: 'alert', dueAt: commit.now }
-              : { expiresAt: this.epochSeconds() + HELD_TTL_SECONDS }),
+              : status === 'SILENCED' && silence
+                ? silencedAttributes(silence)
+                : { expiresAt: this.epochSeconds() + HELD_TTL_SECONDS }),
           },
         });
       }
@@ -141,6 +147,15 @@ export class MemoryIncidentStore implements IncidentStore {
         const held = this.items.get(alertKey(alertId));
         if (held?.attributes.status !== 'HELD') skipped.push(alertId);
         else staged.push({ pk: held.pk, attributes: { ...held.attributes, status: 'DROPPED' } });
+      }
+      for (const { alertId, mark } of commit.silence ?? []) {
+        const held = this.items.get(alertKey(alertId));
+        if (held?.attributes.status !== 'HELD') skipped.push(alertId);
+        else
+          staged.push({
+            pk: held.pk,
+            attributes: { ...held.attributes, status: 'SILENCED', ...silencedAttributes(mark) },
+          });
       }
       if (done) {
         const claim = this.items.get(eventKey(done.eventId)) as Stored;
@@ -219,6 +234,23 @@ export class MemoryIncidentStore implements IncidentStore {
       if (item?.attributes.status !== 'PENDING') return;
       const { leaseUntil: _l, ...rest } = item.attributes;
       this.store({ pk: item.pk, attributes: { ...rest, unrecorded: 0 } });
+    });
+  }
+
+  async settleSilenced(alertId: string, ttlSeconds: number): Promise<void> {
+    return this.call('settleSilenced', () => {
+      const item = this.items.get(alertKey(alertId));
+      if (item?.attributes.status !== 'SILENCED') return;
+      const { due: _d, dueAt: _a, ...rest } = item.attributes;
+      this.store({ pk: item.pk, attributes: { ...rest, expiresAt: this.epochSeconds() + ttlSeconds } });
+    });
+  }
+
+  async rescheduleSilenced(alertId: string, dueAt: string): Promise<void> {
+    return this.call('rescheduleSilenced', () => {
+      const item = this.items.get(alertKey(alertId));
+      if (item?.attributes.status !== 'SILENCED' || item.attributes.due === undefined) return;
+      this.store({ pk: item.pk, attributes: { ...item.attributes, dueAt } });
     });
   }
 
@@ -333,5 +365,15 @@ function record(attributes: Stored['attributes']): AlertRecord {
     queuedAt: String(attributes.queuedAt),
     leaseUntil: typeof attributes.leaseUntil === 'string' ? attributes.leaseUntil : undefined,
     attempts: Number(attributes.attempts ?? 0),
+    ...(typeof attributes.silence === 'string' ? { silence: JSON.parse(attributes.silence) as SilenceMark } : {}),
+  };
+}
+
+function silencedAttributes(mark: SilenceMark) {
+  return {
+    silence: JSON.stringify(mark),
+    due: 'silenced',
+    dueAt: mark.endsAt,
+    expiresAt: Math.floor(Date.parse(mark.endsAt) / 1000) + SILENCED_TTL_SECONDS,
   };
 }

@@ -25,6 +25,7 @@ import {
   type IncidentStore,
   ItemTooLargeError,
   type ItemWrite,
+  type SilenceMark,
   VersionConflictError,
   type Versioned,
 } from '../domain/incidents/incident-store';
@@ -37,6 +38,7 @@ import {
   eventKey,
   HELD_TTL_SECONDS,
   MAX_UNRECORDED_ATTEMPTS,
+  SILENCED_TTL_SECONDS,
   UNRECORDED_RETRY_MS,
 } from '../domain/incidents/keys';
 
@@ -126,6 +128,7 @@ export class StateStore implements IncidentStore {
           newAlerts: pending.newAlerts.filter((a) => !known.has(alertIdOf(a.alert))),
           release: pending.release.filter((r) => !known.has(r.alertId)),
           drop: pending.drop.filter((id) => !known.has(id)),
+          silence: pending.silence?.filter((s) => !known.has(s.alertId)),
         };
       }
     }
@@ -265,6 +268,34 @@ export class StateStore implements IncidentStore {
     }
   }
 
+  async settleSilenced(alertId: string, ttlSeconds: number): Promise<void> {
+    await this.onlySilenced(alertId, `SET expiresAt = :expires REMOVE ${DUE_ATTRIBUTE}, ${DUE_AT_ATTRIBUTE}`, {
+      ':expires': { N: String(this.epochSeconds() + ttlSeconds) },
+    });
+  }
+
+  async rescheduleSilenced(alertId: string, dueAt: string): Promise<void> {
+    await this.onlySilenced(alertId, `SET ${DUE_AT_ATTRIBUTE} = :at`, { ':at': { S: dueAt } }, true);
+  }
+
+  /** An update of a silenced alert (still waiting for its silence's end, with `waiting`); else nothing. */
+  private async onlySilenced(alertId: string, update: string, values: Item, waiting = false): Promise<void> {
+    try {
+      await this.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: alertKey(alertId) } },
+          UpdateExpression: update,
+          ConditionExpression: `#status = :silenced${waiting ? ` AND attribute_exists(${DUE_ATTRIBUTE})` : ''}`,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':silenced': { S: 'SILENCED' }, ...values },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async getAlert(alertId: string): Promise<AlertRecord | undefined> {
     const out = await this.dynamodb.send(
       new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: alertKey(alertId) } }, ConsistentRead: true }),
@@ -296,7 +327,7 @@ export class StateStore implements IncidentStore {
       roles.push({ kind: 'write', key: write.key });
     }
     const names = { '#status': 'status' };
-    for (const { alert, status, leaseUntil } of commit.newAlerts) {
+    for (const { alert, status, leaseUntil, silence } of commit.newAlerts) {
       const alertId = alertIdOf(alert);
       const item: Item = {
         pk: { S: alertKey(alertId) },
@@ -307,7 +338,9 @@ export class StateStore implements IncidentStore {
         ...(leaseUntil ? { leaseUntil: { S: leaseUntil }, unrecorded: { N: '1' } } : {}),
         ...(status === 'PENDING'
           ? { [DUE_ATTRIBUTE]: { S: 'alert' }, [DUE_AT_ATTRIBUTE]: { S: commit.now } }
-          : { expiresAt: { N: String(this.epochSeconds() + HELD_TTL_SECONDS) } }),
+          : status === 'SILENCED' && silence
+            ? silencedAttributes(silence)
+            : { expiresAt: { N: String(this.epochSeconds() + HELD_TTL_SECONDS) } }),
       };
       items.push({ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
       roles.push({ kind: 'alert', key: alertKey(alertId), alertId });
@@ -340,6 +373,27 @@ export class StateStore implements IncidentStore {
           ConditionExpression: '#status = :held',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ':dropped': { S: 'DROPPED' }, ':held': { S: 'HELD' } },
+        },
+      });
+      roles.push({ kind: 'alert', key: alertKey(alertId), alertId });
+    }
+    for (const { alertId, mark } of commit.silence ?? []) {
+      const silenced = silencedAttributes(mark);
+      items.push({
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: { S: alertKey(alertId) } },
+          UpdateExpression: 'SET #status = :silenced, silence = :silence, #due = :due, #at = :at, expiresAt = :expires',
+          ConditionExpression: '#status = :held',
+          ExpressionAttributeNames: { ...names, '#due': DUE_ATTRIBUTE, '#at': DUE_AT_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':silenced': { S: 'SILENCED' },
+            ':held': { S: 'HELD' },
+            ':silence': silenced.silence,
+            ':due': silenced[DUE_ATTRIBUTE],
+            ':at': silenced[DUE_AT_ATTRIBUTE],
+            ':expires': silenced.expiresAt,
+          },
         },
       });
       roles.push({ kind: 'alert', key: alertKey(alertId), alertId });
@@ -399,6 +453,17 @@ function alertRecord(item: Item): AlertRecord {
     queuedAt: item.queuedAt?.S ?? '',
     leaseUntil: item.leaseUntil?.S,
     attempts: Number(item.attempts?.N ?? '0'),
+    ...(item.silence?.S ? { silence: JSON.parse(item.silence.S) as SilenceMark } : {}),
+  };
+}
+
+/** A silenced alert: kept, due when its silence ends, expiring a while after. */
+function silencedAttributes(mark: SilenceMark) {
+  return {
+    silence: { S: JSON.stringify(mark) },
+    [DUE_ATTRIBUTE]: { S: 'silenced' },
+    [DUE_AT_ATTRIBUTE]: { S: mark.endsAt },
+    expiresAt: { N: String(Math.floor(Date.parse(mark.endsAt) / 1000) + SILENCED_TTL_SECONDS) },
   };
 }
 

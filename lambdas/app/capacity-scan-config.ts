@@ -2,7 +2,9 @@ import type { AccountRegion } from '../domain/accounts/member-accounts';
 import { CAPACITY_METRICS_NAMESPACE } from '../domain/capacity/capacity-metrics';
 import { SettingError } from '../domain/settings/setting';
 import { RESOURCE_ENV, readSetting, SETTINGS } from '../domain/settings/settings';
-import { type AccountsConfig, type Env, readAccounts, readTopicArn } from './shared/config';
+import type { MaintenanceWindow } from '../domain/silences/maintenance-window';
+import type { SeverityOverrides } from '../domain/stops/taxonomy';
+import { type AccountsConfig, type Env, readAccounts, readMaintenanceWindows, readTopicArn } from './shared/config';
 
 export interface CapacityScanConfig {
   alertTopicArn: string;
@@ -15,10 +17,14 @@ export interface CapacityScanConfig {
   belowDesiredMs: number;
   /** A deployment in progress, or a lifecycle hook waiting, this long pages (milliseconds). */
   slowDeploymentMs: number;
+  /** Severities of the failures that send no event, where the `severityOverrides` setting changes them. */
+  severityOverrides: SeverityOverrides;
   /** ECS/EC2 requests in flight at once. */
   concurrency: number;
   /** Clusters to scan (ARNs); undefined = every cluster in the account and region. */
   clusterArns?: string[];
+  historyRetentionDays: number;
+  maintenanceWindows: MaintenanceWindow[];
   accounts: AccountsConfig;
   /** The member accounts and regions scanned after the function's own (README "Many accounts and regions"). */
   members: AccountRegion[];
@@ -48,8 +54,11 @@ export function readCapacityScanConfig(env: Env = process.env): CapacityScanConf
     metricsNamespace: env[RESOURCE_ENV.capacityMetricsNamespace] || CAPACITY_METRICS_NAMESPACE,
     belowDesiredMs: readSetting(SETTINGS.belowDesiredFor, env),
     slowDeploymentMs: readSetting(SETTINGS.slowDeploymentAfter, env),
+    severityOverrides: readSetting(SETTINGS.severityOverrides, env),
     concurrency: readSetting(SETTINGS.scanConcurrency, env),
     clusterArns: clusters.length > 0 ? [...clusters] : undefined,
+    historyRetentionDays: readSetting(SETTINGS.historyRetentionDays, env),
+    maintenanceWindows: readMaintenanceWindows(env),
     accounts,
     members: memberTargets(accounts, memberAccounts, memberRegions),
     memberAccounts,

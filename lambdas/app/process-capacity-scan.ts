@@ -11,8 +11,10 @@ import { capacityMetricPoints } from '../domain/capacity/capacity-metrics';
 import type { ServiceFacts } from '../domain/capacity/facts';
 import { observeStalls } from '../domain/capacity/service-stalls';
 import { decideStallIncidents, type StallDecision } from '../domain/capacity/stall-incidents';
+import type { HistoryLog } from '../domain/history/history-log';
 import type { IncidentStore } from '../domain/incidents/incident-store';
 import { SETTINGS } from '../domain/settings/settings';
+import type { MaintenanceWindow } from '../domain/silences/maintenance-window';
 import type { CapacityScanConfig } from './capacity-scan-config';
 import { queueAndDeliver } from './incidents/engine';
 import { throttled } from './incidents/retry';
@@ -21,12 +23,15 @@ import type { Counter, Log } from './shared/telemetry';
 
 export interface CapacityScanDeps {
   config: Pick<CapacityScanConfig, 'freeIpThreshold' | 'teamTagKey'> &
-    Partial<Pick<CapacityScanConfig, 'belowDesiredMs' | 'slowDeploymentMs'>>;
+    Partial<Pick<CapacityScanConfig, 'belowDesiredMs' | 'slowDeploymentMs' | 'severityOverrides'>>;
   discovery: Pick<CapacityDiscovery, 'discover'>;
   metrics: Pick<CapacityMetricsPublisher, 'publish'>;
   state: Pick<DynamoDbCapacityStateStore, 'load' | 'write'>;
   /** The incident store whose outbox the alerts go through, in the commit that saves the state. */
   outbox: IncidentStore;
+  /** Where its pages are recorded, and the windows that silence them (the silence gate, README "Silences and maintenance windows"). */
+  history?: HistoryLog;
+  maintenanceWindows?: readonly MaintenanceWindow[];
   publisher: Pick<AlertPublisher, 'publish'>;
   log: Log;
   counter: Counter;
@@ -96,6 +101,7 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
         slowDeploymentMs: deps.config.slowDeploymentMs ?? SETTINGS.slowDeploymentAfter.default,
       },
       serviceArns: new Set(discovered.services.map((s) => s.serviceArn)),
+      severityOverrides: deps.config.severityOverrides,
       ...where(discovered),
     },
   );
@@ -104,7 +110,15 @@ export async function processCapacityScan(deps: CapacityScanDeps): Promise<Capac
   const published = [...outgoing(decision, now.toISOString()), ...stallAlerts];
   const writes = stateChanged(previous, next) ? [deps.state.write(next, previous)] : [];
   if (writes.length > 0 || published.length > 0) {
-    const outbox = { store: deps.outbox, publisher: deps.publisher, log, counter, now: () => now.getTime() };
+    const outbox = {
+      store: deps.outbox,
+      publisher: deps.publisher,
+      log,
+      counter,
+      now: () => now.getTime(),
+      history: deps.history,
+      maintenanceWindows: deps.maintenanceWindows,
+    };
     await queueAndDeliver(published, outbox, { writes }).catch((error) => {
       throw concurrent(error);
     });

@@ -2,15 +2,19 @@
  * The outbox sweep (README "Delivery"), every minute: what no timer message and no retry finished is
  * finished here, found through the sparse `due` index (never a table scan):
  * - incidents whose group wait or quiet period is over (their timer message lost, late or dead-lettered);
- * - alerts still undelivered a lease after they were queued (SNS was down, or the invocation died).
+ * - alerts still undelivered a lease after they were queued (SNS was down, or the invocation died);
+ * - pages a silence held, once it ended: one page for each incident still open (`end-silences.ts`).
  * It publishes the age of the oldest undelivered alert, which the watchdog's ops alarm watches.
  */
 import { wakeUp } from '../domain/incidents/incident';
 import { ALERT_LEASE_MS, alertIdOfKey, scopeOfKey } from '../domain/incidents/keys';
+import { endSilences } from './end-silences';
 import { advance, type IncidentDeps } from './incidents/engine';
 import { clock, deliverPending, iso } from './incidents/outbox';
 import { throttled } from './incidents/retry';
+import { activeSilences } from './incidents/silence-gate';
 import { errorMessage } from './shared/budget';
+import { ACTIVE_SILENCES_METRIC } from './shared/telemetry';
 
 export interface SweepDeps extends IncidentDeps {
   /** Records a gauge (CloudWatch metric in seconds). */
@@ -20,6 +24,8 @@ export interface SweepDeps extends IncidentDeps {
 export interface SweepOutcome {
   woken: number;
   delivered: number;
+  /** Silenced pages whose silence ended, and the "still open" pages that sent. */
+  silencesEnded: { checked: number; paged: number };
   /** Seconds the oldest undelivered alert has waited (0: none). */
   oldestUndeliveredSeconds: number;
 }
@@ -45,6 +51,10 @@ export async function processSweep(deps: SweepDeps): Promise<SweepOutcome> {
       });
     }
   }
+  const silencesEnded = await endSilences(deps);
+  // Silences in force, for the dashboard (infra/dashboard.ts): a gauge, one point a minute.
+  const silences = await activeSilences(deps, iso(now), true).catch(() => undefined);
+  if (silences) deps.counter.count(ACTIVE_SILENCES_METRIC, silences.length);
   const waiting = await due('alert', iso(now - ALERT_LEASE_MS), SWEEP_BATCH);
   const delivered = await deliverPending(
     waiting.map((item) => alertIdOfKey(item.key)),
@@ -56,5 +66,5 @@ export async function processSweep(deps: SweepDeps): Promise<SweepOutcome> {
   if (delivered > 0) deps.counter.count('AlertsDeliveredBySweep', delivered);
   if (oldestUndeliveredSeconds > 0)
     deps.log.warn('Alerts wait in the outbox', { oldestUndeliveredSeconds, deliveredNow: delivered });
-  return { woken, delivered, oldestUndeliveredSeconds };
+  return { woken, delivered, silencesEnded, oldestUndeliveredSeconds };
 }

@@ -3,6 +3,7 @@ import { parseEnvelope } from '../domain/events/ecs-event';
 import { parseTaskStateChange, type TaskStateChange } from '../domain/events/task-event';
 import { classifyStop, type StopDiagnosis } from '../domain/stops/classify-stop';
 import { enrichedAlert } from './enrich-task';
+import { recordHistory, stopEntry } from './history';
 import { rejectInvalid } from './shared/invalid-input';
 import { countPage } from './shared/telemetry';
 import { handleActionableStop, recordSpotStop } from './task-stop-incidents';
@@ -21,6 +22,7 @@ export async function processTaskStopped(raw: unknown, deps: TaskStoppedDeps): P
   }
 
   const first = classifyStop(task);
+  await recordHistory([stopEntry(task, first)], { history: deps.incidents?.history, log, counter });
   if (
     first.category === 'SPOT_INTERRUPTION' &&
     deps.incidents &&

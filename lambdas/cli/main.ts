@@ -104,6 +104,38 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** The commands on the watchdog's state table: loaded on demand, as replay (they need the AWS SDK). */
+const stateCommands = () => ({
+  silence: require('./silence-command') as typeof import('./silence-command.js'),
+  history: require('./history-command') as typeof import('./history-command.js'),
+});
+const print = (text: string) => process.stdout.write(text ? `${text}\n` : '');
+
+COMMANDS.silence = {
+  summary: 'silence pages of a cluster, service or category for a while (add, list, expire)',
+  get help() {
+    return stateCommands().silence.SILENCE_HELP;
+  },
+  options: {},
+  run: async (_values, args) => stateCommands().silence.runSilence(args, print),
+};
+COMMANDS.history = {
+  summary: 'the stops (or pages) the watchdog recorded, by cluster, service, time, category',
+  get help() {
+    return stateCommands().history.HISTORY_HELP;
+  },
+  options: {},
+  run: async (_values, args) => stateCommands().history.runHistory(args, print),
+};
+COMMANDS.incidents = {
+  summary: 'the incidents the watchdog tracked, open and recently closed',
+  get help() {
+    return stateCommands().history.INCIDENTS_HELP;
+  },
+  options: {},
+  run: async (_values, args) => stateCommands().history.runIncidents(args, print),
+};
+
 const HELP = `ecs-watchdog ${packageVersion()} - classify why Amazon ECS tasks stopped, and page with the answer
 
 Usage: ecs-watchdog COMMAND [options] [FILE...]

@@ -11,6 +11,7 @@ import { Ec2Reader } from '../adapters/ec2-reader';
 import { EcsReader } from '../adapters/ecs-reader';
 import { EcsServiceReader } from '../adapters/ecs-service-reader';
 import { ElbReader } from '../adapters/elb-reader';
+import { HistoryTable } from '../adapters/history-table';
 import { LogsReader } from '../adapters/logs-reader';
 import { MetricsReader } from '../adapters/metrics-reader';
 import { SecurityGroupReader } from '../adapters/security-group-reader';
@@ -79,6 +80,10 @@ export function makeWatchdogDeps(
       store: new StateStore(dynamodb, config.incidents.tableName, now),
       timers: new TimerQueue(sqs, config.incidents.timerQueueUrl, now),
       now,
+      history: config.incidents.historyRetentionDays
+        ? new HistoryTable(dynamodb, config.incidents.tableName, config.incidents.historyRetentionDays)
+        : undefined,
+      maintenanceWindows: config.incidents.maintenanceWindows,
     },
     destroy() {
       for (const client of [ecs, ec2, sns, cloudWatch, dynamodb, sqs, elb, ...logsClients]) client.destroy();

@@ -13,6 +13,7 @@ import { StateStore } from '../adapters/state-store';
 import { clustersIn, readCapacityScanConfig } from '../app/capacity-scan-config';
 import { processCapacityScans } from '../app/process-capacity-scan';
 import type { AccountRegion } from '../domain/accounts/member-accounts';
+import { historyOf } from './history-adapter';
 import { counter, lambdaHandler, log } from './lambda-runtime';
 
 const config = readCapacityScanConfig();
@@ -26,11 +27,14 @@ const credentials = new MemberCredentials({
   externalId: config.accounts.externalId,
   sessionName: 'ecs-watchdog-capacity-scan',
 });
-const store = new StateStore(new DynamoDBClient({}), config.stateTableName);
+const dynamodb = new DynamoDBClient({});
+const store = new StateStore(dynamodb, config.stateTableName);
 const shared = {
   config,
   metrics: new CapacityMetricsPublisher(new CloudWatchClient({}), config.metricsNamespace),
   outbox: store,
+  history: historyOf(dynamodb, config.stateTableName, config.historyRetentionDays),
+  maintenanceWindows: config.maintenanceWindows,
   publisher: new AlertPublisher(new SNSClient({}), config.alertTopicArn, undefined, config.accounts.names),
   log,
   counter,

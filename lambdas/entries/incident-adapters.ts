@@ -4,16 +4,20 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { AlertPublisher } from '../adapters/alert-publisher';
 import { StateStore } from '../adapters/state-store';
 import { TimerQueue } from '../adapters/timer-queue';
-import type { IncidentDeps } from '../app/incidents/engine';
+import type { IncidentAdapters, IncidentDeps } from '../app/incidents/engine';
 import type { IncidentConfig, WatchdogConfig } from '../app/shared/config';
 import { makeRedactor } from '../domain/alerts/redact';
+import { historyOf } from './history-adapter';
 import { counter, log } from './lambda-runtime';
 
 /** The incident store (DynamoDB behind the engine's port) and timer queue of a Lambda entry, on default SDK clients. */
-export function incidentAdapters(config: IncidentConfig): { store: StateStore; timers: TimerQueue } {
+export function incidentAdapters(config: IncidentConfig): IncidentAdapters {
+  const dynamodb = new DynamoDBClient({});
   return {
-    store: new StateStore(new DynamoDBClient({}), config.tableName),
+    store: new StateStore(dynamodb, config.tableName),
     timers: new TimerQueue(new SQSClient({}), config.timerQueueUrl),
+    history: historyOf(dynamodb, config.tableName, config.historyRetentionDays ?? 0),
+    maintenanceWindows: config.maintenanceWindows,
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveSettings } from '../../infra/config.js';
 import { buildStallAlert, buildStallRecoveredAlert } from '../../lambdas/domain/alerts/build-stall-alert';
 import type { DeploymentFacts, ServiceDeploymentFacts, ServiceFacts } from '../../lambdas/domain/capacity/facts';
 import { observeStalls, servicesWithHooksToRead } from '../../lambdas/domain/capacity/service-stalls';
@@ -298,6 +299,27 @@ describe('lifecycle hooks', () => {
     expect(failed.escalated.map((e) => e.observation.category)).toEqual(['DEPLOYMENT_HOOK_FAILED']);
     const over = scan(failed.next, 60, [withHooks], [hookDeployment('SUCCEEDED')]);
     expect(over.recovered.map((r) => r.record.key)).toEqual([`hook:${SD_ARN}`]);
+  });
+});
+
+describe('severityOverrides', () => {
+  it('pages a category at the severity the setting gives it, and judges "worse" by it', () => {
+    const short = serviceFacts({ desiredCount: 4, runningCount: 2 });
+    const overrides = { SERVICE_BELOW_DESIRED: 'CRITICAL' as const, SERVICE_NOT_RUNNING: 'HIGH' as const };
+    const decide = (records: StallRecords, minute: number, services: ServiceFacts[]) =>
+      decideStallIncidents(records, observeStalls(services, [], 'team'), {
+        now: at(minute),
+        thresholds: THRESHOLDS,
+        serviceArns: new Set(services.map((s) => s.serviceArn)),
+        severityOverrides: overrides,
+      });
+    const opened = decide(decide({}, 0, [short]).next, 15, [short]);
+    const page = one(opened.opened);
+    expect(page.record.pagedSeverity).toBe('CRITICAL');
+    expect(buildStallAlert(page.observation, page.record, at(15)).severity).toBe('CRITICAL');
+    // At zero it is HIGH now: not worse than what was paged.
+    expect(decide(opened.next, 30, [{ ...short, runningCount: 0 }]).escalated).toEqual([]);
+    expect(resolveSettings({ severityOverrides: overrides }).severityOverrides).toEqual(overrides);
   });
 });
 

@@ -205,8 +205,11 @@ describe('readCapacityScanConfig', () => {
       metricsNamespace: 'EcsWatchdog/Capacity',
       belowDesiredMs: 15 * 60_000,
       slowDeploymentMs: 30 * 60_000,
+      severityOverrides: {},
       concurrency: 8,
       clusterArns: undefined,
+      historyRetentionDays: 30,
+      maintenanceWindows: [],
       accounts: { names: {} },
       members: [],
     });

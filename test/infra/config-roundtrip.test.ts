@@ -64,6 +64,8 @@ const FROM_HANDLER_CONFIG: Partial<Record<SettingName, (config: WatchdogConfig) 
   loopWindow: (c) => c.incidents?.policy.windowMs,
   groupWait: (c) => c.incidents?.policy.groupWaitMs,
   quietPeriod: (c) => c.incidents?.policy.quietMs,
+  historyRetentionDays: (c) => c.incidents?.historyRetentionDays,
+  maintenanceWindows: (c) => c.incidents?.maintenanceWindows?.map((w) => w.spec),
   externalId: (c) => c.accounts?.externalId,
   accountNames: (c) => c.accounts?.names,
 };
@@ -79,6 +81,9 @@ const FROM_SCAN_CONFIG: Partial<Record<SettingName, (config: CapacityScanConfig)
   memberRegions: (c) => c.memberRegions,
   belowDesiredFor: (c) => c.belowDesiredMs,
   slowDeploymentAfter: (c) => c.slowDeploymentMs,
+  severityOverrides: (c) => c.severityOverrides,
+  historyRetentionDays: (c) => c.historyRetentionDays,
+  maintenanceWindows: (c) => c.maintenanceWindows.map((w) => w.spec),
 };
 
 /** Every setting different from its default. */
@@ -108,6 +113,8 @@ const EVERYTHING_SET: EcsWatchdogProps = {
     slowDeploymentAfter: Duration.hours(2),
     concurrency: 16,
   },
+  historyRetentionDays: 7,
+  maintenanceWindows: ['SUN 02:00/2h cluster=prod service=api', 'daily 23:30/45m cluster=* category=CAPACITY'],
 };
 
 describe.each<[string, EcsWatchdogProps]>([

@@ -17,6 +17,8 @@ describe('resolveSettings', () => {
       loopWindow: 600_000,
       groupWait: 60_000,
       quietPeriod: 900_000,
+      historyRetentionDays: 30,
+      maintenanceWindows: [],
       capacityScanEnabled: true,
       capacityScanSchedule: 900_000,
       freeIpThreshold: 25,
@@ -218,5 +220,30 @@ describe('capacityScan', () => {
     expect(() => resolveSettings({ capacityScan: true as never })).toThrow(
       'EcsWatchdog: capacityScan must be an object ({ enabled, schedule, freeIpThreshold, belowDesiredFor, slowDeploymentAfter, concurrency }), got true',
     );
+  });
+});
+
+describe('history and maintenance-window settings', () => {
+  it('refuse a bad value at synth, naming the prop and the -c key', () => {
+    expect(() => resolveSettings({ historyRetentionDays: 400 })).toThrow(
+      'EcsWatchdog: historyRetentionDays must be an integer from 0 to 365, got 400 (-c historyRetentionDays)',
+    );
+    expect(() => resolveSettings({ maintenanceWindows: ['SUNDAY 02:00/2h cluster=prod'] })).toThrow(
+      /EcsWatchdog: maintenanceWindows: "SUNDAY 02:00\/2h cluster=prod" names the day "SUNDAY".*\(-c maintenanceWindows\)/,
+    );
+    expect(() => resolveSettings({ maintenanceWindows: ['SUN 02:00/2h service=api'] })).toThrow(
+      /has no cluster=.*\(-c maintenanceWindows\)/,
+    );
+    expect(() => resolveSettings({ maintenanceWindows: ['daily 02:00/25h cluster=prod'] })).toThrow(
+      /lasts longer than the period it repeats in/,
+    );
+  });
+
+  it('keep valid windows as given', () => {
+    const windows = ['SUN 02:00/2h cluster=prod service=api', 'daily 23:30/45m cluster=* category=CAPACITY'];
+    expect(resolveSettings({ maintenanceWindows: windows, historyRetentionDays: 0 })).toMatchObject({
+      maintenanceWindows: windows,
+      historyRetentionDays: 0,
+    });
   });
 });

@@ -158,6 +158,7 @@ describe('restart-loop and capacity-scan context keys', () => {
       'o-abcdefghij',
       'eu-west-1',
       'destroy',
+      'SUN 02:00/2h cluster=prod',
     ];
     for (const name of SETTING_NAMES) {
       const setting = SETTINGS[name];

@@ -159,6 +159,8 @@ describe('EcsWatchdog with defaults', () => {
       LOOP_WINDOW_SECONDS: '600',
       GROUP_WAIT_SECONDS: '60',
       QUIET_PERIOD_SECONDS: '900',
+      HISTORY_RETENTION_DAYS: '30',
+      MAINTENANCE_WINDOWS: '[]',
     });
   });
 

@@ -70,6 +70,8 @@ function without(event: Json, field: string): Json {
 const SCALING = 'Scaling activity initiated by (deployment ecs-svc/1234567890123456789)';
 const all = patterns();
 const scoped = patterns({ clusters: [CLUSTER] });
+/** History off: routine stops are filtered at the rule again (README "History"). */
+const noHistory = patterns({ historyRetentionDays: 0 });
 const otherAccounts = patterns({ memberAccounts: ['210987654321'] });
 /** What the rule would be without the `$or` (an anything-but alone needs the field to be present). */
 const naive = {
@@ -93,23 +95,36 @@ const CASES: [string, Json, Json, boolean][] = [
     true,
   ],
   [
-    'task stop: a user stop is dropped',
-    all.taskStopped,
+    'task stop: a user stop is dropped without history',
+    noHistory.taskStopped,
     stopEvent({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' }),
     false,
   ],
   [
-    'task stop: a scale-in is dropped',
-    all.taskStopped,
+    'task stop: a scale-in is dropped without history',
+    noHistory.taskStopped,
     stopEvent({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: SCALING }),
     false,
   ],
   [
-    'task stop: a scale-in without stopCode is dropped',
-    all.taskStopped,
+    'task stop: a scale-in without stopCode is dropped without history',
+    noHistory.taskStopped,
     without(stopEvent({ stoppedReason: SCALING }), 'stopCode'),
     false,
   ],
+  [
+    'task stop: with history on, a scale-in reaches the function, to be recorded',
+    all.taskStopped,
+    stopEvent({ stopCode: 'ServiceSchedulerInitiated', stoppedReason: SCALING }),
+    true,
+  ],
+  [
+    'task stop: with history on, a user stop reaches the function, to be recorded',
+    all.taskStopped,
+    stopEvent({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' }),
+    true,
+  ],
+  ['task stop: no stopCode is kept without history', noHistory.taskStopped, without(stopEvent(), 'stopCode'), true],
   ['task stop: no stopCode is kept', all.taskStopped, without(stopEvent(), 'stopCode'), true],
   ['task stop: no stoppedReason is kept', all.taskStopped, without(stopEvent(), 'stoppedReason'), true],
   ['task stop: neither is kept', all.taskStopped, without(without(stopEvent(), 'stopCode'), 'stoppedReason'), true],
@@ -229,6 +244,16 @@ describe('the task-stopped rule pattern', () => {
 
   it('is exactly this, for all clusters of this account', () => {
     const { template, watchdog } = synthWatchdog();
+    expect(resourceOf(template, watchdog.taskStoppedRule).Properties.EventPattern).toEqual({
+      source: ['aws.ecs'],
+      account: [{ Ref: 'AWS::AccountId' }],
+      'detail-type': ['ECS Task State Change'],
+      detail: { lastStatus: ['STOPPED'] },
+    });
+  });
+
+  it('filters routine stops when the history is off (historyRetentionDays 0)', () => {
+    const { template, watchdog } = synthWatchdog({ historyRetentionDays: 0 });
     expect(resourceOf(template, watchdog.taskStoppedRule).Properties.EventPattern).toEqual({
       source: ['aws.ecs'],
       account: [{ Ref: 'AWS::AccountId' }],

@@ -255,6 +255,9 @@ describe('the member role', () => {
       ['EcsWatchdogMember-eu-west-1', 'eu-west-1', true],
       ['EcsWatchdogMember-us-east-1', 'us-east-1', false],
     ]);
+    // No bootstrap needed in a member account (a StackSet can deploy it): no bootstrap version parameter or rule.
+    const template = Template.fromStack(stacks[0] as Stack).toJSON();
+    expect([template.Parameters, template.Rules]).toEqual([undefined, undefined]);
   });
 });
 

@@ -111,6 +111,15 @@ describe('watching the watchdog', () => {
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
+      {
+        // The history's (README "History"): the sweep never reads it.
+        IndexName: 'history',
+        KeySchema: [
+          { AttributeName: 'hk', KeyType: 'HASH' },
+          { AttributeName: 'hs', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['h'] },
+      },
     ]);
     const statements = roleStatements(template, incidents.sweep.role);
     const onTable = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));

@@ -6,6 +6,8 @@
  */
 import type { TimerMessage } from '../../adapters/timer-queue';
 import { type Alert, alertIdOf } from '../../domain/alerts/alert';
+import type { HistoryLog } from '../../domain/history/history-log';
+import { incidentChanges } from '../../domain/history/incident-changes';
 import { fitAlert, jsonBytes } from '../../domain/incidents/alert-size';
 import {
   alertsOf,
@@ -25,13 +27,19 @@ import {
   type Versioned,
 } from '../../domain/incidents/incident-store';
 import { EVENT_LEASE_SECONDS, STATE_TTL_SECONDS, scopeKey } from '../../domain/incidents/keys';
+import type { MaintenanceWindow } from '../../domain/silences/maintenance-window';
+import { recordHistory } from '../history';
 import { errorMessage } from '../shared/budget';
 import { clock, type DeliveryDeps, deliverPending, iso, leaseEnd, publishLeased } from './outbox';
 import { type Pacing, throttled, withRetries } from './retry';
+import { applySilences, reportSilenced, type SilenceContext, type SilencingDeps } from './silence-gate';
 
 /** What the Lambda entries (or the tests, the fault suite) bring: the store, the timer queue, a clock. */
 export interface IncidentAdapters extends Pacing {
   store: IncidentStore;
+  /** Where stops, pages and incidents are recorded (the `historyRetentionDays` setting); absent: not recorded. */
+  history?: HistoryLog;
+  maintenanceWindows?: readonly MaintenanceWindow[];
   timers: { schedule(message: TimerMessage): Promise<void> };
   now?: () => number;
 }
@@ -74,7 +82,7 @@ export async function advance<T extends Transition>(
 ): Promise<T> {
   const policy = options.policy ?? deps.policy;
   let known = options.known;
-  const { transition, queued } = await withRetries(
+  const { transition, queued, before, decidedAt } = await withRetries(
     scope,
     async () => {
       const read = known ?? (await readState(scope, deps));
@@ -101,13 +109,17 @@ export async function advance<T extends Transition>(
         ...out.queue.map((q) => ({ ...q, leaseUntil: q.status === 'PENDING' ? lease : undefined })),
       ];
       const release = out.release.map((alertId) => ({ alertId, leaseUntil: lease }));
-      const queued = await commitAlerts({ now, writes, newAlerts, release, drop: out.drop }, deps, options.event);
-      return { transition, queued };
+      const queued = await commitAlerts({ now, writes, newAlerts, release, drop: out.drop }, deps, options.event, {
+        scope,
+        stopCount: transition.state.incident?.stopCount,
+      });
+      return { transition, queued, before: upgraded.state, decidedAt: now };
     },
     { ...deps, onConflict: () => deps.counter.count('StateWriteConflicts') },
   );
   await armHoldTimer(scope, transition, deps);
   await deliverQueued(queued, deps);
+  await recordHistory(incidentChanges(scope, before, transition, decidedAt), deps);
   return transition;
 }
 
@@ -119,14 +131,20 @@ export interface Queued {
 
 /**
  * Commits alerts (with any item writes and the event's claim) and returns what this invocation
- * must publish. An alert too large for its item is cut down (log lines, then evidence) and retried.
+ * must publish. Alerts a silence holds are committed SILENCED (the gate, `silence-gate.ts`). An alert
+ * too large for its item is cut down (log lines, then evidence) and retried.
  */
 export async function commitAlerts(
   commit: Omit<Commit, 'completeEvent'>,
-  deps: Pick<DeliveryDeps, 'store'>,
+  deps: SilencingDeps,
   event?: ClaimedEvent,
+  context?: SilenceContext,
 ): Promise<Queued> {
-  let pending: Commit = { ...commit, newAlerts: commit.newAlerts.map((a) => ({ ...a, alert: fitAlert(a.alert) })) };
+  const gated = await applySilences(commit, deps, context);
+  let pending: Commit = {
+    ...gated.commit,
+    newAlerts: gated.commit.newAlerts.map((a) => ({ ...a, alert: fitAlert(a.alert) })),
+  };
   for (let attempt = 1; ; attempt++) {
     const alertIds = [
       ...pending.newAlerts.filter((a) => a.status === 'PENDING').map((a) => alertIdOf(a.alert)),
@@ -139,6 +157,11 @@ export async function commitAlerts(
       });
       if (event) event.done = true;
       const known = new Set(skipped);
+      await reportSilenced(
+        gated.silenced.filter((s) => !known.has(alertIdOf(s.alert))),
+        commit.now,
+        deps,
+      );
       return {
         alerts: pending.newAlerts
           .filter((a) => a.status === 'PENDING' && a.leaseUntil && !known.has(alertIdOf(a.alert)))

@@ -6,8 +6,11 @@
  */
 import type { AlertPublisher } from '../../adapters/alert-publisher';
 import { type Alert, alertIdOf } from '../../domain/alerts/alert';
+import type { HistoryLog } from '../../domain/history/history-log';
 import type { IncidentStore } from '../../domain/incidents/incident-store';
 import { ALERT_LEASE_MS, DELIVERED_TTL_SECONDS } from '../../domain/incidents/keys';
+import type { MaintenanceWindow } from '../../domain/silences/maintenance-window';
+import { recordPage } from '../history';
 import { errorMessage } from '../shared/budget';
 import { type Counter, countPage, type Log } from '../shared/telemetry';
 import { type Pacing, throttled, withRetries } from './retry';
@@ -18,6 +21,10 @@ export interface DeliveryDeps extends Pacing {
   log: Log;
   counter: Counter;
   now?: () => number;
+  /** The recurring windows of the `maintenanceWindows` setting, honoured by the silence gate. */
+  maintenanceWindows?: readonly MaintenanceWindow[];
+  /** Where pages (sent and silenced) and incidents are recorded; absent: not recorded. */
+  history?: HistoryLog;
 }
 
 export type Delivery = { delivered: true } | { delivered: false; error: unknown };
@@ -52,6 +59,7 @@ export async function publishLeased(alert: Alert, deps: DeliveryDeps): Promise<D
     incidentId: alert.incidentId,
     messageId,
   });
+  await recordPage({ ...alert, alertId }, iso(clock(deps)), deps);
   try {
     await withRetries(
       `record delivery of ${alertId}`,

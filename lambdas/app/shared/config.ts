@@ -1,6 +1,7 @@
 import type { LoopPolicy } from '../../domain/incidents/incident';
 import { SettingError } from '../../domain/settings/setting';
 import { RESOURCE_ENV, readSetting, SETTINGS, type SeverityOverrides } from '../../domain/settings/settings';
+import { type MaintenanceWindow, parseMaintenanceWindow } from '../../domain/silences/maintenance-window';
 import type { StopCategory } from '../../domain/stops/taxonomy';
 
 export interface WatchdogConfig {
@@ -32,6 +33,16 @@ export interface IncidentConfig {
   tableName: string;
   timerQueueUrl: string;
   policy: LoopPolicy;
+  /** Days history is kept; 0 or absent: none recorded. */
+  historyRetentionDays?: number;
+  maintenanceWindows?: MaintenanceWindow[];
+}
+
+/** The `maintenanceWindows` setting, read and parsed (each already checked by the contract). */
+export function readMaintenanceWindows(env: Env): MaintenanceWindow[] {
+  return (readSetting(SETTINGS.maintenanceWindows, env) ?? []).map(
+    (spec) => parseMaintenanceWindow(spec) as MaintenanceWindow,
+  );
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -94,5 +105,7 @@ function readIncidents(env: Env): IncidentConfig | undefined {
       groupWaitMs: readSetting(SETTINGS.groupWait, env),
       quietMs: readSetting(SETTINGS.quietPeriod, env),
     },
+    historyRetentionDays: readSetting(SETTINGS.historyRetentionDays, env),
+    maintenanceWindows: readMaintenanceWindows(env),
   };
 }

@@ -13,6 +13,8 @@ export interface Counter {
 
 /** The metric of every page delivered, by `severity` and `category` (the dashboard graphs it, infra/dashboard.ts). */
 export const PAGES_METRIC = 'Pages';
+/** Silences (and maintenance windows) in force: counted by the minute sweep, graphed by the dashboard at its maximum. */
+export const ACTIVE_SILENCES_METRIC = 'ActiveSilences';
 
 export function countPage(counter: Counter, alert: { severity: string; category: string }): void {
   counter.countBy?.(PAGES_METRIC, { severity: alert.severity, category: alert.category });

@@ -16,7 +16,8 @@ export function buildStallAlert(
   now: string,
   escalatedFrom?: StallCategory,
 ): Alert {
-  const severity = STALL_SEVERITY[observation.category];
+  // The severity the decision paged (the `severityOverrides` setting applied).
+  const severity = record.pagedSeverity ?? STALL_SEVERITY[observation.category];
   const minutes = minutesBetween(record.since, now);
   const { headline, summary } = describe(observation, minutes);
   const revision = observation.taskDefinitionArn ? lastSegment(observation.taskDefinitionArn) : undefined;

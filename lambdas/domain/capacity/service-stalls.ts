@@ -34,6 +34,17 @@ export const STALL_SEVERITY: Record<StallCategory, Severity> = {
   DEPLOYMENT_HOOK_WAITING: 'MEDIUM',
 };
 
+/** The categories that page (the `severityOverrides` setting accepts them). */
+export const STALL_CATEGORY_NAMES = Object.keys(STALL_SEVERITY) as StallCategory[];
+
+/** A category's severity: the `severityOverrides` setting's, else the default. */
+export function stallSeverity(
+  category: StallCategory,
+  overrides: Readonly<Partial<Record<string, Severity>>> = {},
+): Severity {
+  return overrides[category] ?? STALL_SEVERITY[category];
+}
+
 /** Hook statuses that mean the deployment waits on the hook, and those that mean it failed. */
 const HOOK_WAITING = new Set(['IN_PROGRESS', 'AWAITING_ACTION']);
 const HOOK_FAILED = new Set(['FAILED', 'TIMED_OUT']);

@@ -7,7 +7,7 @@
  * "The incident model").
  */
 import { SEVERITIES, type Severity } from '../stops/taxonomy';
-import { STALL_SEVERITY, type StallCategory, type StallCheck, type StallObservation } from './service-stalls';
+import { type StallCategory, type StallCheck, type StallObservation, stallSeverity } from './service-stalls';
 
 export interface StallThresholds {
   /** A service below its desired count (or at zero) for this long pages. */
@@ -72,6 +72,8 @@ export interface StallContext {
   serviceArns: ReadonlySet<string>;
   account?: string;
   region?: string;
+  /** The `severityOverrides` setting: a category's severity decides what is paged and what is worse. */
+  severityOverrides?: Readonly<Partial<Record<string, Severity>>>;
 }
 
 export function thresholdOf(check: StallCheck, thresholds: StallThresholds): number {
@@ -98,10 +100,9 @@ export function decideStallIncidents(
     seen.add(observation.key);
     const known = previous[observation.key];
     if (known?.openedAt) {
-      const worse = severityRank(STALL_SEVERITY[observation.category]) < severityRank(known.pagedSeverity ?? 'INFO');
-      const record: StallRecord = worse
-        ? { ...known, category: observation.category, pagedSeverity: STALL_SEVERITY[observation.category] }
-        : known;
+      const severity = stallSeverity(observation.category, context.severityOverrides);
+      const worse = severityRank(severity) < severityRank(known.pagedSeverity ?? 'INFO');
+      const record: StallRecord = worse ? { ...known, category: observation.category, pagedSeverity: severity } : known;
       decision.next[record.key] = record;
       if (worse) decision.escalated.push({ observation, record, from: known.category });
       else decision.ongoing.push({ observation, record });
@@ -115,7 +116,7 @@ export function decideStallIncidents(
     decision.next[record.key] = record;
     (due ? decision.opened : decision.pending).push({ observation, record });
   }
-  limitPending(decision);
+  limitPending(decision, context);
   for (const [key, record] of Object.entries(previous)) {
     if (seen.has(key) || !record.openedAt) continue;
     decision.recovered.push({
@@ -127,11 +128,12 @@ export function decideStallIncidents(
 }
 
 /** Keeps the {@link MAX_PENDING_STALLS} most severe (then oldest) pending conditions. */
-function limitPending(decision: StallDecision): void {
+function limitPending(decision: StallDecision, context: StallContext): void {
   if (decision.pending.length <= MAX_PENDING_STALLS) return;
+  const rank = (category: StallCategory) => severityRank(stallSeverity(category, context.severityOverrides));
   const ranked = [...decision.pending].sort(
     (a, b) =>
-      severityRank(STALL_SEVERITY[a.record.category]) - severityRank(STALL_SEVERITY[b.record.category]) ||
+      rank(a.record.category) - rank(b.record.category) ||
       a.record.since.localeCompare(b.record.since) ||
       a.record.key.localeCompare(b.record.key),
   );
@@ -159,7 +161,7 @@ function pendingRecord(observation: StallObservation, since: string): StallRecor
 function opening(observation: StallObservation, since: string, context: StallContext): StallRecord {
   return {
     ...pendingRecord(observation, since),
-    pagedSeverity: STALL_SEVERITY[observation.category],
+    pagedSeverity: stallSeverity(observation.category, context.severityOverrides),
     openedAt: context.now,
     incidentId: `${observation.key}/${context.now}`,
     account: context.account,

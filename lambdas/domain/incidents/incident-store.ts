@@ -18,7 +18,21 @@ export interface Versioned<T> {
   version: number;
 }
 
-export type AlertStatus = 'HELD' | 'PENDING' | 'DELIVERED' | 'DROPPED';
+export type AlertStatus = 'HELD' | 'PENDING' | 'DELIVERED' | 'DROPPED' | 'SILENCED';
+
+/**
+ * Why an alert was not paged: the silence (or maintenance window occurrence) that held it, and what the
+ * sweep needs when that silence ends (README "Silences and maintenance windows").
+ */
+export interface SilenceMark {
+  silenceId: string;
+  /** ISO time the silence ends: the sweep looks at the alert then. */
+  endsAt: string;
+  /** The incident scope the alert belongs to, when it has one (task stops, loops, recoveries). */
+  scope?: string;
+  /** Stops the scope's incident had counted when this alert was silenced. */
+  stopCount?: number;
+}
 
 export interface AlertRecord {
   alertId: string;
@@ -30,6 +44,8 @@ export interface AlertRecord {
   leaseUntil?: string;
   /** Publish attempts started. */
   attempts: number;
+  /** While SILENCED: the silence that held it. */
+  silence?: SilenceMark;
 }
 
 export type ClaimResult =
@@ -49,7 +65,9 @@ export interface ItemWrite {
 
 export interface NewAlert {
   alert: Alert;
-  status: 'HELD' | 'PENDING';
+  /** SILENCED: recorded, never published; the sweep looks at it again when its silence ends. */
+  status: 'HELD' | 'PENDING' | 'SILENCED';
+  silence?: SilenceMark;
   /** Leased to the committing invocation, which publishes it right after the commit. */
   leaseUntil?: string;
 }
@@ -68,6 +86,8 @@ export interface Commit {
   release: { alertId: string; leaseUntil?: string }[];
   /** Held alerts that will never be sent (the incident folded into a rollout alert). */
   drop: string[];
+  /** Held alerts whose group wait is over while a silence holds them: HELD → SILENCED (skipped if no longer held). */
+  silence?: { alertId: string; mark: SilenceMark }[];
   /** The event this decision handles: its claim becomes DONE, with the alerts it queued. */
   completeEvent?: { eventId: string; token: string; alertIds: string[] };
 }
@@ -77,7 +97,8 @@ export interface CommitResult {
   skipped: string[];
 }
 
-export type DueKind = 'alert' | 'wake';
+/** `silenced`: silenced alerts, due when their silence ends. */
+export type DueKind = 'alert' | 'wake' | 'silenced';
 
 export interface DueItem {
   key: string;
@@ -112,6 +133,11 @@ export interface IncidentStore {
   /** A publish failed: the lease is given back so that the next sweep tries again. */
   markFailed(alertId: string): Promise<void>;
   getAlert(alertId: string): Promise<AlertRecord | undefined>;
+
+  /** A silenced alert whose silence ended and was looked at: it leaves the `due` index and expires. */
+  settleSilenced(alertId: string, ttlSeconds: number): Promise<void>;
+  /** A silenced alert's silence ended early (`silence expire`): the sweep looks at it at `dueAt`. */
+  rescheduleSilenced(alertId: string, dueAt: string): Promise<void>;
 
   /** The oldest items due at or before `before`, oldest first, from the sparse index (never a scan). */
   due(kind: DueKind, before: string, limit: number): Promise<DueItem[]>;

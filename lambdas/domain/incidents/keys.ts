@@ -10,6 +10,11 @@ export const eventKey = (eventId: string) => `event#${eventId}`;
 /** One alert of the outbox. */
 export const alertKey = (alertId: string) => `alert#${alertId}`;
 
+/** The silence book: every silence of the account, in one small item (README "Silences and maintenance windows"). */
+export const SILENCES_KEY = 'silences';
+/** The silence book is kept a quarter after its last write (its silences last at most 90 days). */
+export const SILENCES_TTL_SECONDS = 100 * 24 * 3600;
+
 /** The scope or alert id a key of the `due` index names. */
 export const scopeOfKey = (key: string) => key.replace(/^scope#/, '');
 export const alertIdOfKey = (key: string) => key.replace(/^alert#/, '');
@@ -27,6 +32,9 @@ export const DELIVERED_TTL_SECONDS = CLAIM_TTL_SECONDS;
 export const ROLLOUT_TTL_SECONDS = STATE_TTL_SECONDS;
 /** A held alert lives as long as its incident item could. */
 export const HELD_TTL_SECONDS = STATE_TTL_SECONDS;
+
+/** A silenced alert is kept this long after its silence ended (as long as a delivered one). */
+export const SILENCED_TTL_SECONDS = 15 * 24 * 3600;
 
 /** Claim lease: longer than one invocation (30 s timeout), shorter than Lambda's first retry (1 min). */
 export const EVENT_LEASE_SECONDS = 45;
@@ -53,3 +61,17 @@ export const MAX_WRITE_ATTEMPTS = 8;
 export const DUE_INDEX = 'due';
 export const DUE_ATTRIBUTE = 'due';
 export const DUE_AT_ATTRIBUTE = 'dueAt';
+
+/**
+ * History (`lambdas/domain/history/history.ts`): one item per stop, page and incident (`h#…`), found
+ * through the `history` index: partition `hk` (`stops#DAY`, `pages#DAY`, `incidents#open`,
+ * `incidents#closed#DAY`), sort `hs` (`CLUSTER/SERVICE#TIME#…` for stops and pages, `TIME#ID` for
+ * incidents). A day's partition holds the account's rows of that day, sorted by service then time: one
+ * service's rows are one key range, a cluster's one prefix. Items expire `historyRetentionDays` after
+ * their time.
+ */
+export const HISTORY_INDEX = 'history';
+export const HISTORY_PARTITION_ATTRIBUTE = 'hk';
+export const HISTORY_SORT_ATTRIBUTE = 'hs';
+/** The entry itself, as compact JSON. */
+export const HISTORY_ENTRY_ATTRIBUTE = 'h';

@@ -6,9 +6,11 @@
  * A test synthesizes the stack and reads every function's environment back through those readers.
  */
 import { SERVICE_ACTION_NAMES } from '../alerts/build-service-action-alert';
+import { STALL_CATEGORY_NAMES } from '../capacity/service-stalls';
 import { AWS_RESERVED_ADDRESSES, MIN_SUBNET_PREFIX } from '../capacity/subnet-capacity';
 import { ACCOUNT_ID, REGION } from '../events/ecs-event';
 import { ROLLOUT_CATEGORIES } from '../rollouts/classify-rollout';
+import { parseMaintenanceWindow } from '../silences/maintenance-window';
 import {
   isSeverity,
   isStopCategory,
@@ -58,11 +60,15 @@ export function clusterRefOf(cluster: string): ClusterRef | undefined {
   return undefined;
 }
 
-/** Categories whose severity can be overridden: stop categories, rollout outcomes, service action events. */
+/**
+ * Categories whose severity can be overridden: stop categories, rollout outcomes, service action events,
+ * failures that send no event.
+ */
 export const OVERRIDABLE_CATEGORIES: readonly string[] = [
   ...STOP_CATEGORIES,
   ...ROLLOUT_CATEGORIES,
   ...SERVICE_ACTION_NAMES,
+  ...STALL_CATEGORY_NAMES,
 ];
 
 export type SeverityOverrides = Readonly<Partial<Record<string, Severity>>>;
@@ -227,6 +233,27 @@ export const SETTINGS = {
     expected: 'a list of regular expressions',
     json: true,
     invalid: invalidRegExp,
+  }),
+  historyRetentionDays: integer({
+    prop: 'historyRetentionDays',
+    context: 'historyRetentionDays',
+    env: 'HISTORY_RETENTION_DAYS',
+    default: 30,
+    // 0: no history, and routine stops are filtered by the rule again (README "History").
+    min: 0,
+    max: 365,
+  }),
+  maintenanceWindows: list<string>({
+    prop: 'maintenanceWindows',
+    context: 'maintenanceWindows',
+    env: 'MAINTENANCE_WINDOWS',
+    default: [],
+    expected: 'a list of maintenance windows ("DAY HH:MM/DURATION cluster=NAME [service=NAME] [category=NAME]")',
+    json: true,
+    invalid: (spec) => {
+      const window = parseMaintenanceWindow(spec);
+      return typeof window === 'string' ? window : undefined;
+    },
   }),
   loopThreshold: integer({
     prop: 'restartLoop.threshold',
