@@ -296,6 +296,16 @@ def watch():
         if os.getppid() != parent:
             os._exit(0)
 threading.Thread(target=watch, daemon=True, name="parent-watchdog").start()
+# DynamoDB applies each request atomically; moto's threaded server does not (a conditional write can pass
+# its check while another request writes the item), so concurrent writers could both win. One DynamoDB
+# request at a time restores what the incident engine relies on; other services stay concurrent.
+from moto.dynamodb.responses import DynamoHandler
+dynamodb_request = threading.Lock()
+unlocked_call_action = DynamoHandler.call_action
+def call_action_atomically(self):
+    with dynamodb_request:
+        return unlocked_call_action(self)
+DynamoHandler.call_action = call_action_atomically
 from moto.server import main
 sys.argv[0] = "moto_server"
 main(sys.argv[1:])
