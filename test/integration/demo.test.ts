@@ -60,6 +60,17 @@ describe('ecs-watchdog demo', () => {
     expect(lines.length).toBeLessThan(8 * pages.length);
   });
 
+  it('shows a silenced page held, not sent, and ends with the history of the crash loop', () => {
+    expect(result.run.silenced?.length).toBeGreaterThan(0);
+    expect(figure(stdout, 'Silenced')).toBe(result.run.silenced?.length);
+    const silenced = result.run.silenced?.[0];
+    expect(compact()).toContain(`SILENCED by ${silenced?.silenceId}, not sent: ${silenced?.title}`);
+    const sentIds = new Set(pages.map((a) => a.alertId ?? a.dedupeKey));
+    for (const held of result.run.silenced ?? []) expect(sentIds.has(held.alertId)).toBe(false);
+    expect(stdout).toMatch(/^HISTORY: ecs-watchdog history --cluster production --service \S+ --since /m);
+    expect(result.run.history?.split('\n').length).toBeGreaterThan(3);
+  });
+
   it('delivers every event of events/ at least once, and the malformed ones are rejected with their reason', () => {
     const delivered = new Set(result.run.deliveries.map((d) => d.label));
     for (const { label } of eventFiles) expect(delivered).toContain(label);
