@@ -1,13 +1,14 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { defaultExternalId } from '../lambdas/domain/accounts/member-accounts.js';
 import { type Setting, SettingError } from '../lambdas/domain/settings/setting.js';
 import { FORWARDER_SETTINGS, type ForwarderSettingName } from '../lambdas/domain/settings/settings.js';
 import { checkSetting } from './config.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import { taskStoppedPattern } from './ecs-watchdog.js';
 import { MemberRole } from './member-role.js';
 import { deploymentPattern, serviceActionPattern } from './rollout-watch.js';
@@ -66,16 +67,7 @@ export class EcsWatchdogForwarder extends Construct {
       'CentralBus',
       `arn:${stack.partition}:events:${settings.centralRegion}:${settings.centralAccount}:event-bus/default`,
     );
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the forwarding rules: events the central bus refused stay 14 days.',
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'the forwarding rules: events the central bus refused stay 14 days');
     const role = new iam.Role(this, 'ForwardRole', {
       assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
       description: "ECS Watchdog: puts this account's ECS events on the central watchdog's bus",

@@ -7,7 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { CENTRAL_LOOKUP_ROLE_PATH } from '../lambdas/domain/accounts/member-accounts.js';
 import { RESOURCE_ENV, type SettingName, settingsEnvironment } from '../lambdas/domain/settings/settings.js';
@@ -25,6 +25,7 @@ import {
   type WatchdogSettings,
 } from './config.js';
 import { WatchdogDashboard } from './dashboard.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import { Incidents } from './incidents.js';
 import { MEMBER_LOOKUP_SETTINGS, MemberAccess } from './member-access.js';
 import { TOPIC_KEY_GRANT_ACKNOWLEDGEMENT } from './nag-reasons.js';
@@ -353,16 +354,10 @@ export class EcsWatchdog extends Construct {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(this.settings.alertEmail));
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is the dead-letter queue of the watchdog rules, functions and timer queue; messages stay 14 days and an alarm pages ops on the first one.',
-    });
+    this.deadLetterQueue = deadLetterQueue(
+      this,
+      'the watchdog rules, functions and timer queue; messages stay 14 days and an alarm pages ops on the first one',
+    );
 
     this.incidents = new Incidents(this, 'Incidents', {
       restartLoop: this.settings,
