@@ -190,41 +190,21 @@ async function main(): Promise<void> {
     await measure('deployment (3 deployment events, 1 steady state)', async () => {
       for (const eventName of ['SERVICE_DEPLOYMENT_IN_PROGRESS', 'SERVICE_DEPLOYMENT_COMPLETED']) {
         await processRollout(
-          {
-            version: '0',
-            id: `deploy-${eventName}`,
-            'detail-type': 'ECS Deployment State Change',
-            source: 'aws.ecs',
-            account: '123456789012',
-            time: new Date(clock).toISOString(),
-            region: 'us-east-1',
-            resources: ['arn:aws:ecs:us-east-1:123456789012:service/production/api-service'],
-            detail: {
-              eventType: 'INFO',
-              eventName,
-              deploymentId: 'ecs-svc/1',
-              updatedAt: new Date(clock).toISOString(),
-            },
-          },
+          serviceEvent('ECS Deployment State Change', `deploy-${eventName}`, clock, {
+            eventType: 'INFO',
+            eventName,
+            deploymentId: 'ecs-svc/1',
+            updatedAt: new Date(clock).toISOString(),
+          }),
           deps,
         );
       }
       await processRollout(
-        {
-          version: '0',
-          id: 'steady',
-          'detail-type': 'ECS Service Action',
-          source: 'aws.ecs',
-          account: '123456789012',
-          time: new Date(clock).toISOString(),
-          region: 'us-east-1',
-          resources: ['arn:aws:ecs:us-east-1:123456789012:service/production/api-service'],
-          detail: {
-            eventType: 'INFO',
-            eventName: 'SERVICE_STEADY_STATE',
-            clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/production',
-          },
-        },
+        serviceEvent('ECS Service Action', 'steady', clock, {
+          eventType: 'INFO',
+          eventName: 'SERVICE_STEADY_STATE',
+          clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/production',
+        }),
         deps,
       );
       return 3;
@@ -338,3 +318,18 @@ main().catch((error) => {
   console.error(error);
   process.exit(1);
 });
+
+/** An event of the seeded api-service (a deployment state change or a service action) at `clock`. */
+function serviceEvent(detailType: string, id: string, clock: number, detail: Record<string, unknown>) {
+  return {
+    version: '0',
+    id,
+    'detail-type': detailType,
+    source: 'aws.ecs',
+    account: '123456789012',
+    time: new Date(clock).toISOString(),
+    region: 'us-east-1',
+    resources: ['arn:aws:ecs:us-east-1:123456789012:service/production/api-service'],
+    detail,
+  };
+}
