@@ -1,14 +1,15 @@
 import type { Alert } from './alert';
+import { AS_IS, type Escaping, EscapedTwice, escapedJson, IN_JSON_STRING_TWICE, joinLines } from './json-text';
 
 /** The AWS chat-notification (Amazon Q Developer in chat applications) "custom notification" shape. */
-export interface ChatNotification {
+export interface ChatNotification<Description = string> {
   version: '1.0';
   source: 'custom';
   id: string;
   content: {
     textType: 'client-markdown';
     title: string;
-    description: string;
+    description: Description;
     nextSteps: string[];
     keywords: string[];
   };
@@ -35,21 +36,18 @@ const RESOLVED_EMOJI = ':white_check_mark:';
 const DESCRIPTION_MAX = 3500;
 
 export function renderChat(alert: Alert): ChatNotification {
-  const parts = [alert.summary];
-  if (alert.verdict) parts.push(`*Likely cause:* ${alert.verdict}`);
-  const culprit = alert.evidence.containers?.find((c) => c.culprit);
-  if (culprit?.reason) parts.push(`*Reason:* \`${culprit.reason}\``);
-  const facts = alert.evidence.facts.slice(0, 6).map((f) => `*${f.label}:* ${f.value}`);
-  if (facts.length > 0) parts.push(facts.join('\n'));
-  const excerpt = alert.evidence.logExcerpt;
-  if (excerpt && excerpt.lines.length > 0)
-    parts.push(`*Last log lines (${excerpt.container}):*\n\`\`\`\n${excerpt.lines.slice(-10).join('\n')}\n\`\`\``);
-  if (alert.links.length > 0) parts.push(alert.links.map((l) => `<${l.url}|${l.label}>`).join(' | '));
-  if (alert.enrichmentErrors.length > 0) {
-    parts.push(`_Not looked up: ${alert.enrichmentErrors.map((e) => `${e.lookup} (${e.message})`).join('; ')}_`);
-  }
-  const description = parts.join('\n\n');
+  return chatNotification(alert, description(alert, AS_IS));
+}
 
+/**
+ * The chat notification's JSON as the SNS message carries it (escaped once more): the same text as
+ * `JSON.stringify(JSON.stringify(renderChat(alert)))` without the outer quotes, written in one pass.
+ */
+export function chatBody(alert: Alert): string {
+  return escapedJson(chatNotification(alert, new EscapedTwice(description(alert, IN_JSON_STRING_TWICE))));
+}
+
+function chatNotification<Description>(alert: Alert, description: Description): ChatNotification<Description> {
   return {
     version: '1.0',
     source: 'custom',
@@ -57,7 +55,7 @@ export function renderChat(alert: Alert): ChatNotification {
     content: {
       textType: 'client-markdown',
       title: `${alert.resolves ? RESOLVED_EMOJI : (SEVERITY_EMOJI[alert.severity] ?? '')} ${alert.title}`.trim(),
-      description: description.length > DESCRIPTION_MAX ? `${description.slice(0, DESCRIPTION_MAX - 1)}…` : description,
+      description,
       nextSteps: alert.nextSteps.slice(0, 5),
       keywords: defined([alert.severity, alert.category, alert.cluster, alert.service, alert.team]),
     },
@@ -69,6 +67,29 @@ export function renderChat(alert: Alert): ChatNotification {
       additionalContext: additionalContext(alert),
     },
   };
+}
+
+/** Paragraphs of markdown, cut at {@link DESCRIPTION_MAX} characters. */
+function description(alert: Alert, escaping: Escaping): string {
+  // One line each; an empty line between paragraphs.
+  const lines = [alert.summary];
+  const paragraph = (...more: string[]) => lines.push('', ...more);
+  if (alert.verdict) paragraph(`*Likely cause:* ${alert.verdict}`);
+  const culprit = alert.evidence.containers?.find((c) => c.culprit);
+  if (culprit?.reason) paragraph(`*Reason:* \`${culprit.reason}\``);
+  const facts = alert.evidence.facts.slice(0, 6).map((f) => `*${f.label}:* ${f.value}`);
+  if (facts.length > 0) paragraph(...facts);
+  const excerpt = alert.evidence.logExcerpt;
+  if (excerpt && excerpt.lines.length > 0)
+    paragraph(`*Last log lines (${excerpt.container}):*`, '```', ...excerpt.lines.slice(-10), '```');
+  if (alert.links.length > 0) paragraph(alert.links.map((l) => `<${l.url}|${l.label}>`).join(' | '));
+  if (alert.enrichmentErrors.length > 0) {
+    paragraph(`_Not looked up: ${alert.enrichmentErrors.map((e) => `${e.lookup} (${e.message})`).join('; ')}_`);
+  }
+  let length = lines.length - 1;
+  for (const line of lines) length += line.length;
+  if (length <= DESCRIPTION_MAX) return joinLines(lines, escaping);
+  return escaping.text(`${lines.join('\n').slice(0, DESCRIPTION_MAX - 1)}…`);
 }
 
 function defined(values: (string | undefined)[]): string[] {

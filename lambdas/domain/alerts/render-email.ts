@@ -1,8 +1,12 @@
 import { accountLabel } from '../accounts/member-accounts';
 import type { Alert } from './alert';
+import { AS_IS, type Escaping, joinLines } from './json-text';
 
-/** Plain text for e-mail: the answer first, then the evidence, then what to do. */
-export function renderEmail(alert: Alert): string {
+/**
+ * Plain text for e-mail: the answer first, then the evidence, then what to do. Written as it is, or
+ * escaped for a JSON string as the SNS message carries it.
+ */
+export function renderEmail(alert: Alert, escaping: Escaping = AS_IS): string {
   const lines: string[] = [alert.title, '', alert.summary, ''];
   if (alert.verdict) lines.push(`Likely cause: ${alert.verdict}`, '');
   const where: [string, string | undefined][] = [
@@ -61,5 +65,5 @@ export function renderEmail(alert: Alert): string {
     lines.push(...alert.enrichmentErrors.map((e) => `  ${e.lookup}: ${e.message}`), '');
   }
   lines.push(`Incident ${alert.incidentId} - sent by ECS Watchdog`);
-  return lines.join('\n');
+  return joinLines(lines, escaping);
 }
