@@ -7,6 +7,7 @@
  */
 
 /** Nothing that JSON escapes: no quote, backslash, control character or surrogate. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes.
 const NOTHING_TO_ESCAPE = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
 /** `text` as it reads between the quotes of a JSON string: `JSON.stringify(text)` without them. */

@@ -1,5 +1,5 @@
 import type { Alert } from './alert';
-import { AS_IS, type Escaping, EscapedTwice, escapedJson, IN_JSON_STRING_TWICE, joinLines } from './json-text';
+import { AS_IS, EscapedTwice, type Escaping, escapedJson, IN_JSON_STRING_TWICE, joinLines } from './json-text';
 
 /** The AWS chat-notification (Amazon Q Developer in chat applications) "custom notification" shape. */
 export interface ChatNotification<Description = string> {
