@@ -86,20 +86,25 @@ export function escapedObject(object: object, more?: object): string {
 
 function escapedEntries(written: string, object: object): string {
   let out = written;
-  for (const key in object) {
-    if (!Object.hasOwn(object, key)) continue;
+  for (const key of Object.keys(object)) {
     const value = (object as Record<string, unknown>)[key];
     if (isOmitted(value)) continue;
-    out += `${out.length > 0 ? ',' : ''}${quotedTwice(key)}:${escapedJson(value)}`;
+    out += `${out.length > 0 ? ',' : ''}${quotedKey(key)}:${escapedJson(value)}`;
   }
   return out;
 }
 
-/** Lines joined by line breaks, each written with `escaping`. */
-export function joinLines(lines: readonly string[], escaping: Escaping): string {
-  let out = lines.length > 0 ? escaping.text(lines[0] as string) : '';
-  for (let i = 1; i < lines.length; i++) out += escaping.newline + escaping.text(lines[i] as string);
-  return out;
+/** Keys repeat from alert to alert (they are the alert's field names): each is escaped once. */
+const quotedKeys = new Map<string, string>();
+const QUOTED_KEYS_MAX = 1000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = quotedTwice(key);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 function isOmitted(value: unknown): boolean {

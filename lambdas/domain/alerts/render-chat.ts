@@ -1,5 +1,5 @@
 import type { Alert } from './alert';
-import { AS_IS, EscapedTwice, type Escaping, escapedJson, IN_JSON_STRING_TWICE, joinLines } from './json-text';
+import { AS_IS, EscapedTwice, type Escaping, escapedJson, IN_JSON_STRING_TWICE } from './json-text';
 
 /** The AWS chat-notification (Amazon Q Developer in chat applications) "custom notification" shape. */
 export interface ChatNotification<Description = string> {
@@ -71,25 +71,38 @@ function chatNotification<Description>(alert: Alert, description: Description): 
 
 /** Paragraphs of markdown, cut at {@link DESCRIPTION_MAX} characters. */
 function description(alert: Alert, escaping: Escaping): string {
-  // One line each; an empty line between paragraphs.
-  const lines = [alert.summary];
+  const lines = descriptionLines(alert, escaping.text);
+  // Escaping only lengthens text: escaped within the limit, the text is.
+  if (lengthOf(lines) <= DESCRIPTION_MAX) return lines.join(escaping.newline);
+  const plain = escaping === AS_IS ? lines : descriptionLines(alert, AS_IS.text);
+  const text = plain.join('\n');
+  return escaping.text(text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`);
+}
+
+/** The length of the lines joined by line breaks. */
+function lengthOf(lines: readonly string[]): number {
+  let length = lines.length - 1;
+  for (const line of lines) length += line.length;
+  return length;
+}
+
+/** One line each, an empty line between paragraphs: what the alert says written with `t`, the markdown as it is. */
+function descriptionLines(alert: Alert, t: (text: string) => string): string[] {
+  const lines = [t(alert.summary)];
   const paragraph = (...more: string[]) => lines.push('', ...more);
-  if (alert.verdict) paragraph(`*Likely cause:* ${alert.verdict}`);
+  if (alert.verdict) paragraph(`*Likely cause:* ${t(alert.verdict)}`);
   const culprit = alert.evidence.containers?.find((c) => c.culprit);
-  if (culprit?.reason) paragraph(`*Reason:* \`${culprit.reason}\``);
-  const facts = alert.evidence.facts.slice(0, 6).map((f) => `*${f.label}:* ${f.value}`);
+  if (culprit?.reason) paragraph(`*Reason:* \`${t(culprit.reason)}\``);
+  const facts = alert.evidence.facts.slice(0, 6).map((f) => `*${t(f.label)}:* ${t(f.value)}`);
   if (facts.length > 0) paragraph(...facts);
   const excerpt = alert.evidence.logExcerpt;
   if (excerpt && excerpt.lines.length > 0)
-    paragraph(`*Last log lines (${excerpt.container}):*`, '```', ...excerpt.lines.slice(-10), '```');
-  if (alert.links.length > 0) paragraph(alert.links.map((l) => `<${l.url}|${l.label}>`).join(' | '));
+    paragraph(`*Last log lines (${t(excerpt.container)}):*`, '```', ...excerpt.lines.slice(-10).map(t), '```');
+  if (alert.links.length > 0) paragraph(alert.links.map((l) => `<${t(l.url)}|${t(l.label)}>`).join(' | '));
   if (alert.enrichmentErrors.length > 0) {
-    paragraph(`_Not looked up: ${alert.enrichmentErrors.map((e) => `${e.lookup} (${e.message})`).join('; ')}_`);
+    paragraph(`_Not looked up: ${alert.enrichmentErrors.map((e) => `${t(e.lookup)} (${t(e.message)})`).join('; ')}_`);
   }
-  let length = lines.length - 1;
-  for (const line of lines) length += line.length;
-  if (length <= DESCRIPTION_MAX) return joinLines(lines, escaping);
-  return escaping.text(`${lines.join('\n').slice(0, DESCRIPTION_MAX - 1)}…`);
+  return lines;
 }
 
 function defined(values: (string | undefined)[]): string[] {
