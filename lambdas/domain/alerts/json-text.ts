@@ -107,6 +107,16 @@ function quotedKey(key: string): string {
   return quoted;
 }
 
+/**
+ * Pieces joined by `separator`, left for V8 to join once when the message is read: `Array.join` would copy
+ * them here and again into the message.
+ */
+export function joinLazily(pieces: readonly string[], separator: string): string {
+  let out = pieces.length > 0 ? (pieces[0] as string) : '';
+  for (let i = 1; i < pieces.length; i++) out += separator + pieces[i];
+  return out;
+}
+
 function isOmitted(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }

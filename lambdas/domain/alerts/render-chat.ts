@@ -1,5 +1,5 @@
 import type { Alert } from './alert';
-import { AS_IS, EscapedTwice, type Escaping, escapedJson, IN_JSON_STRING_TWICE } from './json-text';
+import { AS_IS, EscapedTwice, type Escaping, escapedJson, IN_JSON_STRING_TWICE, joinLazily } from './json-text';
 
 /** The AWS chat-notification (Amazon Q Developer in chat applications) "custom notification" shape. */
 export interface ChatNotification<Description = string> {
@@ -73,7 +73,7 @@ function chatNotification<Description>(alert: Alert, description: Description): 
 function description(alert: Alert, escaping: Escaping): string {
   const lines = descriptionLines(alert, escaping.text);
   // Escaping only lengthens text: escaped within the limit, the text is.
-  if (lengthOf(lines) <= DESCRIPTION_MAX) return lines.join(escaping.newline);
+  if (lengthOf(lines) <= DESCRIPTION_MAX) return joinLazily(lines, escaping.newline);
   const plain = escaping === AS_IS ? lines : descriptionLines(alert, AS_IS.text);
   const text = plain.join('\n');
   return escaping.text(text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`);
@@ -98,7 +98,13 @@ function descriptionLines(alert: Alert, t: (text: string) => string): string[] {
   const excerpt = alert.evidence.logExcerpt;
   if (excerpt && excerpt.lines.length > 0)
     paragraph(`*Last log lines (${t(excerpt.container)}):*`, '```', ...excerpt.lines.slice(-10).map(t), '```');
-  if (alert.links.length > 0) paragraph(alert.links.map((l) => `<${t(l.url)}|${t(l.label)}>`).join(' | '));
+  if (alert.links.length > 0)
+    paragraph(
+      joinLazily(
+        alert.links.map((l) => `<${t(l.url)}|${t(l.label)}>`),
+        ' | ',
+      ),
+    );
   if (alert.enrichmentErrors.length > 0) {
     paragraph(`_Not looked up: ${alert.enrichmentErrors.map((e) => `${t(e.lookup)} (${t(e.message)})`).join('; ')}_`);
   }

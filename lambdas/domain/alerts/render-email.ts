@@ -1,6 +1,6 @@
 import { accountLabel } from '../accounts/member-accounts';
 import type { Alert } from './alert';
-import { AS_IS, type Escaping } from './json-text';
+import { AS_IS, type Escaping, joinLazily } from './json-text';
 
 /**
  * Plain text for e-mail: the answer first, then the evidence, then what to do. Written as it is, or
@@ -67,5 +67,5 @@ export function renderEmail(alert: Alert, escaping: Escaping = AS_IS): string {
     lines.push(...alert.enrichmentErrors.map((e) => `  ${t(e.lookup)}: ${t(e.message)}`), '');
   }
   lines.push(`Incident ${t(alert.incidentId)} - sent by ECS Watchdog`);
-  return lines.join(escaping.newline);
+  return joinLazily(lines, escaping.newline);
 }
