@@ -53,58 +53,70 @@ export function quotedTwice(text: string): string {
  * `JSON.stringify` passes on the alerts of events/ (docs/architecture.md, "Rendering in one pass").
  */
 export function escapedJson(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return quotedTwice(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      if (value === null) return 'null';
-      if (value instanceof EscapedTwice) return `\\"${value.text}\\"`;
-      return Array.isArray(value) ? escapedArray(value) : escapedObject(value);
-    default:
-      return 'null';
-  }
-}
-
-function escapedArray(values: readonly unknown[]): string {
-  let out = '[';
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out += ',';
-    out += isOmitted(values[i]) ? 'null' : escapedJson(values[i]);
-  }
-  return `${out}]`;
+  return appendJson('', value);
 }
 
 /** {@link escapedJson} of `{ ...object, ...more }`, without the copy, when `more`'s keys are not `object`'s. */
 export function escapedObject(object: object, more?: object): string {
-  const entries = escapedEntries('', object);
-  return `{${more ? escapedEntries(entries, more) : entries}}`;
+  const entries = appendEntries('{', object, true);
+  return `${more ? appendEntries(entries, more, entries.length === 1) : entries}}`;
 }
 
-function escapedEntries(written: string, object: object): string {
+/** `written` followed by the value: each piece is appended where it is made, so that V8 joins the text once. */
+function appendJson(written: string, value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return `${written}\\"${inJsonStringTwice(value)}\\"`;
+    case 'number':
+      return written + (Number.isFinite(value) ? String(value) : 'null');
+    case 'boolean':
+      return written + (value ? 'true' : 'false');
+    case 'object':
+      if (value === null) return `${written}null`;
+      if (value instanceof EscapedTwice) return `${written}\\"${value.text}\\"`;
+      return Array.isArray(value)
+        ? `${appendItems(`${written}[`, value)}]`
+        : `${appendEntries(`${written}{`, value, true)}}`;
+    default:
+      return `${written}null`;
+  }
+}
+
+function appendItems(written: string, values: readonly unknown[]): string {
   let out = written;
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) out += ',';
+    out = isOmitted(values[i]) ? `${out}null` : appendJson(out, values[i]);
+  }
+  return out;
+}
+
+/** Appends the object's entries after `written`: after its `{` (`first`), or after an entry. */
+function appendEntries(written: string, object: object, first: boolean): string {
+  let out = written;
+  let isFirst = first;
   for (const key of Object.keys(object)) {
     const value = (object as Record<string, unknown>)[key];
     if (isOmitted(value)) continue;
-    out += `${out.length > 0 ? ',' : ''}${quotedKey(key)}:${escapedJson(value)}`;
+    out = appendJson(out + keyPrefix(key, isFirst), value);
+    isFirst = false;
   }
   return out;
 }
 
 /** Keys repeat from alert to alert (they are the alert's field names): each is escaped once. */
-const quotedKeys = new Map<string, string>();
-const QUOTED_KEYS_MAX = 1000;
+const keyPrefixes = new Map<string, readonly [first: string, next: string]>();
+const KEY_PREFIXES_MAX = 1000;
 
-function quotedKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = quotedTwice(key);
-    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+/** `\"key\":`, after a comma unless it is the object's first key. */
+function keyPrefix(key: string, first: boolean): string {
+  let prefixes = keyPrefixes.get(key);
+  if (prefixes === undefined) {
+    const quoted = `${quotedTwice(key)}:`;
+    prefixes = [quoted, `,${quoted}`];
+    if (keyPrefixes.size < KEY_PREFIXES_MAX) keyPrefixes.set(key, prefixes);
   }
-  return quoted;
+  return prefixes[first ? 0 : 1];
 }
 
 /**
