@@ -11,27 +11,25 @@ export function renderEmail(alert: Alert, escaping: Escaping = AS_IS): string {
   const t = escaping.text;
   const lines: string[] = [t(alert.title), '', t(alert.summary), ''];
   if (alert.verdict) lines.push(`Likely cause: ${t(alert.verdict)}`, '');
-  const where: [string, string | undefined][] = [
-    ['Severity', alert.severity],
-    ['Category', alert.category],
-    [
-      'Account / region',
-      `${accountLabel(alert.account, alert.accountName ? { [alert.account]: alert.accountName } : {})} / ${alert.region}`,
-    ],
-    ['Cluster', alert.cluster],
-    ['Service', alert.service],
-    ['Team', alert.team],
-    ['Task definition', alert.taskDefinition],
-    ['Culprit container', alert.culpritContainer],
-    ['Task', alert.taskArn],
-    ['Occurred at', alert.occurredAt],
-  ];
-  for (const [label, value] of where) if (value !== undefined) lines.push(`${label}: ${t(value)}`);
+  const field = (label: string, value: string | undefined) => {
+    if (value !== undefined) lines.push(`${label}: ${t(value)}`);
+  };
+  field('Severity', alert.severity);
+  field('Category', alert.category);
+  const account = accountLabel(alert.account, alert.accountName ? { [alert.account]: alert.accountName } : {});
+  field('Account / region', `${account} / ${alert.region}`);
+  field('Cluster', alert.cluster);
+  field('Service', alert.service);
+  field('Team', alert.team);
+  field('Task definition', alert.taskDefinition);
+  field('Culprit container', alert.culpritContainer);
+  field('Task', alert.taskArn);
+  field('Occurred at', alert.occurredAt);
   lines.push('');
 
   if (alert.nextSteps.length > 0) {
     lines.push('NEXT STEPS');
-    lines.push(...alert.nextSteps.map((step, i) => `  ${i + 1}. ${t(step)}`));
+    alert.nextSteps.forEach((step, i) => lines.push(`  ${i + 1}. ${t(step)}`));
     lines.push('');
   }
 
@@ -43,28 +41,27 @@ export function renderEmail(alert: Alert, escaping: Escaping = AS_IS): string {
         ? `, memory hard ${c.memoryHardMiB ?? '-'} MiB / soft ${c.memorySoftMiB ?? '-'} MiB`
         : '';
     const essential = c.essential === undefined ? '' : c.essential ? ', essential' : ', not essential';
-    lines.push(
-      `  Container ${t(c.name)}${c.culprit ? ' (CULPRIT)' : ''}: exit ${c.exitCode ?? 'none'} - ${t(c.exitMeaning)}${essential}${limits}`,
-    );
+    const exit = `exit ${c.exitCode ?? 'none'} - ${t(c.exitMeaning)}`;
+    lines.push(`  Container ${t(c.name)}${c.culprit ? ' (CULPRIT)' : ''}: ${exit}${essential}${limits}`);
     if (c.reason) lines.push(`    reason: ${t(c.reason)}`);
   }
   const excerpt = alert.evidence.logExcerpt;
   if (excerpt) {
-    lines.push(
-      '',
-      `LAST ${excerpt.lines.length} LOG LINES (${t(excerpt.container)}, ${t(excerpt.logGroup)} ${t(excerpt.logStream)})`,
-    );
-    lines.push(...excerpt.lines.map((l) => `  ${t(l)}`));
+    const stream = `${t(excerpt.container)}, ${t(excerpt.logGroup)} ${t(excerpt.logStream)}`;
+    lines.push('', `LAST ${excerpt.lines.length} LOG LINES (${stream})`);
+    for (const line of excerpt.lines) lines.push(`  ${t(line)}`);
   }
   lines.push('');
 
   if (alert.links.length > 0) {
     lines.push('LINKS');
-    lines.push(...alert.links.map((l) => `  ${t(l.label)}: ${t(l.url)}`), '');
+    for (const link of alert.links) lines.push(`  ${t(link.label)}: ${t(link.url)}`);
+    lines.push('');
   }
   if (alert.enrichmentErrors.length > 0) {
     lines.push('NOT LOOKED UP (the alert was sent without these)');
-    lines.push(...alert.enrichmentErrors.map((e) => `  ${t(e.lookup)}: ${t(e.message)}`), '');
+    for (const e of alert.enrichmentErrors) lines.push(`  ${t(e.lookup)}: ${t(e.message)}`);
+    lines.push('');
   }
   lines.push(`Incident ${t(alert.incidentId)} - sent by ECS Watchdog`);
   return joinLazily(lines, escaping.newline);
