@@ -89,24 +89,26 @@ function lengthOf(lines: readonly string[]): number {
 /** One line each, an empty line between paragraphs: what the alert says written with `t`, the markdown as it is. */
 function descriptionLines(alert: Alert, t: (text: string) => string): string[] {
   const lines = [t(alert.summary)];
-  const paragraph = (...more: string[]) => lines.push('', ...more);
-  if (alert.verdict) paragraph(`*Likely cause:* ${t(alert.verdict)}`);
+  if (alert.verdict) lines.push('', `*Likely cause:* ${t(alert.verdict)}`);
   const culprit = alert.evidence.containers?.find((c) => c.culprit);
-  if (culprit?.reason) paragraph(`*Reason:* \`${t(culprit.reason)}\``);
-  const facts = alert.evidence.facts.slice(0, 6).map((f) => `*${t(f.label)}:* ${t(f.value)}`);
-  if (facts.length > 0) paragraph(...facts);
+  if (culprit?.reason) lines.push('', `*Reason:* \`${t(culprit.reason)}\``);
+  const facts = alert.evidence.facts.slice(0, 6);
+  if (facts.length > 0) lines.push('');
+  for (const fact of facts) lines.push(`*${t(fact.label)}:* ${t(fact.value)}`);
   const excerpt = alert.evidence.logExcerpt;
-  if (excerpt && excerpt.lines.length > 0)
-    paragraph(`*Last log lines (${t(excerpt.container)}):*`, '```', ...excerpt.lines.slice(-10).map(t), '```');
-  if (alert.links.length > 0)
-    paragraph(
-      joinLazily(
-        alert.links.map((l) => `<${t(l.url)}|${t(l.label)}>`),
-        ' | ',
-      ),
-    );
+  if (excerpt && excerpt.lines.length > 0) {
+    lines.push('', `*Last log lines (${t(excerpt.container)}):*`, '```');
+    for (const line of excerpt.lines.slice(-10)) lines.push(t(line));
+    lines.push('```');
+  }
+  if (alert.links.length > 0) {
+    let links = '';
+    for (const l of alert.links) links += `${links.length > 0 ? ' | ' : ''}<${t(l.url)}|${t(l.label)}>`;
+    lines.push('', links);
+  }
   if (alert.enrichmentErrors.length > 0) {
-    paragraph(`_Not looked up: ${alert.enrichmentErrors.map((e) => `${t(e.lookup)} (${t(e.message)})`).join('; ')}_`);
+    const missing = alert.enrichmentErrors.map((e) => `${t(e.lookup)} (${t(e.message)})`).join('; ');
+    lines.push('', `_Not looked up: ${missing}_`);
   }
   return lines;
 }
