@@ -110,7 +110,7 @@ describe('renderings', () => {
     expect(chat.content.keywords).toEqual(['HIGH', 'APP_CRASH', 'production', 'api-service']);
   });
 
-  it('SNS message: the alert JSON as default (SQS, Lambda, Firehose, email-json), e-mail text, chat JSON for HTTP(S), byte for byte what JSON.stringify of the bodies gives', () => {
+  it('SNS message: the alert JSON as default (SQS, Lambda, Firehose, email-json, HTTP), e-mail text, chat JSON for HTTPS, byte for byte what JSON.stringify of the bodies gives', () => {
     // Every body carries the alert's stable id, set when it was queued or, for one published alone, here.
     const queued = { ...alert, alertId: 'alert-1' };
     const json = JSON.stringify(queued);
@@ -119,7 +119,6 @@ describe('renderings', () => {
       default: json,
       email: renderEmail(queued),
       https: chat,
-      http: chat,
     });
     expect(toSnsMessage(queued).message).toBe(expected);
     expect(JSON.parse(JSON.parse(toSnsMessage(alert).message).default).alertId).toBe(alert.dedupeKey);

@@ -174,7 +174,7 @@ describe('processTaskStopped', () => {
 
     const bodies = JSON.parse(input?.Message ?? '{}');
     // SQS, Lambda, Firehose and email-json subscribers get `default`: the alert JSON.
-    expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'http', 'https']);
+    expect(Object.keys(bodies).sort()).toEqual(['default', 'email', 'https']);
     const alert = JSON.parse(bodies.default);
     expect(alert).toMatchObject({
       kind: 'TASK_STOPPED',

@@ -7,11 +7,9 @@ import { renderEmail } from '../../lambdas/domain/alerts/render-email';
  * one pass (docs/architecture.md, "Rendering in one pass") must be this text, byte for byte.
  */
 export function referenceMessage(alert: Alert): string {
-  const chat = JSON.stringify(renderChat(alert));
   return JSON.stringify({
     default: JSON.stringify(alert.alertId !== undefined ? alert : { ...alert, alertId: alertIdOf(alert) }),
     email: renderEmail(alert),
-    https: chat,
-    http: chat,
+    https: JSON.stringify(renderChat(alert)),
   });
 }

@@ -91,15 +91,15 @@ export function withoutEmpty(
 }
 
 /**
- * The same text as JSON.stringify of the object of bodies, built from bodies quoted once. The alert JSON is
- * written once, as `default`: SNS sends `default` to every protocol the message does not name (SQS, Lambda,
- * Firehose, email-json), so naming them would only repeat it.
+ * The same text as JSON.stringify of the object of bodies, each body written escaped in one pass
+ * (docs/architecture.md, "Rendering in one pass"). The alert JSON is written once, as `default`: SNS sends
+ * `default` to every protocol the message does not name (SQS, Lambda, Firehose, email-json, plain HTTP),
+ * so naming them would only repeat it. The chat notification goes to HTTPS, where chat services listen.
  */
 function composeBodies(alert: Alert): string {
   // Every body carries the stable id a subscriber drops a repeat by (README "Delivery"), queued or not.
   const json = alert.alertId !== undefined ? escapedObject(alert) : escapedObject(alert, { alertId: alertIdOf(alert) });
-  const chat = chatBody(alert);
-  return `{"default":"${json}","email":"${renderEmail(alert, IN_JSON_STRING)}","https":"${chat}","http":"${chat}"}`;
+  return `{"default":"${json}","email":"${renderEmail(alert, IN_JSON_STRING)}","https":"${chatBody(alert)}"}`;
 }
 
 /** The alert as it is, then smaller and smaller versions of it: what a size limit keeps of an alert. */
