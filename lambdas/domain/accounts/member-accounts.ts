@@ -50,6 +50,10 @@ export function lookupOrigin(raw: unknown): AccountRegion | undefined {
 
 /** How an alert names an account: `payments-prod (111111111111)` when the `accountNames` setting names it. */
 export function accountLabel(account: string, names: Readonly<Record<string, string>>): string {
-  const name = names[account];
+  return namedAccount(account, names[account]);
+}
+
+/** {@link accountLabel} of an account whose name (if any) is known. */
+export function namedAccount(account: string, name: string | undefined): string {
   return name ? `${name} (${account})` : account;
 }

@@ -1,4 +1,4 @@
-import { accountLabel } from '../accounts/member-accounts';
+import { namedAccount } from '../accounts/member-accounts';
 import type { Alert } from './alert';
 
 /**
@@ -9,7 +9,7 @@ import type { Alert } from './alert';
 export function withAccountName(alert: Alert, names: Readonly<Record<string, string>>): Alert {
   const name = alert.accountName ?? names[alert.account];
   if (!name || alert.accountName === name) return alert;
-  const label = accountLabel(alert.account, { [alert.account]: name });
+  const label = namedAccount(alert.account, name);
   return {
     ...alert,
     accountName: name,

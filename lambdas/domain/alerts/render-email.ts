@@ -1,4 +1,4 @@
-import { accountLabel } from '../accounts/member-accounts';
+import { namedAccount } from '../accounts/member-accounts';
 import type { Alert } from './alert';
 import { AS_IS, type Escaping, joinLazily } from './json-text';
 
@@ -16,7 +16,7 @@ export function renderEmail(alert: Alert, escaping: Escaping = AS_IS): string {
   };
   field('Severity', alert.severity);
   field('Category', alert.category);
-  const account = accountLabel(alert.account, alert.accountName ? { [alert.account]: alert.accountName } : {});
+  const account = namedAccount(alert.account, alert.accountName);
   field('Account / region', `${account} / ${alert.region}`);
   field('Cluster', alert.cluster);
   field('Service', alert.service);
