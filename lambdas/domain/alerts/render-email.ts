@@ -11,20 +11,19 @@ export function renderEmail(alert: Alert, escaping: Escaping = AS_IS): string {
   const t = escaping.text;
   const lines: string[] = [t(alert.title), '', t(alert.summary), ''];
   if (alert.verdict) lines.push(`Likely cause: ${t(alert.verdict)}`, '');
-  const field = (label: string, value: string | undefined) => {
-    if (value !== undefined) lines.push(`${label}: ${t(value)}`);
-  };
-  field('Severity', alert.severity);
-  field('Category', alert.category);
-  const account = namedAccount(alert.account, alert.accountName);
-  field('Account / region', `${account} / ${alert.region}`);
-  field('Cluster', alert.cluster);
-  field('Service', alert.service);
-  field('Team', alert.team);
-  field('Task definition', alert.taskDefinition);
-  field('Culprit container', alert.culpritContainer);
-  field('Task', alert.taskArn);
-  field('Occurred at', alert.occurredAt);
+  const fields: [label: string, value: string | undefined][] = [
+    ['Severity', alert.severity],
+    ['Category', alert.category],
+    ['Account / region', `${namedAccount(alert.account, alert.accountName)} / ${alert.region}`],
+    ['Cluster', alert.cluster],
+    ['Service', alert.service],
+    ['Team', alert.team],
+    ['Task definition', alert.taskDefinition],
+    ['Culprit container', alert.culpritContainer],
+    ['Task', alert.taskArn],
+    ['Occurred at', alert.occurredAt],
+  ];
+  for (const field of fields) if (field[1] !== undefined) lines.push(`${field[0]}: ${t(field[1])}`);
   lines.push('');
 
   if (alert.nextSteps.length > 0) {
