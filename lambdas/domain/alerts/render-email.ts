@@ -28,7 +28,9 @@ export function renderEmail(alert: Alert, escaping: Escaping = AS_IS): string {
 
   if (alert.nextSteps.length > 0) {
     lines.push('NEXT STEPS');
-    alert.nextSteps.forEach((step, i) => lines.push(`  ${i + 1}. ${t(step)}`));
+    alert.nextSteps.forEach((step, i) => {
+      lines.push(`  ${i + 1}. ${t(step)}`);
+    });
     lines.push('');
   }
 
