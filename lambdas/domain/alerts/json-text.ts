@@ -23,7 +23,8 @@ export function inJsonStringTwice(text: string): string {
 
 /**
  * How a renderer writes its text: as it is, or already escaped for one or two levels of JSON string.
- * Text escapes piece by piece (`escape(a + b) === escape(a) + escape(b)`), so a renderer escapes what it
+ * Text escapes piece by piece (`escape(a + b) === escape(a) + escape(b)`, unless a surrogate pair is split
+ * between `a` and `b`, which no renderer does: it escapes whole values), so a renderer escapes what it
  * writes as it goes and joins the pieces with the escaped line break.
  */
 export interface Escaping {
