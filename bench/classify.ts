@@ -6,8 +6,9 @@
  *
  * - `classify`: `classifyEvent` on the event just parsed (what `ecs-watchdog classify` does per event: envelope
  *   and detail reading, the stop/rollout/service-action rules, the alert).
- * - `full`: classify, then `toSnsMessage` (the e-mail text, the chat notification and the JSON bodies of
- *   the SNS message in `lambdas/domain/alerts/`).
+ * - `full`: classify, then `toSnsMessage` (the e-mail text, the chat notification and the alert JSON of
+ *   the SNS message in `lambdas/domain/alerts/`), the message read whole: written in pieces, it is joined inside
+ *   the timed pass, not left for the SDK.
  * - `parse`: `JSON.parse` of the event's compact one-line text (as in an EventBridge archive export).
  *
  * Two inputs: every valid event under events/ (task-stopped, deployment, service-action), and a synthetic
