@@ -10,6 +10,7 @@ import { parseTaskStateChange } from '../../lambdas/domain/events/task-event';
 import { classifyStop } from '../../lambdas/domain/stops/classify-stop';
 import { explainExitCode } from '../../lambdas/domain/stops/exit-codes';
 import { taskEvent } from '../support/events';
+import { referenceMessage } from '../support/reference-message';
 
 function alertFor(detail: Record<string, unknown> = {}) {
   const task = parseTaskStateChange(parseEnvelope(taskEvent(detail)));
@@ -113,14 +114,7 @@ describe('renderings', () => {
   it('SNS message: the alert JSON as default (SQS, Lambda, Firehose, email-json, HTTP), e-mail text, chat JSON for HTTPS, byte for byte what JSON.stringify of the bodies gives', () => {
     // Every body carries the alert's stable id, set when it was queued or, for one published alone, here.
     const queued = { ...alert, alertId: 'alert-1' };
-    const json = JSON.stringify(queued);
-    const chat = JSON.stringify(renderChat(queued));
-    const expected = JSON.stringify({
-      default: json,
-      email: renderEmail(queued),
-      https: chat,
-    });
-    expect(toSnsMessage(queued).message).toBe(expected);
+    expect(toSnsMessage(queued).message).toBe(referenceMessage(queued));
     expect(JSON.parse(JSON.parse(toSnsMessage(alert).message).default).alertId).toBe(alert.dedupeKey);
   });
 

@@ -42,7 +42,7 @@ export class EscapedTwice {
 }
 
 /** A string value of a JSON text that is itself a JSON string's content. */
-export function quotedTwice(text: string): string {
+function quotedTwice(text: string): string {
   return `\\"${inJsonStringTwice(text)}\\"`;
 }
 
