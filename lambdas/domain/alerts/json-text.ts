@@ -28,13 +28,47 @@ export function inJsonStringTwice(text: string): string {
  * writes as it goes and joins the pieces with the escaped line break.
  */
 export interface Escaping {
+  /** A piece of what the alert says (a value, never a line break). */
   text(piece: string): string;
+  /** Any text, line breaks included. */
+  anyText(text: string): string;
   newline: string;
 }
 
-export const AS_IS: Escaping = { text: (piece) => piece, newline: '\n' };
-export const IN_JSON_STRING: Escaping = { text: inJsonString, newline: '\\n' };
-export const IN_JSON_STRING_TWICE: Escaping = { text: inJsonStringTwice, newline: '\\\\n' };
+const asIs = (text: string) => text;
+
+export const AS_IS: Escaping = { text: asIs, anyText: asIs, newline: '\n' };
+export const IN_JSON_STRING: Escaping = { text: inJsonString, anyText: inJsonString, newline: '\\n' };
+export const IN_JSON_STRING_TWICE: Escaping = {
+  text: inJsonStringTwice,
+  anyText: inJsonStringTwice,
+  newline: '\\\\n',
+};
+
+/**
+ * The same escaping for an alert whose strings hold nothing JSON escapes ({@link holdsNothingToEscape}):
+ * each piece it says is written as it is, unchecked. Checked once for the whole alert, not once per body.
+ */
+export function forCleanText(escaping: Escaping): Escaping {
+  return { text: asIs, anyText: escaping.anyText, newline: escaping.newline };
+}
+
+/** Whether no string in the value, at any depth, holds anything JSON escapes (keys aside: they are checked once). */
+export function holdsNothingToEscape(value: unknown): boolean {
+  if (typeof value === 'string') return NOTHING_TO_ESCAPE.test(value);
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!holdsNothingToEscape(value[i])) return false;
+    return true;
+  }
+  for (const key of Object.keys(value)) {
+    if (!holdsNothingToEscape((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/** How a string value is written: {@link inJsonStringTwice}, or as it is when it is known to need nothing. */
+type StringEscaper = (text: string) => string;
 
 /** Text already escaped twice, written as it is by {@link escapedJson}. */
 export class EscapedTwice {
@@ -53,21 +87,21 @@ function quotedTwice(text: string): string {
  * joined as it is written (V8 joins the pieces once, when the message is read): a third faster than the two
  * `JSON.stringify` passes on the alerts of events/ (docs/architecture.md, "Rendering in one pass").
  */
-export function escapedJson(value: unknown): string {
-  return appendJson('', value);
+export function escapedJson(value: unknown, escapeString: StringEscaper = inJsonStringTwice): string {
+  return appendJson('', value, escapeString);
 }
 
 /** {@link escapedJson} of `{ ...object, ...more }`, without the copy, when `more`'s keys are not `object`'s. */
-export function escapedObject(object: object, more?: object): string {
-  const entries = appendEntries('{', object, true);
-  return `${more ? appendEntries(entries, more, entries.length === 1) : entries}}`;
+export function escapedObject(object: object, more?: object, escapeString: StringEscaper = inJsonStringTwice): string {
+  const entries = appendEntries('{', object, true, escapeString);
+  return `${more ? appendEntries(entries, more, entries.length === 1, escapeString) : entries}}`;
 }
 
 /** `written` followed by the value: each piece is appended where it is made, so that V8 joins the text once. */
-function appendJson(written: string, value: unknown): string {
+function appendJson(written: string, value: unknown, escapeString: StringEscaper): string {
   switch (typeof value) {
     case 'string':
-      return `${written}\\"${inJsonStringTwice(value)}\\"`;
+      return `${written}\\"${escapeString(value)}\\"`;
     case 'number':
       return written + (Number.isFinite(value) ? String(value) : 'null');
     case 'boolean':
@@ -76,30 +110,30 @@ function appendJson(written: string, value: unknown): string {
       if (value === null) return `${written}null`;
       if (value instanceof EscapedTwice) return `${written}\\"${value.text}\\"`;
       return Array.isArray(value)
-        ? `${appendItems(`${written}[`, value)}]`
-        : `${appendEntries(`${written}{`, value, true)}}`;
+        ? `${appendItems(`${written}[`, value, escapeString)}]`
+        : `${appendEntries(`${written}{`, value, true, escapeString)}}`;
     default:
       return `${written}null`;
   }
 }
 
-function appendItems(written: string, values: readonly unknown[]): string {
+function appendItems(written: string, values: readonly unknown[], escapeString: StringEscaper): string {
   let out = written;
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
-    out = isOmitted(values[i]) ? `${out}null` : appendJson(out, values[i]);
+    out = isOmitted(values[i]) ? `${out}null` : appendJson(out, values[i], escapeString);
   }
   return out;
 }
 
 /** Appends the object's entries after `written`: after its `{` (`first`), or after an entry. */
-function appendEntries(written: string, object: object, first: boolean): string {
+function appendEntries(written: string, object: object, first: boolean, escapeString: StringEscaper): string {
   let out = written;
   let isFirst = first;
   for (const key of Object.keys(object)) {
     const value = (object as Record<string, unknown>)[key];
     if (isOmitted(value)) continue;
-    out = appendJson(out + keyPrefix(key, isFirst), value);
+    out = appendJson(out + keyPrefix(key, isFirst), value, escapeString);
     isFirst = false;
   }
   return out;

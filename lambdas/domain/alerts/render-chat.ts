@@ -42,9 +42,10 @@ export function renderChat(alert: Alert): ChatNotification {
 /**
  * The chat notification's JSON as the SNS message carries it (escaped once more): the same text as
  * `JSON.stringify(JSON.stringify(renderChat(alert)))` without the outer quotes, written in one pass.
+ * `escaping` escapes twice: {@link IN_JSON_STRING_TWICE}, or its unchecked form for an alert known clean.
  */
-export function chatBody(alert: Alert): string {
-  return escapedJson(chatNotification(alert, new EscapedTwice(description(alert, IN_JSON_STRING_TWICE))));
+export function chatBody(alert: Alert, escaping: Escaping = IN_JSON_STRING_TWICE): string {
+  return escapedJson(chatNotification(alert, new EscapedTwice(description(alert, escaping))), escaping.text);
 }
 
 function chatNotification<Description>(alert: Alert, description: Description): ChatNotification<Description> {
@@ -76,7 +77,7 @@ function description(alert: Alert, escaping: Escaping): string {
   if (lengthOf(lines) <= DESCRIPTION_MAX) return joinLazily(lines, escaping.newline);
   const plain = escaping === AS_IS ? lines : descriptionLines(alert, AS_IS.text);
   const text = plain.join('\n');
-  return escaping.text(text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`);
+  return escaping.anyText(text.length <= DESCRIPTION_MAX ? text : `${text.slice(0, DESCRIPTION_MAX - 1)}…`);
 }
 
 /** The length of the lines joined by line breaks. */

@@ -1,5 +1,5 @@
 import { type Alert, alertIdOf } from './alert';
-import { escapedObject, IN_JSON_STRING } from './json-text';
+import { escapedObject, forCleanText, holdsNothingToEscape, IN_JSON_STRING, IN_JSON_STRING_TWICE } from './json-text';
 import { chatBody } from './render-chat';
 import { renderEmail } from './render-email';
 
@@ -90,6 +90,9 @@ export function withoutEmpty(
   return attributes;
 }
 
+const CLEAN_IN_JSON_STRING = forCleanText(IN_JSON_STRING);
+const CLEAN_IN_JSON_STRING_TWICE = forCleanText(IN_JSON_STRING_TWICE);
+
 /**
  * The same text as JSON.stringify of the object of bodies, each body written escaped in one pass
  * (docs/architecture.md, "Rendering in one pass"). The alert JSON is written once, as `default`: SNS sends
@@ -98,8 +101,13 @@ export function withoutEmpty(
  */
 function composeBodies(alert: Alert): string {
   // Every body carries the stable id a subscriber drops a repeat by (README "Delivery"), queued or not.
-  const json = alert.alertId !== undefined ? escapedObject(alert) : escapedObject(alert, { alertId: alertIdOf(alert) });
-  return `{"default":"${json}","email":"${renderEmail(alert, IN_JSON_STRING)}","https":"${chatBody(alert)}"}`;
+  const more = alert.alertId !== undefined ? undefined : { alertId: alertIdOf(alert) };
+  // Most alerts say nothing JSON escapes: checked once here, their text is then written unchecked in all three bodies.
+  const clean = holdsNothingToEscape(alert) && holdsNothingToEscape(more);
+  const once = clean ? CLEAN_IN_JSON_STRING : IN_JSON_STRING;
+  const twice = clean ? CLEAN_IN_JSON_STRING_TWICE : IN_JSON_STRING_TWICE;
+  const json = escapedObject(alert, more, twice.text);
+  return `{"default":"${json}","email":"${renderEmail(alert, once)}","https":"${chatBody(alert, twice)}"}`;
 }
 
 /** The alert as it is, then smaller and smaller versions of it: what a size limit keeps of an alert. */
